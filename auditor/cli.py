@@ -1,0 +1,55 @@
+"""Command-line shell over auditor.api; no logic of its own (pdfplumber's cli is the model)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from auditor import api
+from auditor.report import console
+
+
+def _write_json(data: dict, dest: str) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if dest == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        with open(dest, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+
+
+def _report_errors(errors) -> None:
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+
+
+def _exit_code(data: dict, errors) -> int:
+    return 2 if errors and not data.get("documents", data.get("claims")) else 0
+
+
+def _run(fn, fmt, args) -> int:
+    data, errors = fn(args.paths)
+    _report_errors(errors)
+    if args.json:
+        _write_json(data, args.json)
+    if args.json != "-":
+        console.write(fmt(data), sys.stdout)
+    return _exit_code(data, errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="auditor", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_ in (("tables", "typed tables per document"),
+                        ("claims", "numeric claims of the narrative")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("paths", nargs="+", help="files or folders; paired files form one document")
+        p.add_argument("--json", metavar="FILE", help="write the JSON contract to FILE ('-' for stdout)")
+    args = parser.parse_args(argv)
+    if args.command == "tables":
+        return _run(api.tables, console.format_tables, args)
+    return _run(api.claims, console.format_claims, args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

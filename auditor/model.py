@@ -1,0 +1,100 @@
+"""The data every step passes on: Document, Block (narrative), RawTable and Table.
+
+Readers (auditor.ingest.*) produce Blocks and RawTables; auditor.tables turns
+RawTables into typed Tables; auditor.claims reads Blocks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+Cell = Union[str, Decimal, None]  # text, a number with its printed precision, or missing
+
+
+class IngestError(Exception):
+    """A file that cannot be read. str() is one line naming the file and the problem."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+@dataclass
+class Block:
+    """One narrative paragraph or heading, in reading order."""
+
+    text: str                    # as printed (wrapped lines re-joined), original characters
+    page: int | None = None      # 1-based page in its file, None for text input without pages
+    section: str | None = None   # nearest heading above it (for headings: the parent heading)
+    heading: bool = False        # True for a section heading
+    file: str = ""               # which file of the document it came from
+    line: int | None = None      # 1-based line in a text file where it starts
+
+
+@dataclass
+class RawTable:
+    """A grid of cell strings as a reader found it, before typing."""
+
+    rows: list[list[str | None]]
+    pages: list[int] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)  # the lines just above it (title, 单位：万元, 部门名称…)
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Table:
+    """A typed table. Numeric cells are Decimals in the table's unit."""
+
+    type: str                                 # stable type id from data/tables.yaml, or "other"
+    title: str
+    unit: str | None                          # 万元 / 元 / 千元 / 亿元 / None
+    pages: list[int]
+    columns: list[str]                        # flattened header paths, e.g. "一般公共预算/小计"
+    rows: list[list[Cell]]                    # body rows, one value per column
+    codes: list[str | None] = field(default_factory=list)   # subject code per row (类/款/项 joined), text
+    empty: bool = False                       # published empty (本表无数据 …) or all zero/blank
+    note: str | None = None                   # the empty-table note or other footnote
+    file: str = ""
+    index: int = 0                            # position among the document's tables (stable id part)
+
+    def frame(self):
+        """The body as a pandas DataFrame (object dtype; Decimals kept)."""
+        import pandas as pd
+
+        cols = _unique(self.columns)
+        df = pd.DataFrame(self.rows, columns=cols, dtype=object)
+        if self.codes:
+            df.insert(0, "_code", self.codes)
+        return df
+
+
+@dataclass
+class Document:
+    doc: str                                  # id: file stem, or the group's common stem
+    files: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    kind: str = "budget"                      # budget | final_account
+    year: int | None = None
+    department: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n}#{seen[n]}")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out

@@ -1,0 +1,80 @@
+"""Printed numbers -> Decimal with their printed precision.
+
+A printed figure is an interval, not a point: "178.9" means 178.85–178.95 and
+"53%" means 52.5–53.5. ``Decimal`` keeps the printed exponent ("0.00" stays
+two-decimal), so the interval is always recoverable from the value itself.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Cells that stand for "no value" (missing), never for zero.
+_MISSING = {"", "-", "--", "—", "——", "―", "－", "/", "…", "……", "x", "X", "*"}
+
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII) for matching."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_number(text: str | None) -> Decimal | None:
+    """'1,790.63' -> Decimal('1790.63'); '0.00' -> Decimal('0.00'); blank/'-'/'——' -> None.
+
+    Raises ValueError for text that is not a number at all.
+    """
+    if text is None:
+        return None
+    s = normalize(str(text)).strip().replace(" ", "")
+    if s in _MISSING:
+        return None
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        s, neg = s[1:-1], True
+    if s.endswith("%"):
+        s = s[:-1]
+    if not _NUMBER_RE.match(s):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        d = Decimal(s.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - regex guards this
+        raise ValueError(f"not a number: {text!r}") from exc
+    return -d if neg else d
+
+
+def try_number(text: str | None) -> Decimal | None:
+    """parse_number, but None for anything that is not a number."""
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+def decimals(value: Decimal) -> int:
+    """Printed decimal places: Decimal('1.50') -> 2, Decimal('12') -> 0."""
+    exp = value.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def unit_of_last_digit(value: Decimal) -> Decimal:
+    return Decimal(1).scaleb(-decimals(value))
+
+
+def interval(value: Decimal) -> tuple[Decimal, Decimal]:
+    """The interval a printed (rounded) figure stands for: half a unit of its last digit each side."""
+    half = unit_of_last_digit(value) / 2
+    return value - half, value + half
+
+
+def fmt(value: Decimal | float | None, places: int | None = None) -> str:
+    """Print a figure at a given precision (default: its own)."""
+    if value is None:
+        return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if places is None:
+        return f"{value:f}"
+    return f"{value.quantize(Decimal(1).scaleb(-places)):f}"

@@ -1,0 +1,1 @@
+"""Findings -> what people read: console summaries, JSON/CSV, HTML."""

@@ -1,0 +1,48 @@
+"""Plain-text summaries of the JSON contracts, for a person at a terminal."""
+from __future__ import annotations
+
+import re
+from typing import IO
+
+_TOTAL = re.compile(r"^\s*(收入总计|支出总计|总计|合计|本年收入合计|收入合计)\s*$")
+
+
+def write(text: str, out: IO[str]) -> None:
+    out.write(text if text.endswith("\n") else text + "\n")
+
+
+def _total(rows: list[list]) -> str:
+    """The first figure on the first 总计/合计 row, '' when the table has none."""
+    for row in rows:
+        label = next((c for c in row if isinstance(c, str) and c.strip()), "")
+        if _TOTAL.match(label):
+            num = next((c for c in row if isinstance(c, (int, float)) and not isinstance(c, bool)), None)
+            if num is not None:
+                return f"{num:,.2f}"
+    return ""
+
+
+def format_tables(data: dict) -> str:
+    lines = []
+    for d in data["documents"]:
+        lines.append(f"== {d['doc']}  ({len(d['tables'])} tables; {', '.join(d['files'])})")
+        lines.append(f"   {'type':<26} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
+        for t in d["tables"]:
+            pages = ",".join(str(p) for p in t["pages"]) or "-"
+            flag = " [empty]" if t.get("empty") else ""
+            lines.append(f"   {t['type']:<26} {t['unit'] or '-':<4} {pages:<8} {len(t['rows']):>4} "
+                         f"{_total(t['rows']):>12}  {t['title']}{flag}")
+    return "\n".join(lines)
+
+
+def format_claims(data: dict) -> str:
+    lines = []
+    doc = None
+    for c in data["claims"]:
+        if c["doc"] != doc:
+            doc = c["doc"]
+            lines.append(f"== {doc}")
+        stated = "" if c.get("stated") is None else f"{c['stated']}{c.get('unit') or ''}"
+        lines.append(f"   p{c.get('page') or '-':<3} {c['kind']:<11} {c.get('subject') or '?':<24} "
+                     f"{stated:>14}  {c['text']}")
+    return "\n".join(lines)
