@@ -37,6 +37,19 @@ def _run(fn, fmt, args) -> int:
     return _exit_code(data, errors)
 
 
+def _audit(args) -> int:
+    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty())
+    _report_errors(errors)
+    if args.json:
+        _write_json(data, args.json)
+    if args.json != "-":
+        console.write(console.format_audit(data, args.out), sys.stdout)
+    if not any(d["status"] == "ok" for d in data["documents"]):
+        return 2
+    bad = {"fail"} if args.fail_on == "fail" else {"fail", "warn"}
+    return 1 if any(r["status"] in bad for k in ("claims", "table_checks") for r in data[k]) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="auditor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,7 +58,15 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_)
         p.add_argument("paths", nargs="+", help="files or folders; paired files form one document")
         p.add_argument("--json", metavar="FILE", help="write the JSON contract to FILE ('-' for stdout)")
+    p = sub.add_parser("audit", help="check every claim and table; findings as JSON/CSV, GX Data Docs")
+    p.add_argument("paths", nargs="+", help="files or folders; paired files form one document")
+    p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
+    p.add_argument("--json", metavar="FILE", help="also write the findings JSON to FILE ('-' for stdout)")
+    p.add_argument("--fail-on", choices=["fail", "warn"], default="fail",
+                   help="exit 1 when any finding is at least this bad (default: fail)")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        return _audit(args)
     if args.command == "tables":
         return _run(api.tables, console.format_tables, args)
     return _run(api.claims, console.format_claims, args)

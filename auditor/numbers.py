@@ -78,3 +78,56 @@ def fmt(value: Decimal | float | None, places: int | None = None) -> str:
     if places is None:
         return f"{value:f}"
     return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+
+
+class Interval:
+    """A closed interval of Decimals: what a rounded figure, or arithmetic on them, can be."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: Decimal, hi: Decimal):
+        self.lo, self.hi = (lo, hi) if lo <= hi else (hi, lo)
+
+    @classmethod
+    def printed(cls, value: Decimal) -> "Interval":
+        return cls(*interval(value))
+
+    @classmethod
+    def exact(cls, value: Decimal) -> "Interval":
+        return cls(value, value)
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __sub__(self, other: "Interval") -> "Interval":
+        return Interval(self.lo - other.hi, self.hi - other.lo)
+
+    def scale(self, k: Decimal) -> "Interval":
+        return Interval(self.lo * k, self.hi * k)
+
+    def ratio(self, other: "Interval") -> "Interval | None":
+        """self / other, or None when the denominator may be zero or negative."""
+        if other.lo <= 0:
+            return None
+        qs = [a / b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(min(qs), max(qs))
+
+    @property
+    def mid(self) -> Decimal:
+        return (self.lo + self.hi) / 2
+
+    def meets(self, other: "Interval") -> bool:
+        return self.hi >= other.lo and self.lo <= other.hi
+
+    def distance(self, other: "Interval") -> Decimal:
+        return max(Decimal(0), other.lo - self.hi, self.lo - other.hi)
+
+    def __repr__(self) -> str:
+        return f"[{self.lo}, {self.hi}]"
+
+
+def interval_sum(items) -> Interval:
+    total = Interval(Decimal(0), Decimal(0))
+    for it in items:
+        total = total + it
+    return total

@@ -46,3 +46,31 @@ def format_claims(data: dict) -> str:
         lines.append(f"   p{c.get('page') or '-':<3} {c['kind']:<11} {c.get('subject') or '?':<24} "
                      f"{stated:>14}  {c['text']}")
     return "\n".join(lines)
+
+
+def format_audit(data: dict, out_dir: str | None = None) -> str:
+    from auditor.report.findings import counts
+
+    lines = []
+    for d in data["documents"]:
+        if d["status"] != "ok":
+            lines.append(f"== {d['doc']}: ERROR {d['error']}")
+            continue
+        mine = [c for c in data["claims"] if c["doc"] == d["doc"]]
+        tabs = [t for t in data["table_checks"] if t["doc"] == d["doc"]]
+        tally = {s: sum(1 for r in mine + tabs if r["status"] == s) for s in ("fail", "warn", "pass", "unverified")}
+        lines.append(f"== {d['doc']}  {d.get('year') or ''} {d.get('department') or ''}  "
+                     f"tables {d['tables']}, claims {d['claims']}  "
+                     + "  ".join(f"{k} {v}" for k, v in tally.items()))
+        for r in mine:
+            if r["status"] in ("fail", "warn"):
+                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  "
+                             f"(期望 {r.get('expected')})  {r['evidence']}")
+        for r in tabs:
+            if r["status"] in ("fail", "warn"):
+                lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}")
+    total = counts(data)
+    lines.append("total: " + ", ".join(f"{v} {k}" for k, v in total.items()))
+    if out_dir:
+        lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
+    return "\n".join(lines)

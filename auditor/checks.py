@@ -1,0 +1,509 @@
+"""Claims + tables -> check rows (one pandas frame), intervals attached; GX judges them.
+
+Every row says what was stated, what the evidence gives (as an interval computed
+from rounded inputs), and in words where the evidence is. A row with no evidence
+is 'unverified'. Yes/no checks (absence, prose contradictions, reasons) carry
+`holds` and the `level` a failure means.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import pandas as pd
+import yaml
+
+from auditor import link
+from auditor.model import Document, Table
+from auditor.numbers import Interval, decimals, fmt, interval_sum, unit_of_last_digit
+
+HUNDRED = Decimal(100)
+COLUMNS = ["check_id", "doc", "scope", "rule", "claim_kind", "subject", "page", "section", "sentence",
+           "text", "table", "stated", "unit", "stated_lo", "stated_hi", "step", "expected",
+           "expected_lo", "expected_hi", "has_evidence", "holds", "level", "evidence"]
+
+
+@dataclass
+class Row:
+    check_id: str
+    doc: str
+    scope: str                     # claim | table
+    rule: str
+    evidence: str
+    stated: Decimal | None = None
+    unit: str | None = None
+    expected: Interval | None = None
+    has_evidence: bool = True
+    holds: bool = True
+    level: str = "fail"
+    claim_kind: str = ""
+    subject: str = ""
+    page: int | None = None
+    section: str = ""
+    sentence: str = ""
+    text: str = ""
+    table: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        st = Interval.printed(self.stated) if self.stated is not None else None
+        exp = self.expected
+        places = decimals(self.stated) if self.stated is not None else 2
+        return {
+            "check_id": self.check_id, "doc": self.doc, "scope": self.scope, "rule": self.rule,
+            "claim_kind": self.claim_kind, "subject": self.subject, "page": self.page,
+            "section": self.section, "sentence": self.sentence, "text": self.text, "table": self.table,
+            "stated": fmt(self.stated) if self.stated is not None else "",
+            "unit": self.unit or "",
+            "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
+            "step": float(unit_of_last_digit(self.stated)) if self.stated is not None else None,
+            "expected": _show(exp, places),
+            "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
+            "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level,
+            "evidence": self.evidence,
+        }
+
+
+def _show(exp: Interval | None, places: int) -> str:
+    if exp is None:
+        return ""
+    lo, hi = fmt(exp.lo, places), fmt(exp.hi, places)
+    return lo if lo == hi else f"{fmt(exp.mid, places)}（{lo}~{hi}）"
+
+
+@lru_cache(maxsize=None)
+def _table_rules() -> dict:
+    with resources.files("auditor.data").joinpath("table_checks.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+# --------------------------------------------------------------------------- claims
+
+class _ClaimChecks:
+    def __init__(self, doc: Document, claims: list):
+        self.doc = doc
+        self.claims = claims
+        self.by_id = {c.id: c for c in claims}
+        self.tables = [t for t in doc.tables]
+        self._found: dict[str, list[link.Cell]] = {}
+
+    def cells(self, concept: str | None) -> list[link.Cell]:
+        if not concept:
+            return []
+        if concept not in self._found:
+            self._found[concept] = link.find(concept, self.tables)
+        return self._found[concept]
+
+    def row(self, c, rule: str, evidence: str, **kw) -> Row:
+        return Row(check_id=f"{c.id}:{rule}", doc=c.doc, scope="claim", rule=rule, evidence=evidence,
+                   stated=kw.pop("stated", c.stated), unit=kw.pop("unit", c.unit), claim_kind=c.kind,
+                   subject=c.subject or "", page=c.page, section=c.section or "", sentence=c.sentence,
+                   text=c.text, **kw)
+
+    def value_of(self, c) -> tuple[Interval, str] | None:
+        """A claim's amount as an interval: its printed figure."""
+        if c is None or c.stated is None:
+            return None
+        return Interval.printed(c.stated), f"「{c.text}」"
+
+    def table_value(self, concept: str | None, unit: str | None) -> tuple[Interval, str] | None:
+        cells = self.cells(concept)
+        if not cells:
+            return None
+        _, lo, hi = cells[0].in_unit(unit)
+        return Interval(lo, hi), cells[0].describe()
+
+    def run(self) -> list[Row]:
+        rows: list[Row] = []
+        for c in self.claims:
+            fn = getattr(self, f"_{c.kind}", None)
+            if fn is not None:
+                rows.extend(fn(c))
+        rows.extend(self._reasons())
+        rows.extend(self._same_concept_two_values())
+        return rows
+
+    # -- amount
+    def _amount(self, c) -> list[Row]:
+        if c.stated is None or c.unit not in link.UNIT_IN_YUAN:
+            return []
+        cells = self.cells(c.subject)
+        if not cells:
+            if c.stated == 0 and self._published_empty(c.subject):
+                return [self.row(c, "amount_matches_table", self._published_empty(c.subject),
+                                 expected=Interval.exact(Decimal(0)))]
+            return [self.row(c, "amount_matches_table",
+                             f"表中未找到「{c.subject or c.subject_text or '?'}」", has_evidence=False)]
+        stated = Interval.printed(c.stated)
+        best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
+        _, lo, hi = best.in_unit(c.unit)
+        others = [x.describe() for x in cells if x is not best][:2]
+        ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
+        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi))]
+
+    def _published_empty(self, concept: str | None) -> str:
+        types = {t for loc in link.locations(concept or "") for t in link._as_list(loc.get("table", []))}
+        for t in self.tables:
+            if t.type in types and t.empty:
+                return f"《{t.title}》为空表"
+        return ""
+
+    # -- share
+    def _share(self, c) -> list[Row]:
+        if c.stated is None:
+            return []
+        part = self.value_of(self.by_id.get(c.of)) if c.of else self.table_value(c.subject, "万元")
+        whole = self.value_of(self.by_id.get(c.whole)) if c.whole else self.table_value(c.whole_subject, "万元")
+        if part is None or whole is None:
+            return [self.row(c, "share_matches_ratio", "占比的部分或整体不明", has_evidence=False)]
+        ratio = part[0].ratio(whole[0])
+        if ratio is None:
+            return [self.row(c, "share_matches_ratio", f"整体为零：{whole[1]}", has_evidence=False)]
+        return [self.row(c, "share_matches_ratio", f"{part[1]} ÷ {whole[1]} × 100%",
+                         expected=ratio.scale(HUNDRED))]
+
+    # -- growth
+    def _growth(self, c) -> list[Row]:
+        if c.stated is None:
+            return []
+        current = self.by_id.get(c.of) if c.of else None
+        change = self._sibling_change(c)
+        if current is None or change is None or current.stated is None or change.stated is None:
+            return [self.row(c, "growth_matches_change", "句中无本年数与增减额，且语料中无上年文件",
+                             has_evidence=False)]
+        cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
+        sign = change.direction or c.direction or 1
+        prior = cur - chg if sign > 0 else cur + chg
+        rate = chg.ratio(prior)
+        formula = f"增减额「{change.text}」÷ 上年数（「{current.text}」{'−' if sign > 0 else '+'}增减额）× 100%"
+        if rate is None:
+            return [self.row(c, "prose_consistent", f"上年数为零或负，不能计算增长率：{formula}",
+                             holds=False, level="fail")]
+        return [self.row(c, "growth_matches_change", formula, expected=rate.scale(HUNDRED))]
+
+    def _sibling_change(self, c):
+        """The change claim (增加X万元) of the same sentence and figure as a growth claim."""
+        cands = [o for o in self.claims if o.kind == "change" and o.sentence == c.sentence
+                 and o.page == c.page and o.start < c.start and (o.of == c.of or not c.of)]
+        return cands[-1] if cands else None
+
+    # -- change: a direction word against the sign of its figure
+    def _change(self, c) -> list[Row]:
+        if c.stated is not None and c.stated < 0 and c.direction in (1, -1):
+            return [self.row(c, "prose_consistent", "增减方向词与数值符号相反", holds=False)]
+        return []
+
+    # -- count
+    def _count(self, c) -> list[Row]:
+        if c.stated is None or c.subject != "项目数":
+            return []
+        counts = [(t, project_count(t)) for t in self.tables if t.type == "project_expenditure" and not t.empty]
+        counts = [(t, n) for t, n in counts if n]
+        if not counts:
+            return [self.row(c, "count_matches_rows", "无项目支出表可数", has_evidence=False)]
+        t, n = min(counts, key=lambda tn: abs(tn[1] - int(c.stated)))
+        return [self.row(c, "count_matches_rows", f"《{t.title}》列出 {n} 个项目",
+                         expected=Interval.exact(Decimal(n)))]
+
+    # -- absence: 无…支出 / 并已公开空表
+    def _absence(self, c) -> list[Row]:
+        cells = self.cells(c.subject)
+        nonzero = [x for x in cells if x.value not in (None, Decimal(0))]
+        if nonzero:
+            return [self.row(c, "absence_matches_tables", f"文中称无，但 {nonzero[0].describe()}",
+                             holds=False, stated=None)]
+        empty = self._published_empty(c.subject)
+        if cells or empty:
+            ev = empty or "；".join(x.describe() for x in cells[:2])
+            return [self.row(c, "absence_matches_tables", ev, stated=None)]
+        return [self.row(c, "absence_matches_tables", f"表中未找到「{c.subject or c.subject_text or '?'}」",
+                         has_evidence=False, stated=None)]
+
+    # -- composition: parts sum to the total
+    def _composition(self, c) -> list[Row]:
+        parts = [self.by_id[p] for p in (c.parts or []) if p in self.by_id]
+        parts = [p for p in parts if p.stated is not None and p.unit == c.unit]
+        if len(parts) < 2 or c.stated is None:
+            return []
+        total = interval_sum(Interval.printed(p.stated) for p in parts)
+        ev = " + ".join(f"「{p.text}」" for p in parts)
+        return [self.row(c, "parts_sum_to_whole", f"其中各项之和：{ev}", expected=total)]
+
+    # -- reasons
+    def _reasons(self) -> list[Row]:
+        rows, seen = [], set()
+        for c in self.claims:
+            if c.kind not in ("change", "growth") or not c.direction:
+                continue
+            key = (c.sentence, c.page, c.of or c.subject)
+            if key in seen:
+                continue
+            seen.add(key)
+            template = re.search(r"增加\s*[(（]\s*减少\s*[)）]|减少\s*[(（]\s*增加\s*[)）]|"
+                                 r"下降\s*[(（]\s*增长\s*[)）]|增长\s*[(（]\s*下降\s*[)）]", c.sentence)
+            if template:
+                rows.append(self.row(c, "reason_given", f"模板残留「{template.group(0)}」", holds=False,
+                                     level="warn", stated=None))
+            elif c.reason_blank:
+                rows.append(self.row(c, "reason_given", "原因留空（模板未填写）", holds=False, level="warn",
+                                     stated=None))
+            elif not c.reason and not any(o.reason for o in self.claims
+                                          if o.sentence == c.sentence and o.kind in ("change", "growth")):
+                rows.append(self.row(c, "reason_given", "增减变动未说明原因", holds=False, level="warn",
+                                     stated=None))
+            else:
+                reason = c.reason or ""
+                rows.append(self.row(c, "reason_given", f"原因：{reason}" if reason else "同句已说明原因",
+                                     stated=None))
+        return rows
+
+    # -- one concept, two values in one section
+    def _same_concept_two_values(self) -> list[Row]:
+        groups: dict[tuple, list] = defaultdict(list)
+        for c in self.claims:
+            if c.kind == "amount" and c.subject and c.stated is not None and not c.base and c.unit:
+                groups[(c.section, c.subject, c.qualifier or "", c.unit)].append(c)
+        rows = []
+        for (_, subject, _, _), cs in groups.items():
+            first = cs[0]
+            for other in cs[1:]:
+                if not Interval.printed(first.stated).meets(Interval.printed(other.stated)):
+                    rows.append(self.row(other, "prose_consistent",
+                                         f"同一节内「{subject}」先称「{first.text}」，又称「{other.text}」",
+                                         holds=False))
+        return rows
+
+
+def project_count(t: Table) -> int:
+    """Projects listed in a 项目支出表: figure rows that are neither totals nor group rows
+    (a group row's figure is the sum of the rows right below it)."""
+    vals: list[Decimal] = []
+    for r, row in enumerate(t.rows):
+        label = link._row_label(t, r)
+        fig = next((c for c in row if isinstance(c, Decimal)), None)
+        if fig is None or re.fullmatch(r"合计|总计|小计|\d*", label or ""):
+            continue
+        vals.append(fig)
+    n = len(vals)
+    group = [False] * n
+
+    def is_group(i: int) -> bool:
+        acc = Decimal(0)
+        for j in range(i + 1, n):
+            acc += vals[j]
+            if abs(acc - vals[i]) <= Decimal("0.005") * (j - i + 1):
+                return j > i + 1 or group[i + 1]
+            if acc > vals[i]:
+                return False
+        return False
+
+    for i in range(n - 1, -1, -1):
+        group[i] = is_group(i)
+    return sum(1 for g in group if not g)
+
+
+# --------------------------------------------------------------------------- tables
+
+class _TableChecks:
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def row(self, t: Table, key: str, rule: str, stated: Decimal, expected: Interval, evidence: str) -> Row:
+        pages = t.pages[0] if t.pages else None
+        return Row(check_id=f"{self.doc.doc}:T{t.index}:{rule}:{key}", doc=self.doc.doc, scope="table",
+                   rule=rule, evidence=evidence, stated=stated, unit=t.unit, expected=expected,
+                   page=pages, table=t.title, sentence=f"《{t.title}》", text=key)
+
+    def run(self) -> list[Row]:
+        rows: list[Row] = []
+        for t in self.doc.tables:
+            if t.empty:
+                rows.extend(self._empty_note_with_data(t))
+                continue
+            rows.extend(self._code_footing(t))
+            rows.extend(self._column_sums(t))
+            rows.extend(self._row_sums(t))
+        rows.extend(self._cross_table())
+        rows.extend(self._units())
+        return rows
+
+    def _empty_note_with_data(self, t: Table) -> list[Row]:
+        data = [c for row in t.rows for c in row if isinstance(c, Decimal) and c != 0]
+        if not data:
+            return []
+        r = self.row(t, "empty", "absence_matches_tables", None, None,
+                     f"表注称无数据（{t.note or '空表'}），但表中有 {len(data)} 个非零数，如 {data[0]}")
+        r.holds = False
+        return [r]
+
+    def _numeric_columns(self, t: Table) -> list[int]:
+        return [j for j in range(len(t.columns)) if any(isinstance(row[j], Decimal) for row in t.rows if j < len(row))]
+
+    def _code_footing(self, t: Table) -> list[Row]:
+        if not t.codes or not any(t.codes):
+            return []
+        rows = []
+        cols = self._numeric_columns(t)
+        index = {c: r for r, c in enumerate(t.codes) if c}
+        children: dict[str, list[int]] = defaultdict(list)
+        for r, code in enumerate(t.codes):
+            if not code or not code.isdigit():
+                continue
+            for plen in (3, 5):
+                if len(code) == plen + 2 and code[:plen] in index:
+                    children[code[:plen]].append(r)
+        for parent, kids in children.items():
+            pr = index[parent]
+            for j in cols:
+                rows.extend(self._sum_check(t, pr, kids, j, f"{parent}={'+'.join(t.codes[k] for k in kids)}",
+                                            f"科目 {parent} 等于其下级科目之和"))
+        total_row = next((r for r in range(len(t.rows)) if link._row_label(t, r) in ("合计", "总计")), None)
+        tops = [r for r, code in enumerate(t.codes) if code and code.isdigit() and len(code) == 3]
+        if total_row is not None and tops:
+            for j in cols:
+                rows.extend(self._sum_check(t, total_row, tops, j, "合计=" + "+".join(t.codes[k] for k in tops),
+                                            "合计行等于各类级科目之和"))
+        return rows
+
+    def _sum_check(self, t: Table, whole_r: int, part_rs: list[int], j: int, key: str, what: str) -> list[Row]:
+        whole = t.rows[whole_r][j]
+        parts = [t.rows[r][j] for r in part_rs]
+        if not isinstance(whole, Decimal) or not any(isinstance(p, Decimal) for p in parts):
+            return []
+        expected = interval_sum(Interval.printed(p) for p in parts if isinstance(p, Decimal))
+        col = t.columns[j]
+        shown = " + ".join(fmt(p) for p in parts if isinstance(p, Decimal))
+        return [self.row(t, f"{key}@{col}", "parts_sum_to_whole", whole, expected,
+                         f"《{t.title}》「{col}」列：{what}：{fmt(whole)} 对 {shown}")]
+
+    def _column_sums(self, t: Table) -> list[Row]:
+        rows = []
+        for spec in _table_rules().get("column_sums") or []:
+            if t.type not in spec["tables"]:
+                continue
+            wj = next((j for j, c in enumerate(t.columns) if re.search(spec["whole"], c)), None)
+            part_js = [[j for j, c in enumerate(t.columns) if re.search(p, c) and j != wj] for p in spec["parts"]]
+            if wj is None or not all(part_js):
+                continue
+            flat = [j for js in part_js for j in js]
+            for r, row in enumerate(t.rows):
+                whole = row[wj]
+                parts = [row[j] for j in flat if isinstance(row[j], Decimal)]
+                if not isinstance(whole, Decimal) or not parts:
+                    continue
+                label = link._row_label(t, r) or str(r)
+                expected = interval_sum(Interval.printed(p) for p in parts)
+                names = " + ".join(t.columns[j] for j in flat)
+                rows.append(self.row(t, f"r{r}:{t.columns[wj]}", "parts_sum_to_whole", whole, expected,
+                                     f"《{t.title}》「{label}」行：「{t.columns[wj]}」{fmt(whole)} 应等于 {names} = "
+                                     + " + ".join(fmt(p) for p in parts)))
+        return rows
+
+    def _row_sums(self, t: Table) -> list[Row]:
+        rows = []
+        segs = list(link.segments(t))
+        for spec in _table_rules().get("row_sums") or []:
+            if t.type not in spec["tables"]:
+                continue
+            whole = _first_fig(segs, spec["whole"])
+            parts = [_first_fig(segs, p) for p in spec["parts"]]
+            if whole is None or whole[1] is None or any(p is None for p in parts):
+                continue
+            vals = [p[1] or Decimal(0) for p in parts]
+            expected = interval_sum(Interval.printed(v) if v else Interval.exact(v) for v in vals)
+            desc = " + ".join(f"{p[0]} {fmt(v)}" for p, v in zip(parts, vals))
+            rows.append(self.row(t, f"{whole[0]}={'+'.join(p[0] for p in parts)}", "parts_sum_to_whole", whole[1],
+                                 expected, f"《{t.title}》：{whole[0]} {fmt(whole[1])} 应等于 {desc}"))
+        return rows
+
+    def _cross_table(self) -> list[Row]:
+        rows = []
+        for concept in link.cross_table_concepts():
+            cells = link.find(concept, self.doc.tables)
+            by_table: dict[int, link.Cell] = {}
+            for cell in cells:
+                if cell.value is not None:
+                    by_table.setdefault(cell.table.index, cell)
+            found = list(by_table.values())
+            if len(found) < 2:
+                continue
+            first = found[0]
+            for other in found[1:]:
+                v, lo, hi = other.in_unit(first.table.unit)
+                rows.append(self.row(first.table, f"{concept}~T{other.table.index}", "figure_agrees_across_tables",
+                                     first.value, Interval(lo, hi),
+                                     f"「{concept}」：{first.describe()}；{other.describe()}"))
+        return rows
+
+    def _units(self) -> list[Row]:
+        """Project amounts in 元 (绩效目标表) against the same projects in 万元 (项目支出表)."""
+        projects: dict[str, link.Cell] = {}
+        for t in self.doc.tables:
+            if t.type == "project_expenditure" and not t.empty:
+                for r, label, figs in link.segments(t):
+                    val = next((v for _, v in figs if v is not None), None)
+                    if val is not None and label:
+                        projects.setdefault(label, link.Cell(t, r, figs[0][0], label, val))
+        rows = []
+        for t in self.doc.tables:
+            if t.type != "project_performance":
+                continue
+            name, amount = _performance_amount(t)
+            if not name or amount is None or name not in projects:
+                continue
+            ref = projects[name]
+            unit = amount[1] or t.unit or "元"
+            factor = link.conversion(ref.table.unit, unit)
+            ref_iv = Interval.printed(ref.value).scale(factor)
+            r = self.row(t, f"units:{name}", "units_agree", amount[0], ref_iv,
+                         f"《{t.title}》「{name}」资金 {fmt(amount[0])}{unit}；{ref.describe()}")
+            r.unit = unit
+            rows.append(r)
+        return rows
+
+
+def _first_fig(segs, pattern: str):
+    rx = re.compile(pattern)
+    for _, label, figs in segs:
+        if rx.fullmatch(label):
+            vals = [v for _, v in figs]
+            if not vals:
+                continue
+            return label, next((v for v in vals if v is not None), None)
+    return None
+
+
+_AMOUNT_LABEL = re.compile(r"(项目资金|实施期资金总额|年度资金总额|资金总额|资金金额)")
+_UNIT_IN_LABEL = re.compile(r"[(（](万元|元|千元)[)）]")
+
+
+def _performance_amount(t: Table):
+    """(project name, (amount, unit or None)) of a 项目绩效目标表."""
+    name, amount = None, None
+    for row in t.rows:
+        cells = [c for c in row if c is not None and c != ""]
+        for i, c in enumerate(cells):
+            if isinstance(c, str) and link.clean_label(c) == "项目名称" and name is None:
+                nxt = next((x for x in cells[i + 1:] if isinstance(x, str) and x.strip()), None)
+                name = link.clean_label(nxt) if nxt else None
+            if isinstance(c, str) and _AMOUNT_LABEL.search(c) and amount is None:
+                val = next((x for x in cells[i + 1:] if isinstance(x, Decimal)), None)
+                unit_m = _UNIT_IN_LABEL.search(" ".join(x for x in cells if isinstance(x, str)))
+                if val is not None:
+                    amount = (val, unit_m.group(1) if unit_m else None)
+    return name, amount
+
+
+# --------------------------------------------------------------------------- frame
+
+def document_to_rows(doc: Document, claims: list) -> list[Row]:
+    return _ClaimChecks(doc, claims).run() + _TableChecks(doc).run()
+
+
+def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
+    return pd.DataFrame([r.as_dict() for r in rows], columns=COLUMNS)

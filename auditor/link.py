@@ -1,0 +1,216 @@
+"""Concepts -> the table cells that hold them, through data/evidence.yaml.
+
+A table row is read as segments: a text cell (the label) and the figures to
+its right up to the next label, so side-by-side layouts (收入 | 金额 | 支出 |
+金额 …) give each label its own figures. Labels are compared after removing
+ordinals ("一、", "(一)", "1、"), "其中：", spaces and quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator
+
+import yaml
+
+from auditor.model import Table
+from auditor.numbers import normalize
+
+UNIT_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[①-⑳]|"
+    r"其中[:：]?|[(（]?\d+[)）])\s*"
+)
+_STRIP = re.compile(r"[\s\"“”'‘’「」]")
+
+
+def clean_label(text: str) -> str:
+    """'（一）一般公共预算拨款' -> '一般公共预算拨款'; '收 入 总 计' -> '收入总计'."""
+    s = _STRIP.sub("", normalize(text or ""))
+    prev = None
+    while prev != s:
+        prev, s = s, _ORDINAL.sub("", s)
+    return s
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of a table, with what an auditor needs to find it again."""
+
+    table: Table
+    row: int
+    column: str
+    label: str
+    value: Decimal | None        # None: the row is there with its cell left blank (nothing published)
+
+    def in_unit(self, unit: str | None) -> tuple[Decimal, Decimal, Decimal]:
+        """(value, lo, hi) converted to `unit` (the claim's), interval from the printed precision.
+
+        A blank cell on a labelled row stands for no amount: exactly zero."""
+        from auditor.numbers import interval
+
+        if self.value is None:
+            return Decimal(0), Decimal(0), Decimal(0)
+        lo, hi = interval(self.value)
+        factor = conversion(self.table.unit, unit)
+        return self.value * factor, lo * factor, hi * factor
+
+    def describe(self) -> str:
+        pages = ",".join(str(p) for p in self.table.pages)
+        where = f"第{pages}页" if pages else ""
+        col = self.column if self.column else "金额"
+        unit = self.table.unit or ""
+        shown = "空白" if self.value is None else f"{self.value}{unit}"
+        return f"《{self.table.title}》{where}「{self.label}」行「{col}」列 = {shown}"
+
+
+def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
+    a = UNIT_IN_YUAN.get(from_unit or "万元", Decimal(10000))
+    b = UNIT_IN_YUAN.get(to_unit or "万元", Decimal(10000))
+    return a / b
+
+
+def segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+    """(row index, cleaned label, [(column, figure)]) for every labelled run of a row."""
+    for r, row in enumerate(table.rows):
+        label, figures = None, []
+        for col, cell in zip(table.columns, row):
+            if isinstance(cell, str) and cell.strip():
+                if _is_code(cell):
+                    continue
+                if label is not None:
+                    yield r, label, figures
+                label, figures = clean_label(cell), []
+            elif label is not None:
+                figures.append((col, cell if isinstance(cell, Decimal) else None))
+        if label is not None:
+            yield r, label, figures
+
+
+def _is_code(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{3,}", normalize(text).strip()))
+
+
+@lru_cache(maxsize=None)
+def _evidence() -> dict:
+    with resources.files("auditor.data").joinpath("evidence.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=4096)
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def locations(concept: str) -> list[dict]:
+    return _evidence().get("concepts", {}).get(concept) or []
+
+
+def cross_table_concepts() -> list[str]:
+    return list(_evidence().get("agree_across_tables") or [])
+
+
+def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
+    """Every cell that holds `concept`, in the order of preference data/evidence.yaml gives.
+
+    Concepts with no entry there are looked up by their subject codes in every coded
+    table, then by their names in the summary tables (ontology.yaml)."""
+    tables = [t for t in tables if not t.empty]
+    locs = locations(concept) or _generic_locations(concept)
+    found: list[Cell] = []
+    for loc in locs:
+        if loc.get("fallback") and found:
+            continue
+        types = _as_list(loc.get("table", []))
+        for t in tables:
+            if types and t.type not in types:
+                continue
+            cell = _find_in(t, loc)
+            if cell is not None:
+                found.append(cell)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _ontology() -> dict:
+    with resources.files("auditor.data").joinpath("ontology.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh).get("concepts", {})
+
+
+@lru_cache(maxsize=None)
+def _generic_locations_cached(concept: str) -> tuple:
+    spec = _ontology().get(concept) or {}
+    locs = [{"code": str(c)} for c in spec.get("codes") or []]
+    names = [clean_label(n) for n in spec.get("names") or [concept]]
+    if names:
+        summary = _evidence().get("summary") or []
+        rx = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        locs.append({"table": list(summary), "row": rx, "fallback": bool(locs)})
+    return tuple(locs)
+
+
+def _generic_locations(concept: str) -> list[dict]:
+    return list(_generic_locations_cached(concept))
+
+
+def _as_list(v) -> list:
+    return v if isinstance(v, list) else [v]
+
+
+def _find_in(t: Table, loc: dict) -> Cell | None:
+    row_rx = _rx(loc["row"]) if "row" in loc else None
+    col_rx = _rx(loc["column"]) if "column" in loc else None
+    code = loc.get("code")
+    if code is not None:
+        for r, c in enumerate(t.codes or []):
+            if c == str(code):
+                return _pick(t, r, col_rx, _row_label(t, r), loc.get("sum", False))
+        return None
+    if row_rx is None:
+        for r in range(len(t.rows)):
+            cell = _pick(t, r, col_rx, _row_label(t, r), loc.get("sum", False))
+            if cell is not None:
+                return cell
+        return None
+    for r, label, figures in segments(t):
+        if not row_rx.fullmatch(label):
+            continue
+        hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(col)]
+        if not hits:
+            continue
+        if loc.get("sum"):
+            vals = [v for _, v in hits if v is not None]
+            return Cell(t, r, "+".join(c for c, _ in hits), label, _sum(vals) if vals else None)
+        for col, val in hits:
+            if val is not None:
+                return Cell(t, r, col, label, val)
+        return Cell(t, r, hits[0][0], label, None)
+    return None
+
+
+def _sum(vals: list[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for v in vals:
+        total += v
+    return total
+
+
+def _row_label(t: Table, r: int) -> str:
+    for cell in t.rows[r]:
+        if isinstance(cell, str) and cell.strip() and not _is_code(cell):
+            return clean_label(cell)
+    return (t.codes[r] or "") if t.codes else ""
+
+
+def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> Cell | None:
+    hits = [(col, cell) for col, cell in zip(t.columns, t.rows[r])
+            if isinstance(cell, Decimal) and (col_rx is None or col_rx.search(col))]
+    if not hits:
+        return None
+    if add:
+        return Cell(t, r, "+".join(c for c, _ in hits), label, _sum([v for _, v in hits]))
+    return Cell(t, r, hits[0][0], label, hits[0][1])

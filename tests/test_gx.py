@@ -1,0 +1,66 @@
+"""The GX layer turns interval rows into pass / warn / fail / unverified, in one validation."""
+import json
+
+import pandas as pd
+import pytest
+
+from auditor import gx
+
+
+def _row(cid, rule, stated_lo, stated_hi, lo, hi, step, holds=True, has_evidence=True, level="fail"):
+    return dict(check_id=cid, doc="d", sentence=f"sentence {cid}", rule=rule, stated_lo=stated_lo,
+                stated_hi=stated_hi, expected_lo=lo, expected_hi=hi, step=step, holds=holds,
+                has_evidence=has_evidence, level=level)
+
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory):
+    rows = [
+        _row("meet", "amount_matches_table", 178.85, 178.95, 178.9, 178.9, 0.1),
+        _row("one_unit_off", "amount_matches_table", 178.85, 178.95, 179.0, 179.0, 0.1),
+        _row("far_off", "amount_matches_table", 178.85, 178.95, 180.0, 180.0, 0.1),
+        _row("no_evidence", "amount_matches_table", 178.85, 178.95, None, None, 0.1, has_evidence=False),
+        _row("truncated_share", "share_matches_ratio", 89.5, 90.5, 90.51, 90.56, 1),
+        _row("blank_reason", "reason_given", None, None, None, None, None, holds=False, level="warn"),
+        _row("contradiction", "prose_consistent", None, None, None, None, None, holds=False),
+        _row("footing_ok", "parts_sum_to_whole", 318.275, 318.285, 318.28, 318.3, 0.01),
+    ]
+    frame = pd.DataFrame(rows)
+    out = tmp_path_factory.mktemp("run")
+    return frame, gx.validate(frame, out), out
+
+
+def test_statuses_follow_printed_precision(judged):
+    frame, v, _ = judged
+    got = dict(zip(frame["check_id"], v.status))
+    assert got == {"meet": "pass", "one_unit_off": "warn", "far_off": "fail", "no_evidence": "unverified",
+                   "truncated_share": "warn", "blank_reason": "warn", "contradiction": "fail",
+                   "footing_ok": "pass"}
+    by = dict(zip(frame["check_id"], v.rule))
+    assert by["far_off"] == "expect_amount_to_match_table_cell"
+    assert by["contradiction"] == "expect_prose_to_be_consistent"
+
+
+def test_failing_rows_are_identified_by_claim_id_in_gx_results(judged):
+    _, v, out = judged
+    ids = set()
+    for run in v.results:
+        for r in run.results:
+            for hit in r.result.get("unexpected_index_list") or []:
+                ids.add(hit["check_id"])
+    assert {"far_off", "one_unit_off", "contradiction"} <= ids
+    assert "meet" not in ids
+    assert (out / "gx" / "great_expectations.yml").exists()
+
+
+def test_suites_are_data_and_name_only_registered_expectations():
+    import expectations
+
+    names = {f"{cls.__name__}" for cls in expectations.ALL}
+    from great_expectations.util import camel_to_snake
+
+    snakes = {camel_to_snake(n) for n in names}
+    for spec in gx.load_suites():
+        for e in spec["expectations"]:
+            assert e["type"] in snakes
+            assert json.dumps(e["kwargs"]).count("rule") == 1
