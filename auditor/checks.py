@@ -23,6 +23,7 @@ from auditor.model import Document, Table
 from auditor.numbers import Interval, decimals, fmt, interval_sum, unit_of_last_digit
 
 HUNDRED = Decimal(100)
+_SCOPE = re.compile(r"涉及")
 COLUMNS = ["check_id", "doc", "scope", "rule", "claim_kind", "subject", "page", "section", "sentence",
            "text", "table", "stated", "unit", "stated_lo", "stated_hi", "step", "expected",
            "expected_lo", "expected_hi", "has_evidence", "holds", "level", "evidence"]
@@ -38,6 +39,7 @@ class Row:
     stated: Decimal | None = None
     unit: str | None = None
     expected: Interval | None = None
+    point: Decimal | None = None        # the figure to show as expected (a cell's own value); default: mid
     has_evidence: bool = True
     holds: bool = True
     level: str = "fail"
@@ -51,7 +53,9 @@ class Row:
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        st = Interval.printed(self.stated) if self.stated is not None else None
+        # counts are whole things: no rounding band
+        exact = self.claim_kind == "count" or (self.claim_kind == "composition" and self.unit not in link.UNIT_IN_YUAN)
+        st = (Interval.exact(self.stated) if exact else Interval.printed(self.stated)) if self.stated is not None else None
         exp = self.expected
         places = decimals(self.stated) if self.stated is not None else 2
         return {
@@ -61,19 +65,23 @@ class Row:
             "stated": fmt(self.stated) if self.stated is not None else "",
             "unit": self.unit or "",
             "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
-            "step": float(unit_of_last_digit(self.stated)) if self.stated is not None else None,
-            "expected": _show(exp, places),
+            "step": (0.0 if exact else float(unit_of_last_digit(self.stated))) if self.stated is not None else None,
+            "expected": _show(exp, self.point, places, self.stated),
             "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
             "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level,
             "evidence": self.evidence,
         }
 
 
-def _show(exp: Interval | None, places: int) -> str:
+def _show(exp: Interval | None, point: Decimal | None, places: int, stated: Decimal | None) -> str:
+    """The expected figure at the stated precision; its range when the inputs leave more than one digit open."""
     if exp is None:
         return ""
-    lo, hi = fmt(exp.lo, places), fmt(exp.hi, places)
-    return lo if lo == hi else f"{fmt(exp.mid, places)}（{lo}~{hi}）"
+    shown = fmt(point if point is not None else exp.mid, places)
+    step = unit_of_last_digit(stated) if stated is not None else Decimal("0.01")
+    if point is not None or exp.hi - exp.lo <= step:
+        return shown
+    return f"{shown}（{fmt(exp.lo, places)}~{fmt(exp.hi, places)}）"
 
 
 @lru_cache(maxsize=None)
@@ -132,19 +140,25 @@ class _ClaimChecks:
     def _amount(self, c) -> list[Row]:
         if c.stated is None or c.unit not in link.UNIT_IN_YUAN:
             return []
+        if c.base:
+            return [self.row(c, "amount_matches_table", f"{c.base}的数字，本文件的表只有本年数", has_evidence=False)]
         cells = self.cells(c.subject)
+        if _SCOPE.search(c.sentence[max(0, c.start - 12):c.start]):
+            # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
+            cells = cells + [x for x in self.cells("项目支出") if x not in cells]
         if not cells:
-            if c.stated == 0 and self._published_empty(c.subject):
-                return [self.row(c, "amount_matches_table", self._published_empty(c.subject),
-                                 expected=Interval.exact(Decimal(0)))]
+            empty = self._published_empty(c.subject)
+            if empty:  # a table published empty says the amount is nil
+                return [self.row(c, "amount_matches_table", empty, expected=Interval.exact(Decimal(0)),
+                                 point=Decimal(0))]
             return [self.row(c, "amount_matches_table",
                              f"表中未找到「{c.subject or c.subject_text or '?'}」", has_evidence=False)]
         stated = Interval.printed(c.stated)
         best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
-        _, lo, hi = best.in_unit(c.unit)
+        value, lo, hi = best.in_unit(c.unit)
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
-        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi))]
+        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi), point=value)]
 
     def _published_empty(self, concept: str | None) -> str:
         types = {t for loc in link.locations(concept or "") for t in link._as_list(loc.get("table", []))}
@@ -226,13 +240,18 @@ class _ClaimChecks:
 
     # -- composition: parts sum to the total
     def _composition(self, c) -> list[Row]:
-        parts = [self.by_id[p] for p in (c.parts or []) if p in self.by_id]
-        parts = [p for p in parts if p.stated is not None and p.unit == c.unit]
-        if len(parts) < 2 or c.stated is None:
+        total = self.by_id.get(c.of) if c.of else None
+        if total is None or total.stated is None:
             return []
-        total = interval_sum(Interval.printed(p.stated) for p in parts)
+        parts = [self.by_id[p] for p in (c.parts or []) if p in self.by_id]
+        parts = [p for p in parts if p.stated is not None and p.unit == total.unit]
+        if len(parts) < 2:
+            return []
+        money = total.unit in link.UNIT_IN_YUAN
+        total_iv = interval_sum((Interval.printed if money else Interval.exact)(p.stated) for p in parts)
         ev = " + ".join(f"「{p.text}」" for p in parts)
-        return [self.row(c, "parts_sum_to_whole", f"其中各项之和：{ev}", expected=total)]
+        return [self.row(c, "parts_sum_to_whole", f"「{total.text}」对 其中各项之和：{ev}", expected=total_iv,
+                         stated=total.stated, unit=total.unit)]
 
     # -- reasons
     def _reasons(self) -> list[Row]:
@@ -266,10 +285,11 @@ class _ClaimChecks:
     def _same_concept_two_values(self) -> list[Row]:
         groups: dict[tuple, list] = defaultdict(list)
         for c in self.claims:
-            if c.kind == "amount" and c.subject and c.stated is not None and not c.base and c.unit:
-                groups[(c.section, c.subject, c.qualifier or "", c.unit)].append(c)
+            if (c.kind == "amount" and c.subject and c.stated is not None and not c.base and c.unit
+                    and not c.parent):
+                groups[(c.section, c.subject, c.subject_text or "", c.qualifier or "", c.unit)].append(c)
         rows = []
-        for (_, subject, _, _), cs in groups.items():
+        for (_, subject, _, _, _), cs in groups.items():
             first = cs[0]
             for other in cs[1:]:
                 if not Interval.printed(first.stated).meets(Interval.printed(other.stated)):
@@ -283,12 +303,15 @@ def project_count(t: Table) -> int:
     """Projects listed in a 项目支出表: figure rows that are neither totals nor group rows
     (a group row's figure is the sum of the rows right below it)."""
     vals: list[Decimal] = []
+    labels: list[str] = []
     for r, row in enumerate(t.rows):
         label = link._row_label(t, r)
         fig = next((c for c in row if isinstance(c, Decimal)), None)
-        if fig is None or re.fullmatch(r"合计|总计|小计|\d*", label or ""):
+        unit_row = any(isinstance(c, str) and re.fullmatch(r"\d{3,9}", c.strip()) for c in row)
+        if fig is None or unit_row or re.fullmatch(r"合计|总计|小计|\d*", label or ""):
             continue
         vals.append(fig)
+        labels.append(link.clean_label(" ".join(c for c in row if isinstance(c, str))))
     n = len(vals)
     group = [False] * n
 
@@ -297,7 +320,8 @@ def project_count(t: Table) -> int:
         for j in range(i + 1, n):
             acc += vals[j]
             if abs(acc - vals[i]) <= Decimal("0.005") * (j - i + 1):
-                return j > i + 1 or group[i + 1]
+                # one child with the same figure: a heading row when the child repeats its name
+                return j > i + 1 or group[i + 1] or (labels[i] and labels[i] in labels[i + 1])
             if acc > vals[i]:
                 return False
         return False
@@ -386,8 +410,9 @@ class _TableChecks:
         for spec in _table_rules().get("column_sums") or []:
             if t.type not in spec["tables"]:
                 continue
-            wj = next((j for j, c in enumerate(t.columns) if re.search(spec["whole"], c)), None)
-            part_js = [[j for j, c in enumerate(t.columns) if re.search(p, c) and j != wj] for p in spec["parts"]]
+            cols = [link.clean_column(c) for c in t.columns]
+            wj = next((j for j, c in enumerate(cols) if re.search(spec["whole"], c)), None)
+            part_js = [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec["parts"]]
             if wj is None or not all(part_js):
                 continue
             flat = [j for js in part_js for j in js]

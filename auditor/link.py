@@ -107,7 +107,20 @@ def _rx(pattern: str) -> re.Pattern:
 
 
 def locations(concept: str) -> list[dict]:
-    return _evidence().get("concepts", {}).get(concept) or []
+    """The locations of a concept; `{same_as: X}` entries borrow every location of concept X."""
+    out = []
+    for loc in _evidence().get("concepts", {}).get(concept) or []:
+        if "same_as" in loc:
+            out.extend({**other, "fallback": loc.get("fallback", other.get("fallback", False))}
+                       for other in locations(loc["same_as"]))
+        else:
+            out.append(loc)
+    return out
+
+
+def clean_column(path: str) -> str:
+    """A column path for matching: NFKC, no spaces or quotes ("“三公”经费合计" -> "三公经费合计")."""
+    return _STRIP.sub("", normalize(path or ""))
 
 
 def cross_table_concepts() -> list[str]:
@@ -147,7 +160,7 @@ def _generic_locations_cached(concept: str) -> tuple:
     locs = [{"code": str(c)} for c in spec.get("codes") or []]
     names = [clean_label(n) for n in spec.get("names") or [concept]]
     if names:
-        summary = _evidence().get("summary") or []
+        summary = (_evidence().get("summary") or []) + (_evidence().get("fiscal") or [])
         rx = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
         locs.append({"table": list(summary), "row": rx, "fallback": bool(locs)})
     return tuple(locs)
@@ -179,7 +192,7 @@ def _find_in(t: Table, loc: dict) -> Cell | None:
     for r, label, figures in segments(t):
         if not row_rx.fullmatch(label):
             continue
-        hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(col)]
+        hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:
             continue
         if loc.get("sum"):
@@ -208,7 +221,7 @@ def _row_label(t: Table, r: int) -> str:
 
 def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> Cell | None:
     hits = [(col, cell) for col, cell in zip(t.columns, t.rows[r])
-            if isinstance(cell, Decimal) and (col_rx is None or col_rx.search(col))]
+            if isinstance(cell, Decimal) and (col_rx is None or col_rx.search(clean_column(col)))]
     if not hits:
         return None
     if add:

@@ -1,0 +1,137 @@
+"""Mutation test: inject wrong numbers into correct statements and count how many the audit catches.
+
+For every claim of the corpus that passes (amounts, shares, growth rates, counts),
+write a copy of its document with that one figure changed, audit every copy
+together with the untouched originals in ONE run, and report
+  caught   the share of mutated claims whose status becomes `fail`
+  stable   whether every untouched document keeps its verdicts.
+
+    .venv/bin/python bench/mutation.py [corpus/] [--limit N] [--json FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from auditor import api
+from auditor.ingest.encoding import read_text_file
+from auditor.numbers import decimals, normalize, try_number
+
+KINDS = ("amount", "share", "growth", "count")
+
+
+def wrong_value(kind: str, stated: Decimal) -> Decimal:
+    """A figure that is clearly wrong yet plausible-looking, printed at the same precision."""
+    q = Decimal(1).scaleb(-decimals(stated))
+    if kind == "amount":
+        new = stated * Decimal("1.13") + 10 * q
+    elif kind == "share":
+        new = stated + 7 if stated + 7 <= 100 else stated - 7
+    elif kind == "growth":
+        new = stated + 9
+    else:
+        new = stated + 3
+    return new.quantize(q)
+
+
+def _claim_pattern(text: str) -> re.Pattern:
+    return re.compile(r"\s*".join(re.escape(ch) for ch in text if not ch.isspace()))
+
+
+def mutate_text(source: str, claim: dict, occurrence: int, new: Decimal) -> str | None:
+    """`source` with the claim's figure replaced, at the claim's `occurrence`-th appearance."""
+    matches = list(_claim_pattern(claim["text"]).finditer(source))
+    if occurrence >= len(matches):
+        return None
+    m = matches[occurrence]
+    span = source[m.start():m.end()]
+    for num in re.finditer(r"\d[\d,，]*(?:[.．]\d+)?", span):
+        val = try_number(normalize(num.group(0)).replace("，", ","))
+        if val is not None and val == Decimal(str(claim["stated"])):
+            a, b = m.start() + num.start(), m.start() + num.end()
+            return source[:a] + f"{new:f}" + source[b:]
+    return None
+
+
+def _key(c: dict) -> tuple:
+    return (c["kind"], c.get("subject"))
+
+
+def run(corpus: list[Path], limit: int | None = None) -> dict:
+    t0 = time.perf_counter()
+    base, _ = api.audit(corpus)
+    base_status = {c["id"]: c["status"] for c in base["claims"]}
+    by_stem = {p.stem: p for p in corpus}
+    files = {d["doc"]: by_stem[d["doc"]] for d in base["documents"] if d["status"] == "ok" and d["doc"] in by_stem}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        plan = []
+        seen_text: Counter = Counter()
+        ordinal: Counter = Counter()
+        for c in base["claims"]:
+            occ = seen_text[(c["doc"], c["text"])]
+            seen_text[(c["doc"], c["text"])] += 1
+            nth = ordinal[(c["doc"],) + _key(c)]
+            ordinal[(c["doc"],) + _key(c)] += 1
+            if c["status"] != "pass" or c["kind"] not in KINDS or c["doc"] not in files or c["stated"] is None:
+                continue
+            src = files[c["doc"]]
+            new = wrong_value(c["kind"], Decimal(str(c["stated"])))
+            text = mutate_text(read_text_file(src), c, occ, new)
+            if text is None:
+                continue
+            name = f"{src.stem}__m{len(plan):04d}{src.suffix}"
+            (tmpdir / name).write_text(text, encoding="utf-8")
+            plan.append({"doc": Path(name).stem, "original": c, "nth": nth, "new": f"{new:f}"})
+            if limit and len(plan) >= limit:
+                break
+        originals = [files[d] for d in sorted(files)]
+        result, _ = api.audit(originals + [tmpdir])
+    by_doc: dict[str, list[dict]] = {}
+    for c in result["claims"]:
+        by_doc.setdefault(c["doc"], []).append(c)
+    caught, missed = 0, []
+    for p in plan:
+        o = p["original"]
+        same = [c for c in by_doc.get(p["doc"], []) if _key(c) == _key(o)]
+        changed_claims = [c for c in same if c["stated"] is not None and Decimal(str(c["stated"])) == Decimal(p["new"])]
+        hit = changed_claims[0] if changed_claims else (same[p["nth"]] if p["nth"] < len(same) else None)
+        if hit is not None and hit["status"] == "fail":
+            caught += 1
+        else:
+            missed.append({"doc": o["doc"], "text": o["text"], "kind": o["kind"], "new": p["new"],
+                           "status": hit["status"] if hit else "not found",
+                           "evidence": hit["evidence"] if hit else ""})
+    changed = [c["id"] for c in result["claims"] if c["id"] in base_status and c["status"] != base_status[c["id"]]]
+    return {"mutations": len(plan), "caught": caught, "rate": caught / len(plan) if plan else 0.0,
+            "by_kind": dict(Counter(p["original"]["kind"] for p in plan)),
+            "missed": missed, "untouched_changed": changed, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="*", default=["corpus"])
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--json", metavar="FILE")
+    args = ap.parse_args(argv)
+    paths = sorted(p for arg in args.corpus for p in (Path(arg).glob("*.txt") if Path(arg).is_dir() else [Path(arg)]))
+    report = run(paths, args.limit)
+    print(f"mutations {report['mutations']} {report['by_kind']}  caught {report['caught']} "
+          f"({report['rate']:.1%})  untouched documents changed verdicts: {len(report['untouched_changed'])}  "
+          f"{report['seconds']} s")
+    for m in report["missed"]:
+        print(f"  missed: {m['doc']} {m['kind']} 「{m['text']}」 -> {m['new']}: {m['status']}  {m['evidence']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
