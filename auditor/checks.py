@@ -172,7 +172,9 @@ class _ClaimChecks:
         if c.stated is None:
             return []
         part = self.value_of(self.by_id.get(c.of)) if c.of else self.table_value(c.subject, "万元")
-        whole = self.value_of(self.by_id.get(c.whole)) if c.whole else self.table_value(c.whole_subject, "万元")
+        whole = (self.value_of(self.by_id.get(c.whole)) if c.whole
+                 else self.value_of(self._stated_before(c, c.whole_subject))
+                 or self.table_value(c.whole_subject, "万元"))
         if part is None or whole is None:
             return [self.row(c, "share_matches_ratio", "占比的部分或整体不明", has_evidence=False)]
         ratio = part[0].ratio(whole[0])
@@ -180,6 +182,19 @@ class _ClaimChecks:
             return [self.row(c, "share_matches_ratio", f"整体为零：{whole[1]}", has_evidence=False)]
         return [self.row(c, "share_matches_ratio", f"{part[1]} ÷ {whole[1]} × 100%",
                          expected=ratio.scale(HUNDRED))]
+
+    def _stated_before(self, c, concept: str | None):
+        """The nearest amount claim of `concept` before `c` in the same section (the prose's own figure)."""
+        if not concept:
+            return None
+        best = None
+        for o in self.claims:
+            if o is c:
+                break
+            if (o.kind == "amount" and o.subject == concept and not o.base and o.stated is not None
+                    and o.section == c.section and o.doc == c.doc):
+                best = o
+        return best
 
     # -- growth
     def _growth(self, c) -> list[Row]:
@@ -192,9 +207,13 @@ class _ClaimChecks:
                              has_evidence=False)]
         cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
         sign = change.direction or c.direction or 1
-        prior = cur - chg if sign > 0 else cur + chg
+        if current.base:  # the figure named is the comparison year's own ("2016年度为8,648.07万元")
+            prior = cur
+            formula = f"增减额「{change.text}」÷ 上年数「{current.text}」× 100%"
+        else:
+            prior = cur - chg if sign > 0 else cur + chg
+            formula = f"增减额「{change.text}」÷ 上年数（「{current.text}」{'−' if sign > 0 else '+'}增减额）× 100%"
         rate = chg.ratio(prior)
-        formula = f"增减额「{change.text}」÷ 上年数（「{current.text}」{'−' if sign > 0 else '+'}增减额）× 100%"
         if rate is None:
             return [self.row(c, "prose_consistent", f"上年数为零或负，不能计算增长率：{formula}",
                              holds=False, level="fail")]
@@ -369,28 +388,35 @@ class _TableChecks:
         return [j for j in range(len(t.columns)) if any(isinstance(row[j], Decimal) for row in t.rows if j < len(row))]
 
     def _code_footing(self, t: Table) -> list[Row]:
-        if not t.codes or not any(t.codes):
+        if not t.codes or not any(t.codes) or _side_by_side_codes(t):
             return []
         rows = []
         cols = self._numeric_columns(t)
-        index = {c: r for r, c in enumerate(t.codes) if c}
-        children: dict[str, list[int]] = defaultdict(list)
-        for r, code in enumerate(t.codes):
-            if not code or not code.isdigit():
+        codes = [c if c and c.isdigit() else None for c in t.codes]
+        for r, parent in enumerate(codes):
+            if parent is None or len(parent) not in (3, 5):
                 continue
-            for plen in (3, 5):
-                if len(code) == plen + 2 and code[:plen] in index:
-                    children[code[:plen]].append(r)
-        for parent, kids in children.items():
-            pr = index[parent]
+            kids, odd = [], False
+            for k in range(r + 1, len(codes)):   # the children follow their parent, up to the next other code
+                code = codes[k]
+                if code is None:
+                    continue
+                if not code.startswith(parent) or len(code) <= len(parent):
+                    break
+                if len(code) == len(parent) + 2:
+                    kids.append(k)
+                elif len(code) % 2 == 0:  # a code of no 类/款/项 length: the block is misread, say nothing
+                    odd = True
+            if not kids or odd:
+                continue
             for j in cols:
-                rows.extend(self._sum_check(t, pr, kids, j, f"{parent}={'+'.join(t.codes[k] for k in kids)}",
+                rows.extend(self._sum_check(t, r, kids, j, f"{parent}={'+'.join(codes[k] for k in kids)}",
                                             f"科目 {parent} 等于其下级科目之和"))
         total_row = next((r for r in range(len(t.rows)) if link._row_label(t, r) in ("合计", "总计")), None)
-        tops = [r for r, code in enumerate(t.codes) if code and code.isdigit() and len(code) == 3]
-        if total_row is not None and tops:
+        tops = [r for r, code in enumerate(codes) if code and len(code) == 3]
+        if total_row is not None and tops and len({codes[r] for r in tops}) == len(tops):
             for j in cols:
-                rows.extend(self._sum_check(t, total_row, tops, j, "合计=" + "+".join(t.codes[k] for k in tops),
+                rows.extend(self._sum_check(t, total_row, tops, j, "合计=" + "+".join(codes[k] for k in tops),
                                             "合计行等于各类级科目之和"))
         return rows
 
@@ -415,6 +441,7 @@ class _TableChecks:
             part_js = [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec["parts"]]
             if wj is None or not all(part_js):
                 continue
+            part_js += [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec.get("optional", [])]
             flat = [j for js in part_js for j in js]
             for r, row in enumerate(t.rows):
                 whole = row[wj]
@@ -490,6 +517,18 @@ class _TableChecks:
             r.unit = unit
             rows.append(r)
         return rows
+
+
+def _side_by_side_codes(t: Table) -> bool:
+    """Two blocks of the same code family on one row (e.g. 301xx | 302xx halves of a 决算 table):
+    the row code then speaks for one half only, so code footing would mislead."""
+    for row, code in zip(t.rows, t.codes):
+        if not code:
+            continue
+        others = [c for c in row if isinstance(c, str) and re.fullmatch(r"\d{3,7}", c.strip()) and c.strip() != code]
+        if any(o.strip()[0] == code[0] for o in others):
+            return True
+    return False
 
 
 def _first_fig(segs, pattern: str):

@@ -162,7 +162,7 @@ def _generic_locations_cached(concept: str) -> tuple:
     if names:
         summary = (_evidence().get("summary") or []) + (_evidence().get("fiscal") or [])
         rx = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        locs.append({"table": list(summary), "row": rx, "fallback": bool(locs)})
+        locs.append({"table": list(summary), "row": rx})
     return tuple(locs)
 
 
