@@ -1,0 +1,744 @@
+"""Numeric claims of the narrative: Document blocks -> list[Claim].
+
+One job: find every statement the prose makes about a figure and structure it
+so the audit can check it against the tables.
+
+Pipeline per document
+  blocks -> sentences (split at 。；！？ and line ends, offsets kept)
+         -> squeezed matching form (auditor.nlp.squeeze: NFKC, no spaces/quotes)
+         -> spaCy + jieba tokens (auditor.nlp.pipeline, run with nlp.pipe)
+         -> events (numbers with units, flat/absence/composition/reason markers)
+            from the patterns in auditor/data/patterns.yaml, compiled once
+         -> claims with subjects (auditor/data/ontology.yaml concepts) and
+            relations (of / whole / parent / parts / reason).
+
+Claim kinds: amount, share, growth, change, count, absence, flat, composition.
+Ids are ``doc:hash(sentence, span, kind)`` (+ ``-n`` for repeats), so they do
+not move when other sentences change.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from auditor import nlp as _nlp
+from auditor.model import Block, Document
+from auditor.numbers import decimals as _decimals
+from auditor.numbers import parse_number
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "patterns.yaml"
+
+KINDS = ("amount", "share", "growth", "change", "count", "absence", "flat", "composition")
+MONEY = {"万元", "亿元", "千元", "元"}
+_ENDERS = "。；！？;!?"
+_GENERIC = {"收入总计", "支出总计"}
+_GAP = re.compile(r"^(?:|:|预算|年度|年)$")
+
+
+def _generic_word(words: str | None) -> bool:
+    """收入/支出/预算支出…: the bare word, which names the total only when nothing narrower precedes."""
+    return bool(words) and len(words) <= 4 and "总" not in words and "合计" not in words
+
+
+_LIST_MARK = re.compile(r"^\s*(?:(?:\d+|[一二三四五六七八九十]+)\s*[、.．]|[(（]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）])\s*")
+_FLAT_GAP = re.compile(r"^(?:预算|年初预算|执行数|决算数|预算数|数|相比|比较|基本|保持|的|水平)*$")
+_Q = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+_OPEN_Q = set(_Q)
+_CLAUSE = set(",，、:：;；。")
+
+
+@dataclass
+class Claim:
+    id: str
+    doc: str
+    page: int | None
+    section: str | None
+    sentence: str
+    text: str
+    start: int
+    end: int
+    kind: str
+    subject: str | None = None
+    subject_text: str | None = None
+    stated: Decimal | None = None
+    decimals: int | None = None
+    unit: str | None = None
+    direction: int | None = None
+    base: str | None = None
+    of: str | None = None
+    whole: str | None = None
+    whole_subject: str | None = None
+    parent: str | None = None
+    parts: list[str] = field(default_factory=list)
+    reason: str | None = None
+    reason_blank: bool = False
+    qualifier: str | None = None     # words before the subject that narrow it (财政拨款, 当年 …)
+    file: str = ""
+    line: int | None = None
+
+    def to_json(self) -> dict:
+        d = {k: getattr(self, k) for k in (
+            "id", "doc", "page", "section", "sentence", "text", "start", "end", "kind",
+            "subject", "subject_text", "stated", "decimals", "unit", "direction", "base",
+            "of", "whole", "whole_subject", "parent", "parts", "reason", "reason_blank",
+            "qualifier", "file", "line")}
+        if self.stated is not None:
+            d["stated"] = int(self.stated) if self.decimals == 0 else float(self.stated)
+        return d
+
+
+# ---------------------------------------------------------------------------
+# patterns (compiled once)
+
+def _alt(words, escape=True) -> str:
+    words = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w) if escape else w for w in words)
+
+
+@dataclass
+class _Patterns:
+    number: re.Pattern
+    unit_kind: dict
+    not_before: re.Pattern
+    not_after: re.Pattern
+    share: re.Pattern
+    change: re.Pattern
+    change_dir: dict
+    template: re.Pattern
+    flat: re.Pattern
+    flat_strong: set
+    absence: re.Pattern
+    absence_not: re.Pattern
+    composition: re.Pattern
+    reason: re.Pattern
+    reason_start: re.Pattern
+    base: list
+    last_year: re.Pattern
+    level_marker: re.Pattern
+    generic_ok: re.Pattern
+    prior_figure: re.Pattern
+
+
+@lru_cache(maxsize=None)
+def patterns() -> _Patterns:
+    with open(PATTERNS_FILE, encoding="utf-8") as fh:
+        p = yaml.safe_load(fh)
+    units = p["units"]
+    number = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(" + _alt(units) + ")")
+    filler = r"(?:了|为|约|达|幅度为|幅为|幅度|幅|率为|率|额为|额|比例为)?"
+    return _Patterns(
+        number=number,
+        unit_kind=units,
+        not_before=re.compile("(?:" + _alt(p["not_before"]) + ")$"),
+        not_after=re.compile("(?:" + _alt(p["not_after"]) + ")"),
+        share=re.compile("(?:" + _alt(p["share"]) + r")[^,，;；:：。]{0,14}?$"),
+        change=re.compile("(" + _alt(p["change"]) + ")" + filler + "$"),
+        change_dir={k: int(v) for k, v in p["change"].items()},
+        template=re.compile("(?:" + _alt(p["template_change"], escape=False) + ")" + filler + "$"),
+        flat=re.compile(_alt(p["flat"])),
+        flat_strong={"持平", "无增减变动", "无增减"},
+        absence=re.compile(_alt(p["absence"])),
+        absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
+        composition=re.compile(_alt(p["composition"])),
+        reason=re.compile(_alt(p["reason"])),
+        reason_start=re.compile("^(?:" + _alt(p["reason"]) + ")"),
+        base=[re.compile(b) for b in p["base"]],
+        last_year=re.compile("(?:" + "|".join(p["last_year"]) + ")$"),
+        level_marker=re.compile(p["level_marker"]),
+        generic_ok=re.compile(p["generic_ok_after"]),
+        prior_figure=re.compile(p["prior_figure"]),
+    )
+
+
+# ---------------------------------------------------------------------------
+# sentences
+
+@dataclass
+class Sentence:
+    text: str            # as printed
+    block: Block
+    offset: int          # start inside block.text
+    ender: str           # the character that ended it ('。', '；', '\n', '')
+    line_end: bool = False  # nothing but spaces between it and the next line break / block end
+    squeezed: str = ""
+    pos: list[int] = field(default_factory=list)
+    token_starts: frozenset = frozenset()
+    token_ends: frozenset = frozenset()
+
+
+def block_to_sentences(block: Block) -> list[Sentence]:
+    """Split a block at 。；！？ and line ends; keep each sentence's offset and ender."""
+    out = []
+    text = block.text
+    start = 0
+    for i, ch in enumerate(text + "\n"):
+        if ch in _ENDERS or ch == "\n":
+            end = i + 1 if ch != "\n" else i
+            piece = text[start:end]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                nl = text.find("\n", end)
+                line_end = ch == "\n" or not text[end:(nl if nl >= 0 else len(text))].strip()
+                out.append(Sentence(stripped, block, start + lead, ch, line_end))
+            start = i + 1
+    return out
+
+
+# ---------------------------------------------------------------------------
+# extraction
+
+def extract(doc: Document) -> list[Claim]:
+    """Every numeric claim of a document's narrative blocks, in reading order."""
+    sentences = [s for b in doc.blocks for s in block_to_sentences(b)]
+    _prepare(sentences)
+    return _Extractor(doc.doc, final=doc.kind == "final_account").run(sentences)
+
+
+def extract_text(text: str, doc: str = "-", page: int | None = None,
+                 section: str | None = None) -> list[Claim]:
+    """Claims of a bare text (one block per blank-line-separated paragraph)."""
+    blocks = [Block(text=p, page=page, section=section)
+              for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return extract(Document(doc=doc, files=[], blocks=blocks))
+
+
+def _prepare(sentences: list[Sentence]) -> None:
+    marker = patterns().level_marker
+    for s in sentences:
+        sq, pos = _nlp.squeeze(s.text)
+        if "(" in sq and marker.search(sq):
+            keep = [True] * len(sq)
+            for m in marker.finditer(sq):
+                keep[m.start():m.end()] = [False] * (m.end() - m.start())
+            pos = [p for p, k in zip(pos, keep + []) if k] + [pos[-1]]
+            sq = "".join(c for c, k in zip(sq, keep) if k)
+        s.squeezed, s.pos = sq, pos
+    nlp = _nlp.pipeline()
+    for s, d in zip(sentences, nlp.pipe(s.squeezed for s in sentences)):
+        s.token_starts = frozenset(t.idx for t in d)
+        s.token_ends = frozenset(t.idx + len(t.text) for t in d)
+
+
+def comp_outer(comp):
+    return comp.get("outer") if comp else None
+
+
+def _related(a: str | None, b: str | None) -> bool:
+    """Same concept, or one is the other's parent (收入总计 / 本年收入合计)."""
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    ca, cb = _nlp.concept(a), _nlp.concept(b)
+    return ca.get("parent") == b or cb.get("parent") == a
+
+
+def _is_under(a: str, b: str) -> bool:
+    """a is b or one of b's descendants."""
+    seen = set()
+    while a and a not in seen:
+        if a == b:
+            return True
+        seen.add(a)
+        a = _nlp.concept(a).get("parent")
+    return False
+
+
+class _Extractor:
+    def __init__(self, doc: str, final: bool = False):
+        self.doc = doc
+        self.final = final      # 决算: "年初预算为X" is the comparison figure
+        self.P = patterns()
+        self.claims: list[Claim] = []
+        self.seen: dict[str, int] = {}
+
+    # -- helpers --------------------------------------------------------
+    def _mentions(self, s: Sentence, a: int, b: int) -> list:
+        """Concept mentions in s.squeezed[a:b]; a bare 收入/支出 right after other words
+        is the head of that name (公务接待费支出 -> 公务接待费; 水费支出 -> unknown, None)."""
+        out = []
+        sq = s.squeezed
+        for m in _nlp.concepts_in(sq, a, b):
+            if len(m.text) <= 2 and (m.start not in s.token_starts or m.end not in s.token_ends):
+                continue
+            if m.concept in _GENERIC and _generic_word(m.text) and m.start > a:
+                if out and out[-1].concept and _GAP.match(sq[out[-1].end:m.start]):
+                    p = out.pop()
+                    m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
+                elif not self.P.generic_ok.search(sq[max(a, m.start - 1):m.start]):
+                    k = m.start
+                    while k > a and "\u4e00" <= sq[k - 1] <= "\u9fff":
+                        k -= 1
+                    m = _nlp.Mention(None, k, m.end, sq[k:m.end])
+            out.append(m)
+        return out
+
+    def _new(self, s: Sentence, kind: str, a: int, b: int, **kw) -> Claim:
+        start, end = s.pos[a], s.pos[b - 1] + 1 if b > a else s.pos[a]
+        t = s.text
+        if start > 0 and t[start - 1] in _OPEN_Q and t[start:end].count(_Q[t[start - 1]]) > \
+                t[start:end].count(t[start - 1]):
+            start -= 1          # keep the quote of “三公”经费
+        key = f"{s.text}|{start}|{end}|{kind}"
+        h = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+        cid = f"{self.doc}:{h}"
+        n = self.seen.get(cid, 0)
+        self.seen[cid] = n + 1
+        if n:
+            cid = f"{cid}-{n + 1}"
+        b_ = s.block
+        c = Claim(id=cid, doc=self.doc, page=b_.page, section=b_.section, sentence=s.text,
+                  text=s.text[start:end], start=start, end=end, kind=kind,
+                  file=b_.file, line=b_.line, **kw)
+        return c
+
+    def _base_before(self, s: Sentence, upto: int, since: int = 0) -> str | None:
+        best = None
+        for rx in self.P.base:
+            for m in rx.finditer(s.squeezed, since, upto):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), m.group(1))
+        if best is None:
+            return None
+        b = best[1]
+        return {"上一年": "上年", "去年": "上年", "上年度": "上年", "上年预算": "上年",
+                "上年年初预算": "上年", "同比": "上年", "上年同期": "上年"}.get(b, b)
+
+    # -- main loop ------------------------------------------------------
+    def run(self, sentences: list[Sentence]) -> list[Claim]:
+        block = None
+        self.comp = None          # open composition: dict(total, claim, parts, line_mode, idle)
+        self.last_amount = None   # last amount/count claim in the block
+        self.last_base = None     # comparison base of the last change in the block
+        self.prev_head = None     # first figure of the previous sentence
+        self.topic = None         # (concept, words) a block's opening item line names
+        first = True              # at the block's first sentence
+        pending: list[Claim] = []  # change/growth waiting for a reason in the next sentence
+        for s in sentences:
+            if s.block is not block:
+                new_block = s.block
+                if self.comp and (not self.comp["line_mode"] or new_block.heading
+                                  or self.comp["idle"] >= 2):
+                    self._close()
+                elif self.comp:
+                    self.comp["idle"] += 1
+                block = new_block
+                self.topic = None
+                first = True
+                self.last_amount = None if not (self.comp and self.comp["line_mode"]) else self.last_amount
+                pending = []
+                self.last_base = None
+            sq = s.squeezed
+            if pending:
+                m = self.P.reason_start.match(sq)
+                if m:
+                    self._set_reason(pending, s, m.end(), len(sq))
+                pending = []
+            made = self._sentence(s)
+            if first:
+                first = False
+                if not made and not s.block.heading:
+                    self.topic = self._topic(s)
+            heads = [c for c in made if c.kind in ("amount", "count")]
+            self.prev_head = heads[0] if heads else None
+            pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
+                       and not c.reason_blank]
+            if self.comp and not self.comp["line_mode"] and (s.ender in "。!?！？" or s.line_end):
+                self._close()
+        if self.comp:
+            self._close()
+        return self.claims
+
+    def _topic(self, s: Sentence):
+        """'1、一般公共服务支出（类）财政事务（款）行政运行（项）。' opens a paragraph about that item."""
+        ms = [x for x in self._mentions(s, 0, len(s.squeezed))
+              if x.concept and x.concept not in _GENERIC]
+        if not ms:
+            return None
+        words = _LIST_MARK.sub("", s.text).rstrip("。：:；; ")
+        return ms[-1].concept, words
+
+    def _close(self):
+        comp, self.comp = self.comp, comp_outer(self.comp)
+        c = comp["claim"]
+        if c is not None and comp["parts"]:
+            c.parts = [p.id for p in comp["parts"]]
+        elif c is not None:
+            self.claims.remove(c)
+
+    def _set_reason(self, claims, s: Sentence, a: int, b: int):
+        start, end = s.pos[a], (s.pos[b - 1] + 1 if b > a else s.pos[a])
+        text = s.text[start:end].strip().strip("。；;，,：:.").strip()
+        if not re.sub(r"[\W_…xX×＊*]+", "", text):   # "主要原因是……" / "XXX": the template's blank
+            text = ""
+        for c in claims:
+            if text:
+                c.reason = text
+            else:
+                c.reason_blank = True
+
+    def _sentence(self, s: Sentence) -> list[Claim]:
+        P, sq = self.P, s.squeezed
+        events = []
+        for m in P.number.finditer(sq):
+            events.append((m.start(), "num", m))
+        for m in P.flat.finditer(sq):
+            events.append((m.start(), "flat", m))
+        for m in P.absence.finditer(sq):
+            events.append((m.start(), "absence", m))
+        for m in P.composition.finditer(sq):
+            events.append((m.start(), "comp", m))
+        for m in P.reason.finditer(sq):
+            events.append((m.start(), "reason", m))
+        events.sort(key=lambda e: (e[0], e[1] != "num"))
+        made: list[Claim] = []
+        last_end = 0          # end of the last event that consumed words
+        reason_from = 0       # claims made since the last reason marker
+        skip_to = -1
+        comp_end = -1
+        for at, kind, m in events:
+            if at < skip_to:
+                continue
+            if kind == "num":
+                c = self._number(s, m, last_end, made)
+                last_end = m.end()
+                if c is not None:
+                    made.append(c)
+            elif kind == "flat":
+                c = self._flat(s, m, last_end, made)
+                if c is not None:
+                    made.append(c)
+                    last_end = m.end()
+            elif kind == "absence":
+                c_list = self._absence(s, m)
+                if c_list:
+                    made.extend(c_list)
+                    skip_to = max(skip_to, c_list[-1]._sq_end)
+                    last_end = max(last_end, c_list[-1]._sq_end)
+            elif kind == "comp":
+                if at < comp_end:
+                    continue
+                self._open(s, m, last_end, made)
+                last_end = comp_end = m.end()
+            elif kind == "reason":
+                if at < comp_end:
+                    continue
+                targets = [c for c in made[reason_from:] if c.kind in ("change", "growth")]
+                if not targets:
+                    continue
+                end = len(sq)
+                self._set_reason(targets, s, m.end(), end)
+                reason_from = len(made)
+                if self.comp and not self.comp["line_mode"]:
+                    self._close()
+                skip_to = end  # the reason's words are not claims
+        for c in made:
+            c.__dict__.pop("_sq_end", None)
+        return made
+
+    # -- composition -----------------------------------------------------
+    def _open(self, s: Sentence, m, last_end: int, made: list[Claim]):
+        outer = None
+        if self.comp:
+            last = made[-1] if made else None
+            if last is not None and last in self.comp["parts"]:
+                outer, self.comp = self.comp, None     # "其中：a 主要包括: …" nests under a part
+            else:
+                self._close()
+        ms = self._mentions(s, last_end, m.start())
+        total = None
+        whole_subject = None
+        if ms and ms[-1].end >= m.start() - 1:
+            whole_subject = ms[-1].concept
+            total = next((c for c in reversed(self.claims) if c.subject == whole_subject
+                          and c.kind in ("amount", "count")), None)
+        elif not s.squeezed[:m.start()].strip(",，。;；:：") and self.prev_head is not None:
+            total = self.prev_head
+            whole_subject = total.subject
+        else:
+            total = next((c for c in reversed(made) if c.kind in ("amount", "count")), None) \
+                or self.last_amount
+            whole_subject = total.subject if total else None
+        rest = s.squeezed[m.end():].strip(":：,，")
+        line_mode = rest == "" and s.line_end
+        claim = self._new(s, "composition", m.start(), m.end(),
+                          subject=whole_subject, of=total.id if total else None,
+                          stated=None, subject_text=total.subject_text if total else None)
+        self.claims.append(claim)
+        self.comp = {"total": total, "claim": claim, "parts": [], "line_mode": line_mode,
+                     "idle": 0, "subject": whole_subject, "sentence": s, "outer": outer}
+
+    # -- numbers -------------------------------------------------------
+    def _number(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
+        P, sq = self.P, s.squeezed
+        num, unit = m.group(1), m.group(2)
+        before = sq[max(0, m.start() - 12):m.start()]
+        if P.not_before.search(before):
+            return None
+        if P.not_after.match(sq, m.end()):
+            return None
+        value = parse_number(num)
+        ukind = P.unit_kind[unit]
+        # the clause before the number, since the last consumed event
+        win_start = last_end
+        window = sq[win_start:m.start()]
+        tmpl = P.template.search(window)
+        chg = P.change.search(window)
+        if unit == "%":
+            if chg and not tmpl:
+                return self._growth(s, m, value, unit, chg, win_start, made)
+            sh = P.share.search(window)
+            if sh:
+                return self._share(s, m, value, unit, win_start + sh.start(), win_start, made)
+            return None
+        if ukind == "amount" and tmpl:
+            if value == 0:
+                c = self._new(s, "flat", win_start + tmpl.start(), m.end(), direction=0,
+                              reason_blank=True, unit=unit)
+                self._attach_change(s, c, win_start, win_start + tmpl.start(), made)
+                self.claims.append(c)
+                return c
+            c = self._change(s, m, value, unit, None, win_start + tmpl.start(), win_start, made)
+            c.reason_blank = True
+            return c
+        if chg and chg.start() + win_start >= self._clause_start(sq, m.start()):
+            # "增加206.67万元", and counted things too ("人员增加5人")
+            d = P.change_dir[chg.group(1)]
+            return self._change(s, m, value, unit, d, win_start + chg.start(), win_start, made)
+        # plain amount / count
+        kind = "amount" if ukind == "amount" else "count"
+        if kind == "count":   # the thing counted is named in the same clause
+            clause = max((i + 1 for i, ch in enumerate(sq[:m.start()]) if ch in _CLAUSE), default=0)
+            cut = max(win_start, clause)
+            ms = [x for x in self._mentions(s, cut, m.start())
+                  if x.concept and _nlp.concept(x.concept).get("count")
+                  and unit in _nlp.concept(x.concept).get("units", [unit])]
+            if ms and "购置" in sq[clause:ms[-1].start]:
+                bought = _nlp.name_to_concept(ms[-1].concept + "购置")
+                if bought:   # "安排购置单价20万元以上的设备0台(套)": a purchase, not the stock
+                    ms[-1] = _nlp.Mention(bought, ms[-1].start, ms[-1].end, ms[-1].text)
+        else:
+            ms = self._mentions(s, win_start, m.start())
+        a = m.start()
+        subject = subject_text = qualifier = base = None
+        if ms:
+            last = ms[-1]
+            subject, subject_text = last.concept, s.text[s.pos[last.start]:s.pos[last.end - 1] + 1]
+            a = last.start
+            j = len(ms) - 2
+            while j >= 0 and ms[j].end == a and ms[j].concept and _nlp.concept(ms[j].concept).get("fund"):
+                qualifier = ms[j].text if qualifier is None else ms[j].text + qualifier
+                a = ms[j].start
+                j -= 1
+            pre = sq[win_start:a]
+            if P.last_year.search(pre) and subject != "上年结转":
+                base = "上年"
+            # a quoted subject path “一般公共服务支出（类）…（项）” names the item: keep all its words
+            k = s.pos[m.start()] - 1
+            while k >= 0 and s.text[k] == " ":
+                k -= 1
+            if k >= 2 and s.text[k - 1:k + 1] in ("科目", "项目"):
+                k -= 2
+            if k >= 0 and s.text[k] in "”」』\"":
+                q = s.text.rfind(s.text[k] if s.text[k] == '"' else {"”": "“", "」": "「", "』": "『"}[s.text[k]], 0, k)
+                if q >= 0 and s.pos[win_start] <= q:
+                    subject_text = s.text[q + 1:k]
+                    a = min(a, s.pos.index(next(i for i in s.pos if i > q)))
+        if base is None:
+            ym = P.prior_figure.search(window)
+            if ym:
+                base = ym.group(1) or "上年"
+        if kind == "amount" and subject in _GENERIC and _generic_word(subject_text):
+            # "年初预算为2993.92万元，支出决算为2940.05万元": the bare word repeats this sentence's item
+            side = _nlp.concept(subject).get("side")
+            prev = next((x for x in reversed(made) if x.kind == "amount" and x.subject
+                         and x.subject not in _GENERIC
+                         and _nlp.concept(x.subject).get("side") in (side, "both")), None)
+            if prev is not None:
+                subject = prev.subject
+        if kind == "amount" and self.topic and (subject is None or (
+                subject in _GENERIC and _generic_word(subject_text))):
+            subject, subject_text = self.topic
+        if self.final and base is None and re.search(r"年初预算(?:数)?(?:为|是)?$", window):
+            base = "年初预算"
+        b = m.end()
+        if kind == "count" and subject is None:
+            after = self._mentions(s, m.end(), min(len(sq), m.end() + 12))
+            if after and after[0].start == m.end() and after[0].concept \
+                    and _nlp.concept(after[0].concept).get("count"):
+                subject, subject_text, b = after[0].concept, after[0].text, after[0].end
+        if subject is None and self.comp and kind == "amount":
+            # "货物0万元" inside a 政府采购 composition: try "<total words><words>"
+            words = re.sub(r"^[^\u4e00-\u9fff]+", "", window.split("、")[-1].split(",")[-1]
+                           .split("，")[-1].split(":")[-1].split(";")[-1])
+            tot = self.comp["total"]
+            if words and tot is not None and tot.subject_text:
+                cid = _nlp.name_to_concept(tot.subject_text + words) or \
+                    _nlp.name_to_concept((tot.subject or "") + words)
+                if cid:
+                    subject, subject_text = cid, words
+                    a = win_start + window.rfind(words)
+        if kind == "count" and subject is None:
+            return None
+        c = self._new(s, kind, a, b, subject=subject, subject_text=subject_text, stated=value,
+                      decimals=_decimals(value), unit=unit, qualifier=qualifier, base=base)
+        if self.comp and self.comp["total"] is not c and base is None:
+            tot = self.comp["total"]
+            fam_ok = tot is None or ((tot.unit in MONEY) == (unit in MONEY))
+            if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
+                fam_ok = _is_under(subject, tot.subject)
+            if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):
+                c.parent = tot.id if tot else None
+                self.comp["parts"].append(c)
+                self.comp["idle"] = 0
+            elif tot is not None:
+                self._close()
+        self.claims.append(c)
+        if base is None:
+            self.last_amount = c
+        return c
+
+    @staticmethod
+    def _clause_start(sq: str, at: int) -> int:
+        return max((i + 1 for i in range(at) if sq[i] in _CLAUSE), default=0)
+
+    def _attach_change(self, s: Sentence, c: Claim, win_start: int, verb_at: int, made):
+        """Subject, of and base of a change/flat: the words before the verb, else the amount before."""
+        ms = self._mentions(s, win_start, verb_at)
+        of = None
+        if ms and len(ms[-1].text) <= 2 and not any(
+                x.kind == "amount" and _related(x.subject, ms[-1].concept) for x in made) \
+                and self.last_amount is not None and self.last_amount.kind == "amount":
+            # a bare 收入/支出 after another sentence's figure: the change is that figure's
+            of = self.last_amount
+            c.subject, c.subject_text = of.subject, of.subject_text
+        elif ms:
+            c.subject, c.subject_text = ms[-1].concept, ms[-1].text
+            of = next((x for x in reversed(self.claims) if x.subject == c.subject
+                       and x.kind == "amount" and x.base is None), None) or \
+                next((x for x in reversed(made) if x.kind == "amount" and x.base is None
+                      and _related(x.subject, c.subject)), None)
+        else:
+            comp = self.comp
+            if comp and comp["sentence"] is s and len(comp["parts"]) >= 2 and comp["total"]:
+                of = comp["total"]
+            else:
+                of = next((x for x in reversed(made) if x.kind == "amount" and x.base is None), None) \
+                    or self.last_amount
+            if of is not None:
+                c.subject, c.subject_text = of.subject, of.subject_text
+        c.of = of.id if of else None
+        c.base = self._base_before(s, verb_at + 1)
+        if c.base is None and c.kind != "flat":
+            c.base = self.last_base
+        elif c.kind != "flat":
+            self.last_base = c.base
+        if self.comp and of is not None and of is self.comp["total"]:
+            self._close()
+
+    def _change(self, s, m, value, unit, direction, verb_at, win_start, made) -> Claim:
+        c = self._new(s, "change", verb_at, m.end(), stated=value, decimals=_decimals(value),
+                      unit=unit, direction=direction)
+        self._attach_change(s, c, win_start, verb_at, made)
+        self.claims.append(c)
+        return c
+
+    def _growth(self, s, m, value, unit, chg, win_start, made) -> Claim:
+        verb_at = win_start + chg.start()
+        d = self.P.change_dir[chg.group(1)]
+        c = self._new(s, "growth", verb_at, m.end(), stated=value, decimals=_decimals(value),
+                      unit=unit, direction=d)
+        prev = made[-1] if made else None
+        ms = self._mentions(s, win_start, verb_at)
+        if prev is not None and prev.kind == "change" and not ms:
+            c.subject, c.subject_text, c.of = prev.subject, prev.subject_text, prev.of
+            c.base = self._base_before(s, verb_at + 1) or prev.base
+        else:
+            self._attach_change(s, c, win_start, verb_at, made)
+        self.claims.append(c)
+        return c
+
+    def _share(self, s, m, value, unit, marker_at, win_start, made) -> Claim:
+        c = self._new(s, "share", marker_at, m.end(), stated=value, decimals=_decimals(value),
+                      unit=unit)
+        of = next((x for x in reversed(made) if x.kind == "amount"), None)
+        if of is not None:
+            c.of, c.subject, c.subject_text = of.id, of.subject, of.subject_text
+            if of.parent:
+                c.whole = of.parent
+                tot = next((x for x in reversed(self.claims) if x.id == of.parent), None)
+                c.whole_subject = tot.subject if tot else None
+            elif self.comp and self.comp["subject"]:
+                c.whole_subject = self.comp["subject"]
+        ms = [x for x in self._mentions(s, marker_at, m.start()) if x.concept]
+        if ms:   # "占本年支出合计的99.13%": the whole is named
+            c.whole_subject = ms[-1].concept
+            tot = next((x for x in reversed(self.claims) if x.kind == "amount"
+                        and x.subject == c.whole_subject and x.base is None), None)
+            c.whole = tot.id if tot else None
+        self.claims.append(c)
+        return c
+
+    # -- flat / absence ------------------------------------------------
+    def _flat(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
+        if made and made[-1].kind == "flat":
+            return None
+        word = m.group()
+        base_at = base_end = None
+        base = None
+        for rx in self.P.base:
+            for bm in rx.finditer(s.squeezed, last_end, m.start()):
+                if base_at is None or bm.start() > base_at:
+                    base_at, base, base_end = bm.start(), bm.group(1), bm.end()
+        if word not in self.P.flat_strong:
+            # "与上年数一致" is flat, "与上年统计口径一致" is not: only 预算/数/相比… may come between
+            if base is None or not _FLAT_GAP.match(s.squeezed[base_end:m.start()]):
+                return None
+        a = base_at if base_at is not None else m.start()
+        c = self._new(s, "flat", a, m.end(), direction=0)
+        self._attach_change(s, c, last_end, a, made)
+        if base is not None:
+            c.base = {"上一年": "上年", "去年": "上年", "上年度": "上年"}.get(base, base)
+        self.claims.append(c)
+        return c
+
+    def _absence(self, s: Sentence, m) -> list[Claim]:
+        sq = s.squeezed
+        end = m.end()
+        while end < len(sq) and (sq[end] not in _CLAUSE or sq[end] == "、"):
+            end += 1
+        tail = sq[m.end():end]
+        if not tail or self.P.absence_not.match(tail):
+            return []
+        if m.start() > 0 and sq[m.start() - 1] in "并增有毫":   # 并无? keep; 增无/有无 are not absences
+            if sq[m.start() - 1] != "并":
+                return []
+        ms = [x for x in self._mentions(s, m.end(), end) if x.concept]
+        if not ms:
+            return []
+        specific = [x for x in ms if len(x.text) > 2]
+        ms = specific or ms
+        chained = []
+        for x in ms:   # "国有资本经营预算财政拨款收入": the first fund names it
+            if chained and chained[-1].end == x.start and _nlp.concept(chained[-1].concept).get("fund") \
+                    and _nlp.concept(x.concept).get("fund"):
+                continue
+            chained.append(x)
+        ms = chained
+        nonfund = [x for x in ms if not _nlp.concept(x.concept).get("fund")]
+        ms = nonfund or ms
+        out = []
+        for x in ms:
+            c = self._new(s, "absence", m.start(), x.end, subject=x.concept, subject_text=x.text,
+                          direction=None)
+            c._sq_end = x.end
+            self.claims.append(c)
+            out.append(c)
+        return out
