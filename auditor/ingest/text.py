@@ -1,0 +1,442 @@
+"""Plain text / markdown -> narrative Blocks + RawTables.
+
+One reader for .txt and .md (text extracted from PDFs often carries markdown
+headings and HTML fragments):
+
+* table rows: tab-separated lines, markdown pipe rows (``| a | b |``) and HTML
+  ``<table>`` elements (rowspan/colspan expanded into the grid). Consecutive
+  table rows separated only by blank lines form one RawTable (a page break in
+  the source); repeated headers are removed later by auditor.tables.
+* a table of contents ("2023年预算收支总表.....\t2") is not a table: it becomes
+  one narrative block without the dot leaders and page numbers.
+* the short lines just above a table (title, 部门名称：…, 单位：万元, 表5) are its
+  context, not narrative; notes right below it (注：…, 本表无数据) are added to
+  its context and also kept as narrative.
+* narrative: blank-line separated paragraphs; a paragraph that does not end with
+  sentence-final punctuation continues into the next one unless that is a
+  heading ("人员薪\\n\\n资调整。" -> one sentence); headings (第一部分, 一、,
+  （一）, 1、, markdown #) become heading Blocks and set ``section``.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from auditor.ingest.encoding import read_text_file
+from auditor.model import Block, RawTable
+
+__all__ = ["read_text", "text_to_parts", "html_table_to_rows", "is_heading"]
+
+_CN = "一二三四五六七八九十百零〇"
+_HEADING_RES = [
+    re.compile(rf"^第[{_CN}\d]+部分"),
+    re.compile(rf"^[{_CN}]+\s*[、．.]"),
+    re.compile(rf"^[（(]\s*[{_CN}\d]+\s*[)）]"),
+    re.compile(r"^\d{1,2}\s*[、．.](?!\d)"),
+    re.compile(r"^附件"),
+    re.compile(r"^目\s*录$"),
+]
+_HEADING_MAX = 40
+_SENT_END = tuple("。；;！!？?：:…")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_OPEN = re.compile(r"<table\b", re.I)
+_TABLE_HTML = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_TOC_PAGE = re.compile(r"^\d{1,3}$")
+_DOTS = re.compile(r"[.．·…。]{3,}")
+_META = re.compile(r"^(单\s*位|金额单位|部门名称|单位名称|部门|编制单位|预算单位)\s*[:：]|^[（(]\s*\d{4}\s*年度?\s*[)）]$|^单\s*位\s*[:：]?$")
+_TITLE_MARK = re.compile(r"^(表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*\d+|附表\s*\d*)$")
+_NOTE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|并已公开空表|此表为空|本表为空|无数据[。.]?$")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+
+
+def read_text(path: Path) -> tuple[list[Block], list[RawTable]]:
+    """Read a .txt/.md file into narrative blocks and raw tables."""
+    path = Path(path)
+    return text_to_parts(read_text_file(path), path.name)
+
+
+def is_heading(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > _HEADING_MAX:
+        return False
+    if any(p.match(s) for p in _HEADING_RES):
+        # "（一）因公出国费 0 万元。主要用于…" is a paragraph, not a heading
+        inner = s[:-1] if s.endswith(("。", ".")) else s
+        if re.search(r"[:：].{8,}", inner):  # "一、基本支出：指为保障…" is a definition, not a heading
+            return False
+        return not re.search(r"[。；;]", inner)
+    return False
+
+
+# --- logical lines --------------------------------------------------------
+
+def _logical_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line number, kind, text): kind 'row' (cells joined by \\t), 'text', 'blank', 'md' (markdown heading)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[tuple[int, str, str]] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        lineno = i + 1
+        m = _TABLE_OPEN.search(line)
+        if m:
+            # gather the whole <table>…</table> (may span lines)
+            j = i
+            chunk = line
+            while "</table" not in chunk.lower() and j + 1 < len(lines):
+                j += 1
+                chunk += "\n" + lines[j]
+            before = chunk[: m.start()]
+            if before.strip():
+                # a table inside a cell or a sentence: flatten it to text
+                flat = _TABLE_HTML.sub(lambda mm: _html_flat(mm.group(0)), chunk)
+                for k, part in enumerate(flat.split("\n")):
+                    out.append(_classify(lineno + k if k == 0 else lineno, _strip_tags(part)))
+            else:
+                end = _TABLE_HTML.search(chunk)
+                html = end.group(0) if end else chunk
+                for row in html_table_to_rows(html):
+                    out.append((lineno, "row", "\t".join(c.replace("\t", " ") for c in row)))
+                rest = chunk[end.end():] if end else ""
+                if rest.strip():
+                    out.append(_classify(lineno, _strip_tags(rest)))
+            i = j + 1
+            continue
+        out.append(_classify(lineno, line))
+        i += 1
+    return out
+
+
+def _classify(lineno: int, line: str) -> tuple[int, str, str]:
+    if "<" in line and ">" in line:
+        line = _strip_tags(line)
+    if not line.strip():
+        return (lineno, "blank", "")
+    if "\t" in line.strip("\n"):
+        cells = [c.strip() for c in line.split("\t")]
+        if any(cells):
+            return (lineno, "row", "\t".join(cells))
+        return (lineno, "blank", "")
+    s = line.strip()
+    if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
+        if _MD_SEP.match(s):
+            return (lineno, "sep", "")
+        return (lineno, "row", "\t".join(c.strip() for c in s[1:-1].split("|")))
+    m = _MD_HEADING.match(line)
+    if m:
+        return (lineno, "md", _strip_md(m.group(2)))
+    return (lineno, "text", _strip_md(s))
+
+
+def _strip_md(s: str) -> str:
+    s = re.sub(r"\*\*(.+?)\*\*", r"\1", s)
+    s = re.sub(r"__(.+?)__", r"\1", s)
+    if s.startswith("- ") or s.startswith("* "):
+        s = s[2:]
+    return s.strip()
+
+
+def _strip_tags(s: str) -> str:
+    s = re.sub(r"<br\s*/?>|</p>\s*<p[^>]*>", " ", s, flags=re.I)
+    s = _TAG.sub("", s)
+    return s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _html_flat(html: str) -> str:
+    rows = html_table_to_rows(html)
+    return "；".join(" ".join(c for c in r if c) for r in rows if any(r))
+
+
+class _TableParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, int, int]]] = []
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._depth += 1
+        elif tag == "tr" and self._depth == 1:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._depth == 1:
+            if not self.rows:
+                self.rows.append([])
+            self._cell = []
+            self._span = (_int(a.get("rowspan")), _int(a.get("colspan")))
+        elif tag in ("br", "p") and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._depth -= 1
+        elif tag in ("td", "th") and self._cell is not None and self._depth == 1:
+            text = re.sub(r"\s+", " ", "".join(self._cell)).strip()
+            self.rows[-1].append((text, *self._span))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _int(v) -> int:
+    try:
+        return max(1, int(str(v).strip()))
+    except (TypeError, ValueError):
+        return 1
+
+
+def html_table_to_rows(html: str) -> list[list[str]]:
+    """An HTML table -> grid of strings; rowspan/colspan copy the cell text into every covered slot."""
+    p = _TableParser()
+    p.feed(html)
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(p.rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[(r + dr, c + dc)] = text
+            c += cs
+    if not grid:
+        return []
+    nrows = max(r for r, _ in grid) + 1
+    ncols = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(ncols)] for r in range(nrows)]
+
+
+# --- grouping -------------------------------------------------------------
+
+def _is_toc(rows: list[list[str]]) -> bool:
+    """A table of contents: most rows end in a small page number, often with dot leaders."""
+    if not rows:
+        return False
+    hits = 0
+    for r in rows:
+        cells = [c for c in r if c]
+        if 1 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]) and len(cells) >= 2:
+            hits += 1
+    dots = sum(1 for r in rows if any(_DOTS.search(c) for c in r))
+    return hits >= max(2, 0.7 * len(rows)) and (dots >= 1 or hits == len(rows))
+
+
+def _join(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    if re.match(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]", b[0]) or re.match(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]", a[-1]):
+        return a + b
+    return a + " " + b
+
+
+def html_to_text(text: str) -> str:
+    """An HTML page -> text lines: block tags end lines, <hN> become markdown headings, <head> dropped.
+    <table> elements are kept for the table parser."""
+    text = re.sub(r"(?is)<head\b.*?</head>|<script\b.*?</script>|<style\b.*?</style>", "", text)
+    text = re.sub(r"(?i)<h([1-6])\b[^>]*>", lambda m: "\n" + "#" * int(m.group(1)) + " ", text)
+    text = re.sub(r"(?i)</(?:p|h[1-6]|div|li|section|article)\s*>|<br\s*/?>(?![^<]*</t[dh]>)", "\n", text)
+    text = re.sub(r"(?i)<table\b", "\n<table", text)
+    text = re.sub(r"(?i)</table\s*>", "</table>\n", text)
+    return text
+
+
+def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable]]:
+    """The reader proper (no I/O): text -> (blocks, raw tables)."""
+    if re.search(r"(?i)<(?:html|body)\b", text[:2000]):
+        text = html_to_text(text)
+    lines = _logical_lines(text)
+    n = len(lines)
+    # 1. table spans: runs of 'row' lines, blank/sep lines inside allowed
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if lines[i][1] == "row":
+            j = i
+            k = i + 1
+            while k < n and lines[k][1] in ("row", "blank", "sep"):
+                if lines[k][1] == "row":
+                    j = k
+                k += 1
+            spans.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    used = [False] * n  # lines consumed as table context (not narrative)
+    items: list[tuple[int, object]] = []  # (line index, RawTable | Block-ish) in order
+    tables: list[RawTable] = []
+    toc_blocks: list[tuple[int, str]] = []
+    prev_end = -1
+    for si, (a, b) in enumerate(spans):
+        rows = [lines[k][2].split("\t") for k in range(a, b + 1) if lines[k][1] == "row"]
+        for k in range(a, b + 1):
+            used[k] = True
+        if _is_toc(rows):
+            entries = []
+            for r in rows:
+                cells = [c for c in r if c]
+                if cells and _TOC_PAGE.match(cells[-1]):
+                    cells = cells[:-1]
+                entries.append(_DOTS.sub("", " ".join(cells)).strip())
+            toc_blocks.append((a, "；".join(e for e in entries if e)))
+            prev_end = b
+            continue
+        # context above: walk up over short non-sentence lines until a title is found
+        ctx: list[int] = []
+        k = a - 1
+        found_title = False
+        while k > prev_end and len(ctx) < 6:
+            kind, s = lines[k][1], lines[k][2]
+            if kind in ("blank", "sep"):
+                k -= 1
+                continue
+            if kind == "row" or len(s) > 80 or (s.endswith("。") and "表" not in s):
+                break
+            if found_title:
+                if _TITLE_MARK.match(s.replace(" ", "")):
+                    ctx.append(k)
+                break
+            if _META.search(s) or s in ("元", "万元") or _TITLE_MARK.match(s.replace(" ", "")):
+                ctx.append(k)
+            elif "表" in s or kind == "md":
+                ctx.append(k)
+                found_title = True
+            else:
+                # no title yet: the nearest short plain line is the title candidate
+                if len(s) <= 40 and not is_heading(s):
+                    ctx.append(k)
+                break
+            k -= 1
+        ctx.sort()
+        for c in ctx:
+            used[c] = True
+        context = [lines[c][2] for c in ctx]
+        # notes below the table (kept as narrative too)
+        k = b + 1
+        seen = 0
+        nxt = spans[si + 1][0] if si + 1 < len(spans) else n
+        while k < nxt and seen < 3:
+            kind, s = lines[k][1], lines[k][2]
+            if kind == "blank":
+                k += 1
+                continue
+            seen += 1
+            if kind == "text" and _NOTE.search(s) and len(s) <= 200:
+                context.append(s)
+                k += 1
+                continue
+            break
+        # join a unit broken over lines ("单位：万" + "元")
+        context = _join_unit(context)
+        raw = RawTable(rows=rows, pages=[], context=context, file=file, line=lines[a][0])
+        tables.append(raw)
+        prev_end = b
+    # 2. narrative
+    blocks: list[Block] = []
+    section: str | None = None
+    para: list[str] = []
+    para_line = None
+
+    def flush():
+        nonlocal para, para_line
+        if para:
+            blocks.append(Block(text=_joined(para), section=section, file=file, line=para_line))
+        para, para_line = [], None
+
+    toc_at = dict(toc_blocks)
+    for idx, (lineno, kind, s) in enumerate(lines):
+        if idx in toc_at:
+            flush()
+            if toc_at[idx]:
+                blocks.append(Block(text=toc_at[idx], section=section, file=file, line=lineno))
+            continue
+        if used[idx] or kind in ("row", "sep"):
+            if kind == "row" or used[idx] and kind != "blank":
+                flush()
+            continue
+        if kind == "blank":
+            if para:
+                last = para[-1]
+                # continue a wrapped sentence across blank lines
+                nxt = _next_text(lines, idx, used)
+                if nxt is not None and not last.endswith(_SENT_END) and len(last) >= 20 \
+                        and not (re.match(r"^[^，。：:]{2,12}[：:]", last) and len(last) < 40) \
+                        and not is_heading(nxt) and lines[_next_idx(lines, idx, used)][1] != "md" \
+                        and not is_heading(para[0]):
+                    continue
+                flush()
+            continue
+        style = _enum_style(s)
+        if kind != "md" and style and blocks and not blocks[-1].heading and (
+                blocks[-1].text.startswith("注") or _enum_style(blocks[-1].text) == style):
+            # an item of a list or of a note ("注：1. …" then "2. …"), not a heading
+            flush()
+            para, para_line = [s], lineno
+            flush()
+            continue
+        if kind == "md" or is_heading(s):
+            flush()
+            parent = section
+            blocks.append(Block(text=s, section=parent, heading=True, file=file, line=lineno))
+            section = s
+            continue
+        if not para:
+            para_line = lineno
+        para.append(s)
+    flush()
+    return blocks, tables
+
+
+_ENUM = re.compile(rf"^(?:[（(]\s*[{_CN}\d]+\s*[)）]|[{_CN}]+\s*[、．.]|\d{{1,2}}\s*[、．.](?!\d))")
+
+
+def _enum_style(s: str) -> str | None:
+    """'(14) …' -> '(N)'; '二、…' -> 'C、'; None when the line starts with no enumerator."""
+    m = _ENUM.match(s.strip())
+    if not m:
+        return None
+    pre = re.sub(r"\s", "", m.group(0)).replace("（", "(").replace("）", ")")
+    pre = re.sub(r"\d+", "N", pre)
+    return re.sub(rf"[{_CN}]+", "C", pre)
+
+
+def _joined(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        out = _join(out, p)
+    return out
+
+
+def _next_idx(lines, idx, used):
+    k = idx + 1
+    while k < len(lines):
+        if lines[k][1] != "blank":
+            return k
+        k += 1
+    return idx
+
+
+def _next_text(lines, idx, used):
+    k = _next_idx(lines, idx, used)
+    if k == idx or used[k] or lines[k][1] not in ("text", "md"):
+        return None
+    return lines[k][2]
+
+
+def _join_unit(context: list[str]) -> list[str]:
+    out: list[str] = []
+    for s in context:
+        if out and re.search(r"单\s*位\s*[:：]\s*[万千亿]?$", out[-1]) and re.fullmatch(r"[万千亿]?元", s.strip()):
+            out[-1] = out[-1] + s.strip()
+        else:
+            out.append(s)
+    return out

@@ -1,0 +1,704 @@
+"""RawTables -> typed Tables, and pure lookups over a Table.
+
+raw_to_tables() does, in order:
+  1. clean cells (whitespace inside CJK text from line wrapping removed: "郑州市金水区政 务信息中心"
+     -> "郑州市金水区政务信息中心"; "项 目" -> "项目"), pad rows to one width;
+  2. merge continuations: a RawTable without a title of its own whose header repeats the previous
+     table's header, or whose column count equals it, continues that table (page breaks);
+     header rows repeated inside one table are dropped;
+  3. split header rows from the body (leading rows without figures, at most 5) and flatten them into
+     column paths ("支出/一般公共预算/小计"); a column-number row ("1 2 3 …") is dropped;
+  4. join 类/款/项 code columns (201|03|01 -> "2010301") and single code columns (科目编码 2010399);
+     the first subject-code group becomes the first column "科目编码" and Table.codes;
+  5. parse figures with auditor.numbers.parse_number in value columns (blank -> None, never 0);
+     name/code/indicator columns stay text;
+  6. unit from the context (单位：万元 / 元 / 千元 / 亿元, "单位：万\\n元") or the header ("金额（元）");
+  7. type from the title (data/tables.yaml), header hints when the title says nothing;
+  8. empty: the table is published empty — its context/note says so (本表无数据, 故此表无数据,
+     并已公开空表, 此表为空, 空表 …) OR its body holds no non-zero figure at all.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Pattern, Sequence
+
+import yaml
+
+from auditor.model import Cell, RawTable, Table
+from auditor.numbers import normalize, try_number
+
+__all__ = [
+    "raw_to_tables", "table_to_json", "classify_title", "classify", "find_value", "find_code", "find_rows",
+    "label_text", "column_index", "load_types",
+]
+
+_DATA = Path(__file__).parent / "data" / "tables.yaml"
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_WS_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_WS = re.compile(r"\s+")
+_UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(亿元|千元|万元|元|万)")
+_HEADER_UNIT_RE = re.compile(r"[（(]\s*(亿元|千元|万元|元)\s*[)）]")
+_EMPTY_RE = re.compile(r"本表无数据|此表无数据|本表为空|此表为空|(?:并已|已|故)公开空表|以空表公开|无数据[。.]?$")
+_NOTE_RE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|公开空表|此表为空|本表为空")
+_TITLE_MARK = re.compile(r"^(?:表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*[\d一二三四五六七八九十]+)[:：]?")
+_META_RE = re.compile(r"^(?:金额)?单\s*位\s*[:：]|^(部门|单位|编制单位|预算单位)名称\s*[:：]|^编制单位\s*[:：]|^[（(]\s*\d{4}\s*年度?\s*[)）]$")
+_TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计|收入合计|支出合计)[:：]?$")
+_ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
+_LABEL_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、．.]|[（(]\s*[一二三四五六七八九十百\d]+\s*[)）]|\d+\s*[、．.](?!\d)|[①-⑳]|其中\s*[:：])\s*")
+_CODE_LEAF = re.compile(r"^(类|款|项)$")
+_CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科目代码|功能分类科目编码")
+_TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
+_HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
+_DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
+
+
+# ---------------------------------------------------------------- types
+
+@functools.lru_cache(maxsize=None)
+def load_types(path: str | None = None) -> dict:
+    """The table-type data file, with its regexes compiled once."""
+    with open(path or _DATA, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    for t in data["types"]:
+        t["_patterns"] = [re.compile(normalize(p)) for p in t.get("patterns", [])]
+        t["_exclude"] = [re.compile(normalize(p)) for p in t.get("exclude", [])]
+    data["_fuzzy"] = [(_norm_title(ex), t["id"]) for t in data["types"] for ex in t.get("examples", []) + [t.get("name", "")] if ex]
+    return data
+
+
+def _norm_title(title: str) -> str:
+    s = normalize(title or "")
+    s = s.replace("“", "").replace("”", "").replace('"', "")
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"^#+", "", s)
+    s = _TITLE_MARK.sub("", s)
+    s = re.sub(r"^[一二三四五六七八九十]+[、.]", "", s)
+    s = re.sub(r"^\d{4}年度?", "", s)
+    return s
+
+
+def classify_title(title: str) -> str | None:
+    """Type id for a table title, or None when the title names no standard table."""
+    s = _norm_title(title)
+    if not s or "表" not in s and len(s) < 4:
+        return None
+    data = load_types()
+    final = "决算" in s
+    for t in data["types"]:
+        if t["id"].startswith("final_") and not final:
+            continue
+        if any(p.search(s) for p in t["_patterns"]) and not any(p.search(s) for p in t["_exclude"]):
+            if final and not t["id"].startswith("final_") and "预算" not in s:
+                continue
+            return t["id"]
+    try:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(s, [e for e, _ in data["_fuzzy"]], scorer=fuzz.ratio,
+                                  score_cutoff=data.get("fuzzy_cutoff", 90))
+        if best is not None:
+            return data["_fuzzy"][best[2]][1]
+    except ImportError:  # pragma: no cover
+        pass
+    return None
+
+
+def classify(title: str, columns: Sequence[str] = (), body_text: str = "") -> str:
+    """Type id from title, else from the header (data/tables.yaml header_hints), else "other"."""
+    t = classify_title(title)
+    if t:
+        return t
+    if _norm_title(title) and "表" in title:
+        return "other"
+    head = normalize(" ".join(columns) + " " + body_text)
+    for hint in load_types().get("header_hints", []):
+        if all(w in head for w in hint.get("all", [])) and (not hint.get("any") or any(w in head for w in hint["any"])):
+            return hint["id"]
+    return "other"
+
+
+# ---------------------------------------------------------------- cells
+
+def clean_cell(cell) -> str:
+    if cell is None:
+        return ""
+    s = str(cell).replace("\u00a0", " ").replace("\u3000", " ")
+    s = _WS_IN_CJK.sub("", s.strip())
+    return _WS.sub(" ", s)
+
+
+def label_text(cell) -> str:
+    """A row label without its enumerator and 其中： ("（一）一般公共预算拨款" -> "一般公共预算拨款")."""
+    if not isinstance(cell, str):
+        return ""
+    s = normalize(cell).strip()
+    s = _LABEL_PREFIX.sub("", s)
+    s = _LABEL_PREFIX.sub("", s)
+    return re.sub(r"\s+", "", s).rstrip(":：")
+
+
+def _is_num(s: str) -> bool:
+    return bool(s) and try_number(s) is not None and bool(re.search(r"\d", s))
+
+
+def _is_colnum_row(row: list[str]) -> bool:
+    vals = [c for c in row if c]
+    if len(vals) < 3 or not all(re.fullmatch(r"\d{1,2}", c) for c in vals):
+        return False
+    nums = [int(c) for c in vals]
+    return nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _has_figure(row: list[str]) -> bool:
+    for c in row:
+        if _is_num(c) and not re.fullmatch(r"\d{3,}", c.replace(",", "")):
+            return True
+        if _is_num(c) and "." in c:
+            return True
+    return False
+
+
+def _header_len(rows: list[list[str]]) -> int:
+    """Number of leading header rows."""
+    n = 0
+    for i, row in enumerate(rows[:6]):
+        if _is_colnum_row(row):
+            n = i + 1
+            continue
+        nonempty = [c for c in row if c]
+        first = nonempty[0] if nonempty else ""
+        if any(len(c) > 40 for c in nonempty):  # header cells are short; long text is a form's body
+            break
+        if _has_figure(row) and not all(re.fullmatch(r"\d{4}年?.*", c) or not _is_num(c) for c in nonempty):
+            break
+        if _TOTAL_RE.match(first.replace(" ", "")):
+            after = row[row.index(first) + 1:]
+            if not any(c and not _is_num(c) for c in after):
+                break
+        if first and _ENUM_RE.match(first):
+            break
+        if i > 0 and len(nonempty) == 1 and row and row[0] == first and n >= 1 \
+                and not _HEADER_WORD.search(first):
+            break
+        if i >= 5:
+            break
+        n = i + 1
+    return n
+
+
+def flatten_header(header: list[list[str]], width: int, body: list[list[str]] | None = None) -> list[str]:
+    """Header rows -> one path per column; a parent spans the empty cells to its right that have children."""
+    if not header:
+        return [f"列{j + 1}" for j in range(width)]
+    grid = [list(r) + [""] * (width - len(r)) for r in header]
+    h = len(grid)
+    _drop_misaligned(grid, width)
+    _shift_subtotals(grid, width, body or [])
+    for r in range(h - 1):
+        j = 0
+        while j < width:
+            lab = grid[r][j]
+            if not lab:
+                j += 1
+                continue
+            k = j + 1
+            while k < width and not grid[r][k]:
+                k += 1
+            # a new parent starting above is a boundary a span never crosses
+            end = next((c for c in range(j + 1, k)
+                        if any(grid[rr][c] and grid[rr][c] != grid[rr][c - 1] for rr in range(r))), k)
+            closed = end == k and k < width  # ended by the next label of the same row: a merged cell
+            for c in range(j + 1, end):
+                if closed or any(grid[rr][c] for rr in range(r + 1, h)):
+                    grid[r][c] = lab
+            j = k
+    cols = []
+    for j in range(width):
+        parts: list[str] = []
+        for r in range(h):
+            v = grid[r][j]
+            if v and (not parts or parts[-1] != v):
+                parts.append(v)
+        cols.append("/".join(parts) if parts else f"列{j + 1}")
+    return cols
+
+
+_SUBTOTAL = re.compile(r"^(小计|合计)$")
+
+
+def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -> None:
+    """小计 is the first child of its parent: "项目支出" at column j with its "小计" at j+1, while column j
+    holds figures and has no label of its own, means that part of the header row was shifted right by
+    extraction; move it back (up to the next parent above)."""
+    def has_figures(c: int) -> bool:
+        return any(c < len(row) and _is_num(row[c]) for row in body)
+
+    for r in range(1, len(grid)):
+        j = 1
+        while j < width:
+            if _SUBTOTAL.match(grid[r][j]) and not grid[r][j - 1] \
+                    and grid[r - 1][j - 1] and not grid[r - 1][j] \
+                    and (j - 1 == 0 or grid[r - 1][j - 1] != grid[r - 1][j - 2]) \
+                    and not any(grid[rr][j - 1] for rr in range(r + 1, len(grid))) \
+                    and has_figures(j - 1):
+                k = j + 1
+                while k < width and not any(grid[rr][k] for rr in range(r)):
+                    k += 1
+                grid[r][j - 1:k] = grid[r][j:k] + [""]
+            j += 1
+
+
+def _misaligned(grid: list[list[str]], r: int, width: int) -> bool:
+    """Row r has a label under a leaf label of a row above (a label followed by another label)."""
+    for j, v in enumerate(grid[r]):
+        if not v or _CODE_LEAF.match(v) or v == grid[r - 1][j]:  # rowspan copy
+            continue
+        for rr in range(r - 1, -1, -1):
+            up = grid[rr][j]
+            if up:
+                nxt = grid[rr][j + 1] if j + 1 < width else ""
+                prv = grid[rr][j - 1] if j > 0 else ""
+                # a label followed by another label is a leaf; next to its own copy, a colspan
+                if nxt and up not in (nxt, prv) and not any(grid[k][j] for k in range(rr + 1, r)):
+                    return True
+                break
+    return False
+
+
+def _respread(upper: list[str], lower: list[str], width: int) -> list[str] | None:
+    """Parents packed to the left over a run of children ("功能分类|支出用途|  |  " over four children):
+    spread them evenly over the run. None when the row does not look like that."""
+    out = list(upper)
+    j = 0
+    changed = False
+    while j < width:
+        if not lower[j] or _CODE_LEAF.match(lower[j]):
+            j += 1
+            continue
+        b = j
+        while b < width and lower[b] and not _CODE_LEAF.match(lower[b]):
+            b += 1
+        run = upper[j:b]
+        k = 0
+        while k < len(run) and run[k]:
+            k += 1
+        if k >= 2 and not any(run[k:]) and len(run) % k == 0 and len(run) // k >= 2:
+            step = len(run) // k
+            spread = []
+            for lab in run[:k]:
+                spread += [lab] + [""] * (step - 1)
+            out[j:b] = spread
+            changed = True
+        j = b
+    return out if changed else None
+
+
+def _drop_misaligned(grid: list[list[str]], width: int) -> None:
+    """Repair or blank header rows broken by text extraction that lost empty cells.
+
+    Parents packed to the left over their children are spread evenly again; a row whose labels still
+    sit under leaf columns of the rows above ("工资福利支出" under "单位代码") is blanked — misplaced
+    names are worse than none. 类/款/项 code labels are kept."""
+    for r in range(1, len(grid)):
+        if not _misaligned(grid, r, width):
+            continue
+        fixed = _respread(grid[r - 1], grid[r], width)
+        if fixed is not None:
+            saved = grid[r - 1]
+            grid[r - 1] = fixed
+            if not _misaligned(grid, r, width):
+                continue
+            grid[r - 1] = saved
+        grid[r] = [v if _CODE_LEAF.match(v) else "" for v in grid[r]]
+
+
+# ---------------------------------------------------------------- context
+
+def context_title(context: Sequence[str]) -> str:
+    """The table's title among its context lines ('' when none)."""
+    cands = []
+    for s in context:
+        t = s.strip().lstrip("#").strip()
+        if not t or _NOTE_RE.search(t) or _META_RE.search(normalize(t)):
+            continue
+        if _TITLE_MARK.fullmatch(normalize(t).replace(" ", "")) or re.fullmatch(r"[（(]?\d{4}\s*年度?[)）]?", t):
+            continue
+        cands.append(t)
+    with_table = [i for i, c in enumerate(cands) if "表" in c]
+    if with_table:
+        i = with_table[-1]
+        pick = cands[i]
+        # a title broken over two lines: "…培训费支出预" + "算表"
+        if i > 0 and len(pick) <= 8 and not cands[i - 1].endswith("表"):
+            pick = cands[i - 1] + pick
+    else:
+        pick = cands[-1] if cands else ""
+    pick = re.sub(r"\*\*", "", pick)
+    return _TITLE_MARK.sub("", normalize(pick)).strip() if pick else ""
+
+
+def context_unit(context: Sequence[str], columns: Sequence[str] = ()) -> str | None:
+    joined = normalize("".join(s for s in context if not _NOTE_RE.search(s))).replace(" ", "")
+    m = _UNIT_RE.search(joined)
+    if m:
+        return "万元" if m.group(1) == "万" else m.group(1)
+    m = _HEADER_UNIT_RE.search(normalize(" ".join(columns)))
+    if m:
+        return m.group(1)
+    return None
+
+
+def context_note(context: Sequence[str]) -> str | None:
+    notes = [s.strip() for s in context if _NOTE_RE.search(s)]
+    return "\n".join(notes) if notes else None
+
+
+# ---------------------------------------------------------------- raw -> table
+
+class _Part:
+    def __init__(self, raw: RawTable, index: int):
+        self.raw = raw
+        rows = [[clean_cell(c) for c in r] for r in raw.rows]
+        rows = [r for r in rows if any(r)]
+        rows = _split_code_leaf_row(rows)
+        width = max((len(r) for r in rows), default=0)
+        self.rows = [r + [""] * (width - len(r)) for r in rows]
+        self.width = width
+        self.title = context_title(raw.context)
+        self.hlen = _header_len(self.rows)
+        self.header = self.rows[: self.hlen]
+        self.pages = list(raw.pages)
+        self.context = list(raw.context)
+        self.index = index
+
+
+def _split_code_leaf_row(rows: list[list[str]]) -> list[list[str]]:
+    """"类|款|项|合计|2946.25|…": the code labels of the header printed on the first body row -> two rows."""
+    for i, row in enumerate(rows[:6]):
+        k = 0
+        while k < len(row) and _CODE_LEAF.match(row[k] or ""):
+            k += 1
+        if k >= 2 and row[0] == "类" and _has_figure(row[k:]):
+            head = row[:k] + [""] * (len(row) - k)
+            body = [""] * k + row[k:]
+            return rows[:i] + [head, body] + rows[i + 1:]
+    return rows
+
+
+def _same_header(a: list[list[str]], b: list[list[str]]) -> bool:
+    if not a or not b:
+        return False
+    na = [[c.replace(" ", "") for c in r if c] for r in a]
+    nb = [[c.replace(" ", "") for c in r if c] for r in b[: len(a)]]
+    return na == nb
+
+
+def _continues(group: list[_Part], cur: _Part) -> bool:
+    prev, last = group[0], group[-1]
+    if last.raw.file != cur.raw.file:
+        return False
+    if cur.title and not _same_header(prev.header, cur.rows):
+        return False
+    if cur.title and classify_title(cur.title) != classify_title(prev.title):
+        return False
+    if _same_header(prev.header, cur.rows):
+        return True
+    if cur.title:
+        return False
+    # a title + header whose body starts on the next page (header split by the page break)
+    if len(group) == 1 and prev.hlen >= len(prev.rows) and last.pages and cur.pages \
+            and cur.pages[0] == last.pages[-1] + 1:
+        return True
+    # untitled: same width and the next page (PDF) or no header of its own;
+    # a narrower body-only fragment on the next page (empty columns not drawn) also continues
+    if cur.width > 1 and (cur.width == prev.width or (cur.width < prev.width and cur.hlen == 0)):
+        if last.pages and cur.pages:
+            return cur.pages[0] in (last.pages[-1], last.pages[-1] + 1)
+        return cur.hlen == 0
+    return False
+
+
+def _spread(row: list[str], width: int) -> list[str]:
+    """A header row printed with fewer cells: spread each over width/len columns (left-aligned otherwise)."""
+    n = len(row)
+    if n and width % n == 0 and n < width:
+        k = width // n
+        out: list[str] = []
+        for c in row:
+            out += [c] + [""] * (k - 1)
+        return out
+    return row + [""] * (width - n)
+
+
+def _align(rows: list[list[str]], body: list[list[str]], width: int) -> list[list[str]]:
+    """Pad a narrower continuation so its figures fall under the columns that hold figures."""
+    w = max((len(r) for r in rows), default=width)
+    if w >= width:
+        return [r + [""] * (width - len(r)) for r in rows]
+    numeric = [any(_is_num(b[j]) for b in body if j < len(b)) for j in range(width)]
+    best, best_score = 0, -1
+    for off in range(width - w + 1):
+        score = sum(1 for r in rows for j, c in enumerate(r) if c and _is_num(c) == numeric[j + off])
+        if score > best_score:
+            best, best_score = off, score
+    return [[""] * best + r + [""] * (width - best - len(r)) for r in rows]
+
+
+def raw_to_tables(raws: list[RawTable]) -> list[Table]:
+    """Typed tables from a document's raw tables (in reading order); continuations merged."""
+    groups: list[list[_Part]] = []
+    for i, raw in enumerate(raws):
+        part = _Part(raw, i)
+        if not part.rows:
+            continue
+        if groups and _continues(groups[-1], part):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    out = []
+    for g in groups:
+        t = _parts_to_table(g)
+        t.index = len(out)
+        out.append(t)
+    return out
+
+
+def _parts_to_table(parts: list[_Part]) -> Table:
+    first = parts[0]
+    width = max(p.width for p in parts)
+    if len(parts) > 1 and first.hlen >= len(first.rows) and first.width != parts[1].width:
+        # header printed above a page break, the rest of the table on the next page
+        nxt = parts[1]
+        merged = _Part.__new__(_Part)
+        merged.__dict__.update(first.__dict__)
+        merged.rows = [_spread(r, width) for r in first.rows] + [r + [""] * (width - len(r)) for r in nxt.rows]
+        merged.header = merged.rows[: len(first.rows) + nxt.hlen]
+        merged.hlen = len(merged.header)
+        merged.width = width
+        merged.pages = first.pages + [p for p in nxt.pages if p not in first.pages]
+        merged.raw = RawTable(rows=[], pages=merged.pages, context=first.context + nxt.context, file=first.raw.file)
+        parts = [merged] + parts[2:]
+        first = merged
+    header = [r + [""] * (width - len(r)) for r in first.header]
+    body: list[list[str]] = []
+    context = list(first.context)
+    pages: list[int] = []
+    for k, p in enumerate(parts):
+        rows = _align(p.rows, body, width) if k > 0 else [r + [""] * (width - len(r)) for r in p.rows]
+        if k > 0:
+            context += [c for c in p.context if _NOTE_RE.search(c)]
+            if _same_header(first.header, rows):
+                rows = rows[len(first.header):]
+        else:
+            rows = rows[len(header):]
+        # header repeated inside one block (page break in a text file)
+        i = 0
+        while i < len(rows):
+            if header and _same_header(header, rows[i:]):
+                i += len(header)
+                continue
+            body.append(rows[i])
+            i += 1
+        for pg in p.pages:
+            if pg not in pages:
+                pages.append(pg)
+    # drop column-number rows inside the header/body
+    body = [r for r in body if not _is_colnum_row(r)]
+    header = [r for r in header if not _is_colnum_row(r)]
+    columns = flatten_header(header, width, body)
+    columns, body, codes = _join_codes(columns, body)
+    # drop columns that are empty everywhere and unnamed
+    keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and all(not r[j] for r in body))]
+    columns = [columns[j] for j in keep]
+    body = [[r[j] for j in keep] for r in body]
+    rows = [[_typed(columns[j], v) for j, v in enumerate(r)] for r in body]
+    title = first.title
+    unit = context_unit(context, columns)
+    note = context_note(context)
+    body_text = " ".join(str(c) for r in body[:40] for c in r if c)
+    ttype = classify_title(title) or "other"
+    figures = [c for r in rows for c in r if isinstance(c, Decimal)]
+    empty = bool(note and _EMPTY_RE.search(note)) or not any(f != 0 for f in figures)
+    if ttype == "other" and not title and figures:
+        ttype = classify("", columns, body_text)
+    return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
+                 codes=codes, empty=empty, note=note, file=first.raw.file)
+
+
+def _typed(column: str, v: str) -> Cell:
+    if not v:
+        return None
+    if _TEXT_COL.search(column):
+        return v
+    n = try_number(v)
+    if n is None or not re.search(r"\d", v):
+        return v
+    return n
+
+
+def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]], list[str | None]]:
+    """Join 类/款/项 columns into one code column; the first code group moves to the front as 科目编码."""
+    width = len(columns)
+    groups: list[tuple[int, int, str]] = []  # start, end (excl), name
+    j = 0
+    while j < width:
+        leaf = columns[j].split("/")[-1]
+        if leaf == "类":
+            k = j + 1
+            while k < width and _CODE_LEAF.match(columns[k].split("/")[-1]) and columns[k].split("/")[-1] != "类":
+                k += 1
+            if k > j + 1 and _codeish(body, range(j, k)):
+                parent = "/".join(p for p in columns[j].split("/")[:-1] if p not in ("科目编码",))
+                groups.append((j, k, parent))
+                j = k
+                continue
+        j += 1
+    single = None
+    if not groups:
+        for j, c in enumerate(columns):
+            if _CODE_COL.search(c) and _codeish(body, [j]):
+                single = j
+                break
+    if not groups and single is None:
+        return columns, body, []
+    new_cols: list[str] = []
+    new_body: list[list[str]] = [[] for _ in body]
+    codes: list[str | None] = []
+    main = groups[0] if groups else (single, single + 1, "")
+    for r, row in enumerate(body):
+        code = "".join(row[x] for x in range(main[0], main[1]) if row[x]).replace(" ", "")
+        codes.append(code if code.isdigit() else None)
+    j = 0
+    gi = {g[0]: g for g in groups[1:]}
+    while j < width:
+        if j == main[0]:
+            j = main[1]
+            continue
+        if j in gi:
+            s, e, parent = gi[j]
+            new_cols.append(f"{parent}/科目编码" if parent else "科目编码#2")
+            for r, row in enumerate(body):
+                new_body[r].append("".join(row[x] for x in range(s, e) if row[x]))
+            j = e
+            continue
+        new_cols.append(columns[j])
+        for r, row in enumerate(body):
+            new_body[r].append(row[j])
+        j += 1
+    columns = ["科目编码"] + new_cols
+    # a label printed in the code column (合计) stays visible as text
+    body = [[codes[r] or "".join(row[x] for x in range(main[0], main[1]) if row[x])] + new_body[r]
+            for r, row in enumerate(body)]
+    return columns, body, codes
+
+
+def _codeish(body: list[list[str]], cols) -> bool:
+    vals = [row[j] for row in body for j in cols if row[j]]
+    if not vals:
+        return True
+    return sum(1 for v in vals if _DIGITS.match(v.replace(" ", ""))) >= 0.8 * len(vals)
+
+
+# ---------------------------------------------------------------- json
+
+def _json_cell(c: Cell):
+    if isinstance(c, Decimal):
+        return float(c)
+    return c
+
+
+def table_to_json(t: Table) -> dict:
+    """The `auditor tables --json` contract for one table (numbers as JSON numbers, missing as null)."""
+    return {
+        "type": t.type,
+        "title": t.title,
+        "unit": t.unit,
+        "pages": list(t.pages),
+        "columns": list(t.columns),
+        "rows": [[_json_cell(c) for c in r] for r in t.rows],
+        "empty": t.empty,
+        "codes": list(t.codes),
+        "note": t.note,
+        "file": t.file,
+    }
+
+
+# ---------------------------------------------------------------- lookups
+
+def _as_matcher(label):
+    if isinstance(label, Pattern):
+        return lambda s: bool(label.search(s))
+    if isinstance(label, str):
+        rx = re.compile(label)
+        return lambda s: bool(rx.search(s))
+    names = {label_text(x) for x in label}
+    return lambda s: s in names
+
+
+def column_index(table: Table, pattern: str | Pattern) -> list[int]:
+    """Indexes of the columns whose path matches the regex."""
+    rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+    return [j for j, c in enumerate(table.columns) if rx.search(normalize(c))]
+
+
+def find_value(table: Table, label: str | Pattern | Iterable[str], column: str | Pattern | None = None
+               ) -> list[tuple[int, str, Decimal]]:
+    """Figures that belong to a row label: [(row index, column name, value)].
+
+    ``label``: a regex (str or compiled, searched in the label without its enumerator/其中：) or a list of
+    exact label synonyms (compared after label_text()). A text cell matching it is a label; its figures are
+    the numeric cells to its RIGHT up to the next text cell — so side-by-side layouts
+    (收入|金额|支出|金额 in one row) give each label its own number. ``column`` (regex on the column
+    path) picks among those figures; without it the first non-missing figure right of the label is
+    returned. Missing (blank) cells are never returned as 0.
+    """
+    match = _as_matcher(label)
+    col_rx = re.compile(column) if isinstance(column, str) else column
+    out: list[tuple[int, str, Decimal]] = []
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not match(label_text(cell)):
+                continue
+            k = j + 1
+            picked = False
+            while k < len(row) and not isinstance(row[k], str):
+                v = row[k]
+                if isinstance(v, Decimal):
+                    if col_rx is None:
+                        out.append((i, table.columns[k], v))
+                        picked = True
+                        break
+                    if col_rx.search(normalize(table.columns[k])):
+                        out.append((i, table.columns[k], v))
+                        picked = True
+                k += 1
+            if picked:
+                continue
+    return out
+
+
+def find_code(table: Table, code: str, column: str | Pattern | None = None) -> list[tuple[int, str, Decimal]]:
+    """Figures of the row(s) whose subject code (Table.codes) equals ``code`` ("2010301", "30101").
+
+    Without ``column`` every figure of the row is returned in column order; with it (regex on the
+    column path) only the matching columns.
+    """
+    col_rx = re.compile(column) if isinstance(column, str) else column
+    out: list[tuple[int, str, Decimal]] = []
+    for i, c in enumerate(table.codes):
+        if c != code:
+            continue
+        for j, v in enumerate(table.rows[i]):
+            if isinstance(v, Decimal) and (col_rx is None or col_rx.search(normalize(table.columns[j]))):
+                out.append((i, table.columns[j], v))
+    return out
+
+
+def find_rows(table: Table, label: str | Pattern | Iterable[str]) -> list[int]:
+    """Row indexes having a text cell that matches the label (see find_value), or whose code matches."""
+    match = _as_matcher(label)
+    return [i for i, row in enumerate(table.rows)
+            if any(isinstance(c, str) and match(label_text(c)) for c in row)]
