@@ -26,7 +26,7 @@ HUNDRED = Decimal(100)
 _SCOPE = re.compile(r"涉及")
 COLUMNS = ["check_id", "doc", "scope", "rule", "claim_kind", "subject", "page", "section", "sentence",
            "text", "table", "stated", "unit", "stated_lo", "stated_hi", "step", "expected",
-           "expected_lo", "expected_hi", "has_evidence", "holds", "level", "evidence"]
+           "expected_lo", "expected_hi", "has_evidence", "holds", "level", "cap", "evidence"]
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Row:
     has_evidence: bool = True
     holds: bool = True
     level: str = "fail"
+    cap: str = ""                       # 'warn': a miss here is worth a look, not proof of an error
     claim_kind: str = ""
     subject: str = ""
     page: int | None = None
@@ -68,7 +69,7 @@ class Row:
             "step": (0.0 if exact else float(unit_of_last_digit(self.stated))) if self.stated is not None else None,
             "expected": _show(exp, self.point, places, self.stated),
             "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
-            "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level,
+            "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level, "cap": self.cap,
             "evidence": self.evidence,
         }
 
@@ -142,29 +143,53 @@ class _ClaimChecks:
             return []
         if c.base:
             return [self.row(c, "amount_matches_table", f"{c.base}的数字，本文件的表只有本年数", has_evidence=False)]
-        cells = self.cells(c.subject)
-        if _SCOPE.search(c.sentence[max(0, c.start - 12):c.start]):
+        if _in_reason(c):
+            return [self.row(c, "amount_matches_table", "原因或增减说明中的数字（增减额），不是本年数",
+                             has_evidence=False)]
+        leaf = _sub_item(c, self._item_line(c))
+        cells = link.find_label(leaf, self.tables) if leaf else self.cells(c.subject)
+        scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + _head(c)))
+        if scoped:
             # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
             cells = cells + [x for x in self.cells("项目支出") if x not in cells]
         if not cells:
             empty = self._published_empty(c.subject)
-            if empty:  # a table published empty says the amount is nil
+            if empty and not leaf:  # a table published empty says the amount is nil
                 return [self.row(c, "amount_matches_table", empty, expected=Interval.exact(Decimal(0)),
                                  point=Decimal(0))]
             return [self.row(c, "amount_matches_table",
-                             f"表中未找到「{c.subject or c.subject_text or '?'}」", has_evidence=False)]
+                             f"表中未找到「{leaf or c.subject or c.subject_text or '?'}」", has_evidence=False)]
         stated = Interval.printed(c.stated)
         best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
         value, lo, hi = best.in_unit(c.unit)
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
-        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi), point=value)]
+        if scoped:
+            ev += "（“涉及”的金额可能只是部分项目之和：不符时只提示）"
+        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi), point=value,
+                         cap="warn" if scoped else "")]
+
+    def _item_line(self, c) -> str:
+        """For a bare "支出决算为X万元", the item line above it in its paragraph or the one before
+        ("1.一般公共服务支出（类）财政事务（款）行政运行（项）")."""
+        if c.block is None or not _GENERIC_TAIL.match(re.sub(r"决算|预算|为", "", link.clean_label(c.subject_text or ""))):
+            return ""
+        blocks = self.doc.blocks
+        text = blocks[c.block].text
+        at = text.find(c.sentence)
+        candidates = [text[:at] if at > 0 else ""] + ([blocks[c.block - 1].text] if c.block > 0 else [])
+        for cand in candidates:
+            hits = list(re.finditer(r"[^。；;\n]*[(（]\s*项\s*[)）]", cand))
+            if hits:
+                return hits[-1].group(0)
+        return ""
 
     def _published_empty(self, concept: str | None) -> str:
+        """'《…》为空表' when every table that would hold the concept is published empty."""
         types = {t for loc in link.locations(concept or "") for t in link._as_list(loc.get("table", []))}
-        for t in self.tables:
-            if t.type in types and t.empty:
-                return f"《{t.title}》为空表"
+        present = [t for t in self.tables if t.type in types]
+        if present and all(t.empty for t in present):
+            return f"《{present[0].title}》为空表"
         return ""
 
     # -- share
@@ -207,7 +232,7 @@ class _ClaimChecks:
                              has_evidence=False)]
         cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
         sign = change.direction or c.direction or 1
-        if current.base:  # the figure named is the comparison year's own ("2016年度为8,648.07万元")
+        if current.base or self._earlier_year(current):  # the comparison year's own figure ("2016年度…为8,648.07万元")
             prior = cur
             formula = f"增减额「{change.text}」÷ 上年数「{current.text}」× 100%"
         else:
@@ -218,6 +243,10 @@ class _ClaimChecks:
             return [self.row(c, "prose_consistent", f"上年数为零或负，不能计算增长率：{formula}",
                              holds=False, level="fail")]
         return [self.row(c, "growth_matches_change", formula, expected=rate.scale(HUNDRED))]
+
+    def _earlier_year(self, c) -> bool:
+        years = [int(y) for y in re.findall(r"(\d{4})年", _head(c))]
+        return bool(self.doc.year and years and years[-1] < self.doc.year)
 
     def _sibling_change(self, c):
         """The change claim (增加X万元) of the same sentence and figure as a growth claim."""
@@ -264,8 +293,8 @@ class _ClaimChecks:
             return []
         parts = [self.by_id[p] for p in (c.parts or []) if p in self.by_id]
         parts = [p for p in parts if p.stated is not None and p.unit == total.unit]
-        if len(parts) < 2:
-            return []
+        if len(parts) < 2 or any(p.block != total.block for p in parts):
+            return []  # a list running over paragraphs is too loosely bound to add up
         money = total.unit in link.UNIT_IN_YUAN
         total_iv = interval_sum((Interval.printed if money else Interval.exact)(p.stated) for p in parts)
         ev = " + ".join(f"「{p.text}」" for p in parts)
@@ -305,7 +334,8 @@ class _ClaimChecks:
         groups: dict[tuple, list] = defaultdict(list)
         for c in self.claims:
             if (c.kind == "amount" and c.subject and c.stated is not None and not c.base and c.unit
-                    and not c.parent):
+                    and not c.parent and c.unit in link.UNIT_IN_YUAN and not _counted(c.subject)
+                    and not _in_reason(c)):
                 groups[(c.section, c.subject, c.subject_text or "", c.qualifier or "", c.unit)].append(c)
         rows = []
         for (_, subject, _, _, _), cs in groups.items():
@@ -316,6 +346,68 @@ class _ClaimChecks:
                                          f"同一节内「{subject}」先称「{first.text}」，又称「{other.text}」",
                                          holds=False))
         return rows
+
+
+_LEVEL_SPLIT = re.compile(r"[(（]\s*(?:类|款|项)\s*[)）]|[-—－]")
+_GENERIC_TAIL = re.compile(r"^(?:支出|收入|科目|预算|预算数|预算支出|支出预算|金额|合计)$")
+_CHANGE_WORD = re.compile(r"增加|减少|增长|下降|降低|压减|调减|调增|节约|上升|新增")
+
+
+def _in_reason(c) -> bool:
+    """A figure inside a reason ("主要原因是…增加…23.3万元") or stated as a change: not a level."""
+    before = re.sub(r"\s+", "", c.sentence[:c.start])
+    return any(w in before for w in ("原因", "用于")) or bool(_CHANGE_WORD.search(_head(c)))
+
+
+def _counted(concept: str) -> bool:
+    """True for things counted (项目数, 车辆…) rather than paid."""
+    from auditor import nlp
+
+    try:
+        return bool(nlp.concept(concept).get("count"))
+    except KeyError:
+        return False
+
+
+_CLAUSE_END = re.compile(r"[，,。；;！？!?]")
+
+
+def _head(c) -> str:
+    """The words of the claim's clause before its figure, spaces removed
+    ("2.提租补贴(项):支出 2,586.61万元" -> "2.提租补贴(项):支出")."""
+    before = c.sentence[:c.start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+    m = re.search(r"[\d０-９]", c.text)
+    text = before[cut:] + (c.text[:m.start()] if m else c.text)
+    return re.sub(r"\s+", "", text)
+
+
+def _sub_item(c, context: str = "") -> str | None:
+    """The item a claim's figure belongs to when its concept names something else:
+    the last level of a path ("行政事业单位离退休（款）未归口管理的行政单位离退休（项）",
+    "卫生健康支出-行政事业单位医疗-行政单位医疗", "提租补贴(项):支出") or an "其他…" item
+    ("其他商品和服务支出（款）"). `context` is an item line above a bare "支出决算为…".
+    None when the concept itself is that item."""
+    if not c.subject:
+        return None
+    head = _head(c)
+    if context and _LEVEL_SPLIT.search(context) and not _LEVEL_SPLIT.search(head):
+        head = context
+    pieces = _LEVEL_SPLIT.split(head)
+    words = [link.clean_label(w).strip(":：为是") for w in pieces]
+    words = [w for w in words if w and not _GENERIC_TAIL.match(w)]
+    if not words:
+        return None
+    from auditor import nlp
+
+    names = {link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
+    last = words[-1]
+    other = last.startswith("其他") and not any(n.startswith("其他") for n in names)
+    if len(pieces) < 2 and not other:
+        return None
+    if last in names or any(last == n + "支出" or n == last + "支出" for n in names):
+        return None
+    return last
 
 
 def project_count(t: Table) -> int:

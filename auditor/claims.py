@@ -41,6 +41,10 @@ _GENERIC = {"收入总计", "支出总计"}
 _GAP = re.compile(r"^(?:|:|预算|年度|年)$")
 
 
+def _is_fund(concept: str | None) -> bool:
+    return bool(concept) and bool(_nlp.concept(concept).get("fund"))
+
+
 def _generic_word(words: str | None) -> bool:
     """收入/支出/预算支出…: the bare word, which names the total only when nothing narrower precedes."""
     return bool(words) and len(words) <= 4 and "总" not in words and "合计" not in words
@@ -81,6 +85,7 @@ class Claim:
     qualifier: str | None = None     # words before the subject that narrow it (财政拨款, 当年 …)
     file: str = ""
     line: int | None = None
+    block: int | None = None         # index of the narrative block (paragraph) it was read from
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in (
@@ -198,7 +203,9 @@ def extract(doc: Document) -> list[Claim]:
     """Every numeric claim of a document's narrative blocks, in reading order."""
     sentences = [s for b in doc.blocks for s in block_to_sentences(b)]
     _prepare(sentences)
-    return _Extractor(doc.doc, final=doc.kind == "final_account").run(sentences)
+    ex = _Extractor(doc.doc, final=doc.kind == "final_account")
+    ex.block_index = {id(b): i for i, b in enumerate(doc.blocks)}
+    return ex.run(sentences)
 
 
 def extract_text(text: str, doc: str = "-", page: int | None = None,
@@ -258,6 +265,7 @@ class _Extractor:
         self.P = patterns()
         self.claims: list[Claim] = []
         self.seen: dict[str, int] = {}
+        self.block_index: dict[int, int] = {}
 
     # -- helpers --------------------------------------------------------
     def _mentions(self, s: Sentence, a: int, b: int) -> list:
@@ -268,7 +276,14 @@ class _Extractor:
         for m in _nlp.concepts_in(sq, a, b):
             if len(m.text) <= 2 and (m.start not in s.token_starts or m.end not in s.token_ends):
                 continue
-            if m.concept in _GENERIC and _generic_word(m.text) and m.start > a:
+            if (m.start > a and out and out[-1].concept and out[-1].end == m.start
+                    and out[-1].concept not in _GENERIC and not _is_fund(out[-1].concept)
+                    and ((m.concept in _GENERIC and not _generic_word(m.text)) or _is_fund(m.concept))):
+                # "财政专户管理资金收入预算总计0万元", "“三公”经费财政拨款支出…": a total or a fund
+                # word right after an item closes the item's own name
+                p = out.pop()
+                m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
+            elif m.concept in _GENERIC and _generic_word(m.text) and m.start > a:
                 if out and out[-1].concept and _GAP.match(sq[out[-1].end:m.start]):
                     p = out.pop()
                     m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
@@ -296,7 +311,7 @@ class _Extractor:
         b_ = s.block
         c = Claim(id=cid, doc=self.doc, page=b_.page, section=b_.section, sentence=s.text,
                   text=s.text[start:end], start=start, end=end, kind=kind,
-                  file=b_.file, line=b_.line, **kw)
+                  file=b_.file, line=b_.line, block=self.block_index.get(id(b_)), **kw)
         return c
 
     def _base_before(self, s: Sentence, upto: int, since: int = 0) -> str | None:

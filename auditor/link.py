@@ -142,10 +142,23 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
         for t in tables:
             if types and t.type not in types:
                 continue
-            cell = _find_in(t, loc)
-            if cell is not None:
-                found.append(cell)
+            found.extend(_find_in(t, loc))
     return found
+
+
+def find_label(label: str, tables: Iterable[Table]) -> list[Cell]:
+    """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name)."""
+    rx = clean_label(label)
+    out = []
+    for t in tables:
+        if t.empty:
+            continue
+        for r, lab, figures in segments(t):
+            if lab == rx:
+                val = next(((col, v) for col, v in figures if v is not None), None)
+                if val is not None:
+                    out.append(Cell(t, r, val[0], lab, val[1]))
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -174,35 +187,41 @@ def _as_list(v) -> list:
     return v if isinstance(v, list) else [v]
 
 
-def _find_in(t: Table, loc: dict) -> Cell | None:
+_TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
+
+
+def _find_in(t: Table, loc: dict) -> list[Cell]:
+    """The cells of one table a location names (every matching column: the audit picks the best)."""
     row_rx = _rx(loc["row"]) if "row" in loc else None
     col_rx = _rx(loc["column"]) if "column" in loc else None
+    add = loc.get("sum", False)
     code = loc.get("code")
     if code is not None:
         for r, c in enumerate(t.codes or []):
             if c == str(code):
-                return _pick(t, r, col_rx, _row_label(t, r), loc.get("sum", False))
-        return None
+                return _pick(t, r, col_rx, _row_label(t, r), add)
+        return []
     if row_rx is None:
         for r in range(len(t.rows)):
-            cell = _pick(t, r, col_rx, _row_label(t, r), loc.get("sum", False))
-            if cell is not None:
-                return cell
-        return None
+            cells = _pick(t, r, col_rx, _row_label(t, r), add)
+            if cells:
+                return cells
+        return []
     for r, label, figures in segments(t):
         if not row_rx.fullmatch(label):
             continue
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:
             continue
-        if loc.get("sum"):
-            vals = [v for _, v in hits if v is not None]
-            return Cell(t, r, "+".join(c for c, _ in hits), label, _sum(vals) if vals else None)
-        for col, val in hits:
-            if val is not None:
-                return Cell(t, r, col, label, val)
-        return Cell(t, r, hits[0][0], label, None)
-    return None
+        vals = [(col, v) for col, v in hits if v is not None]
+        if add:
+            return [Cell(t, r, "+".join(c for c, _ in hits), label, _sum([v for _, v in vals]) if vals else None)]
+        if vals:
+            return [Cell(t, r, col, label, v) for col, v in vals]
+        if _TOTAL_LABEL.search(label):
+            continue  # a total row printed blank is not a zero: the figure is elsewhere or missing
+        return [Cell(t, r, hits[0][0], label, None)]
+    return []
 
 
 def _sum(vals: list[Decimal]) -> Decimal:
@@ -219,11 +238,15 @@ def _row_label(t: Table, r: int) -> str:
     return (t.codes[r] or "") if t.codes else ""
 
 
-def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> Cell | None:
-    hits = [(col, cell) for col, cell in zip(t.columns, t.rows[r])
+def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> list[Cell]:
+    """The figures of row r (in the columns `col_rx` names). With a column named, a blank cell
+    of a row that has figures elsewhere is evidence of nil, like a blank on a labelled row."""
+    row = t.rows[r]
+    hits = [(col, cell) for col, cell in zip(t.columns, row)
             if isinstance(cell, Decimal) and (col_rx is None or col_rx.search(clean_column(col)))]
-    if not hits:
-        return None
     if add:
-        return Cell(t, r, "+".join(c for c, _ in hits), label, _sum([v for _, v in hits]))
-    return Cell(t, r, hits[0][0], label, hits[0][1])
+        return [Cell(t, r, "+".join(c for c, _ in hits), label, _sum([v for _, v in hits]))] if hits else []
+    if col_rx is not None and any(isinstance(c, Decimal) for c in row):
+        hits += [(col, None) for col, cell in zip(t.columns, row)
+                 if cell is None and col_rx.search(clean_column(col))]
+    return [Cell(t, r, col, label, v) for col, v in hits]

@@ -67,10 +67,6 @@ class _AuditExpectation(MulticolumnMapExpectation):
     rule: ClassVar[str] = ""
     ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
 
-    @classmethod
-    def row_condition_for(cls) -> str:
-        return f'col("rule")=="{cls.rule}"'
-
 
 class IntervalExpectation(_AuditExpectation):
     """Stated figure against the evidence, with the printed precision of both."""

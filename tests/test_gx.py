@@ -56,11 +56,13 @@ def test_failing_rows_are_identified_by_claim_id_in_gx_results(judged):
 def test_suites_are_data_and_name_only_registered_expectations():
     import expectations
 
-    names = {f"{cls.__name__}" for cls in expectations.ALL}
     from great_expectations.util import camel_to_snake
 
-    snakes = {camel_to_snake(n) for n in names}
+    rule_of = {camel_to_snake(cls.__name__): cls.rule for cls in expectations.ALL}
+    covered = set()
     for spec in gx.load_suites():
         for e in spec["expectations"]:
-            assert e["type"] in snakes
-            assert json.dumps(e["kwargs"]).count("rule") == 1
+            cond = e["kwargs"]["row_condition"]
+            assert cond["column"]["name"] == "rule" and cond["parameter"] == rule_of[e["type"]]
+            covered.add(e["type"])
+    assert covered == set(rule_of)
