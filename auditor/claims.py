@@ -280,9 +280,10 @@ class _Extractor:
                     and out[-1].concept not in _GENERIC and not _is_fund(out[-1].concept)
                     and ((m.concept in _GENERIC and not _generic_word(m.text)) or _is_fund(m.concept))):
                 # "财政专户管理资金收入预算总计0万元", "“三公”经费财政拨款支出…": a total or a fund
-                # word right after an item closes the item's own name
+                # word right after an item is part of the item's own name, not a subject of its own
                 p = out.pop()
-                m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
+                m = (_nlp.Mention(p.concept, p.start, p.end, p.text) if _is_fund(m.concept)
+                     else _nlp.Mention(p.concept, p.start, m.end, p.text + m.text))
             elif m.concept in _GENERIC and _generic_word(m.text) and m.start > a:
                 if out and out[-1].concept and _GAP.match(sq[out[-1].end:m.start]):
                     p = out.pop()
