@@ -307,6 +307,8 @@ class _ClaimChecks:
         for c in self.claims:
             if c.kind not in ("change", "growth") or not c.direction:
                 continue
+            if c.kind == "growth" and not c.of:
+                continue  # "压减10%": a rate with no figure of its own is a target, not a reported change
             key = (c.sentence, c.page, c.of or c.subject)
             if key in seen:
                 continue
