@@ -100,6 +100,7 @@ class _ClaimChecks:
         self.by_id = {c.id: c for c in claims}
         self.tables = [t for t in doc.tables]
         self._found: dict[str, list[link.Cell]] = {}
+        self.best: dict[str, list] = {}    # claim id -> the cells that agree with its amount
 
     def cells(self, concept: str | None) -> list[link.Cell]:
         if not concept:
@@ -162,6 +163,9 @@ class _ClaimChecks:
         stated = Interval.printed(c.stated)
         best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
         value, lo, hi = best.in_unit(c.unit)
+        # every place that prints this figure: the year-on-year check compares like with like
+        self.best[c.id] = [_cell_record(x) for x in cells if x.value is not None
+                           and Interval(*x.in_unit(c.unit)[1:]).meets(stated)]
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
         if scoped:
@@ -228,7 +232,7 @@ class _ClaimChecks:
         current = self.by_id.get(c.of) if c.of else None
         change = self._sibling_change(c)
         if current is None or change is None or current.stated is None or change.stated is None:
-            return [self.row(c, "growth_matches_change", "句中无本年数与增减额，且语料中无上年文件",
+            return [self.row(c, "growth_matches_change", "句中无本年数与增减额可算增长率",
                              has_evidence=False)]
         cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
         sign = change.direction or c.direction or 1
@@ -355,10 +359,15 @@ _GENERIC_TAIL = re.compile(r"^(?:支出|收入|科目|预算|预算数|预算支
 _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|降低|压减|调减|调增|节约|上升|新增")
 
 
-def _in_reason(c) -> bool:
-    """A figure inside a reason ("主要原因是…增加…23.3万元") or stated as a change: not a level."""
+def _inside_reason(c) -> bool:
+    """A figure inside a reason ("主要原因是…增加…23.3万元") or a purpose ("主要用于…")."""
     before = re.sub(r"\s+", "", c.sentence[:c.start])
-    return any(w in before for w in ("原因", "用于")) or bool(_CHANGE_WORD.search(_head(c)))
+    return any(w in before for w in ("原因", "用于"))
+
+
+def _in_reason(c) -> bool:
+    """An amount inside a reason, or stated as a change ("基本支出增加…1447.63万元"): not a level."""
+    return _inside_reason(c) or bool(_CHANGE_WORD.search(_head(c)))
 
 
 def _counted(concept: str) -> bool:
@@ -660,7 +669,122 @@ def _performance_amount(t: Table):
 # --------------------------------------------------------------------------- frame
 
 def document_to_rows(doc: Document, claims: list) -> list[Row]:
-    return _ClaimChecks(doc, claims).run() + _TableChecks(doc).run()
+    return document_checks(doc, claims)[0]
+
+
+def document_checks(doc: Document, claims: list) -> tuple[list[Row], dict]:
+    """The document's own check rows, and the figures its tables give for the concepts its
+    narrative names (万元 intervals, for the year-on-year checks against the next year's document)."""
+    cc = _ClaimChecks(doc, claims)
+    rows = cc.run() + _TableChecks(doc).run()
+    values: dict = {"concepts": {}, "claims": cc.best}
+    for concept, cells in cc._found.items():
+        values["concepts"][concept] = [_cell_record(x) for x in cells if x.value is not None]
+    return rows, values
+
+
+def _cell_record(cell: link.Cell) -> tuple:
+    """A cell as plain data (table type, column, 万元 interval, words) for cross-document checks."""
+    _, lo, hi = cell.in_unit("万元")
+    return (cell.table.type, link.clean_column(cell.column), str(lo), str(hi), cell.describe())
+
+
+def _same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tuple]:
+    """The prior year's cells in the table types and columns where this year's figure is printed
+    (failing that, the same table types; failing that, the first found)."""
+    places = places or []
+    for key in (lambda x: any(x[:2] == p[:2] for p in places), lambda x: any(x[0] == p[0] for p in places)):
+        hits = [x for x in candidates if key(x)]
+        if hits:
+            return hits
+    return candidates[:1]
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def series_key(doc: str, department: str | None, kind: str) -> str:
+    """What stays the same from one year's disclosure of a department to the next:
+    the document id without its year (js-npc-office-2018-budget -> js-npc-office--budget)."""
+    return kind + "|" + _YEAR.sub("", doc)
+
+
+def prior_year_rows(documents: list[dict], claims: list, values: dict[str, dict]) -> list[Row]:
+    """Changes and growth rates "比上年" against the same department's previous-year document
+    in the run: change = this year's figure − last year's table figure; growth = change ÷ last year's.
+
+    `documents`: dicts with doc, year, department, kind; `values`: per doc, from document_checks."""
+    by_series: dict[tuple[str, int], str] = {}
+    for d in documents:
+        if d.get("year"):
+            by_series[(series_key(d["doc"], d.get("department"), d.get("kind") or ""), int(d["year"]))] = d["doc"]
+    prior_of = {}
+    for d in documents:
+        if d.get("year"):
+            p = by_series.get((series_key(d["doc"], d.get("department"), d.get("kind") or ""), int(d["year"]) - 1))
+            if p:
+                prior_of[d["doc"]] = (p, int(d["year"]) - 1)
+    by_id = {c.id: c for c in claims}
+    rows = []
+    for c in claims:
+        if c.doc not in prior_of or c.kind not in ("change", "growth") or not c.direction or c.stated is None:
+            continue
+        prior_doc, prior_year = prior_of[c.doc]
+        if c.base and c.base not in ("上年", "上一年", "去年", "上年度", "上年预算", f"{prior_year}年"):
+            continue
+        current = by_id.get(c.of) if c.of else None
+        if current is None or current.stated is None or current.unit not in link.UNIT_IN_YUAN or _inside_reason(c):
+            continue
+        concept = current.subject or c.subject
+        places = values.get(c.doc, {}).get("claims", {}).get(current.id)
+        options = _same_places(values.get(prior_doc, {}).get("concepts", {}).get(concept) or [], places)
+        if not options:
+            continue
+        k = link.conversion(current.unit, "万元")
+        cur = Interval.printed(current.stated).scale(k)
+        made = None
+        for prior in options:
+            row = _year_on_year(c, current, cur, prior, prior_doc)
+            if row is not None and (made is None or _miss(row) < _miss(made)):
+                made = row
+        if made is not None:
+            rows.append(made)
+    return rows
+
+
+def _miss(row: Row) -> Decimal:
+    """How far a row's stated figure is from its expected interval (a contradiction is farthest)."""
+    if row.expected is None or row.stated is None:
+        return Decimal("Infinity")
+    return Interval.printed(row.stated).distance(row.expected)
+
+
+def _year_on_year(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | None:
+    last = Interval(Decimal(prior[2]), Decimal(prior[3]))
+    delta = cur - last
+    where = f"上年文件 {prior_doc}：{prior[4]}"
+    made = Row(check_id=f"{c.id}:vs_prior_year", doc=c.doc, scope="claim", rule="growth_matches_change",
+               evidence="", claim_kind=c.kind, subject=c.subject or "", page=c.page, section=c.section or "",
+               sentence=c.sentence, text=c.text, stated=c.stated, unit=c.unit)
+    if (delta.lo > 0 and c.direction < 0) or (delta.hi < 0 and c.direction > 0):
+        made.rule, made.holds, made.stated = "prose_consistent", False, None
+        made.evidence = f"文中说{'增加' if c.direction > 0 else '减少'}，但「{current.text}」对 {where}"
+        return made
+    size = Interval(abs(delta.lo), abs(delta.hi)) if delta.lo * delta.hi >= 0 else None
+    if size is None:
+        return None
+    if c.kind == "change":
+        if c.unit not in link.UNIT_IN_YUAN:
+            return None
+        made.expected = size.scale(link.conversion("万元", c.unit))
+        made.evidence = f"「{current.text}」− {where}"
+    else:
+        rate = size.ratio(last)
+        if rate is None:
+            return None
+        made.expected = rate.scale(HUNDRED)
+        made.evidence = f"（「{current.text}」− 上年数）÷ 上年数 × 100%；{where}"
+    return made
 
 
 def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
