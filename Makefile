@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup audit tables claims test bench clean
+.PHONY: setup audit tables claims test bench screenshots clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
@@ -23,6 +23,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/tables_bench.py
 	$(BIN)/python bench/claims_bench.py
+
+screenshots: $(STAMP)
+	$(BIN)/auditor audit corpus/ --out out || true
+	$(BIN)/python scripts/screenshots.py out
 
 clean:
 	rm -rf $(VENV) out

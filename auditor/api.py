@@ -38,7 +38,7 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 
 
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
-          progress: bool = False) -> tuple[dict, list[IngestError]]:
+          progress: bool = False, reviews: str | Path | None = None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks"}) and the
@@ -51,10 +51,14 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
 
     docs, errors = read_documents(paths)
     all_claims, rows = [], []
+    values = {}
     for d in _progress(docs, progress):
         cs = extract(d)
         all_claims.extend(cs)
-        rows.extend(checks.document_to_rows(d, cs))
+        doc_rows, values[d.doc] = checks.document_checks(d, cs)
+        rows.extend(doc_rows)
+    metas = [{"doc": d.doc, "year": d.year, "department": d.department, "kind": d.kind} for d in docs]
+    rows.extend(checks.prior_year_rows(metas, all_claims, values))
     frame = checks.rows_to_frame(rows)
     out = Path(out_dir) if out_dir else None
     validation = gx.validate(frame, out)
@@ -63,7 +67,17 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         out.mkdir(parents=True, exist_ok=True)
         fnd.write_json(result, out / "findings.json")
         fnd.write_csv(result, out)
-        gx.build_data_docs(validation)
+        from auditor import review
+        from auditor.report import datadocs, html as html_report
+
+        datadocs.build(validation)  # GX Data Docs once per run, labelled and offline
+        source = reviews or review.default_reviews_path(out)
+        try:
+            verdicts = review.load_reviews(source)  # read only: never rewritten
+        except review.ReviewError as e:  # a bad review file is reported, the reports still get written
+            errors.append(IngestError(str(source), str(e).split(": ", 1)[-1]))
+            verdicts = {}
+        html_report.write_site(result, docs, all_claims, out, reviews=verdicts)
     return result, errors
 
 

@@ -38,7 +38,7 @@ def _run(fn, fmt, args) -> int:
 
 
 def _audit(args) -> int:
-    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty())
+    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews)
     _report_errors(errors)
     if args.json:
         _write_json(data, args.json)
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", metavar="FILE", help="also write the findings JSON to FILE ('-' for stdout)")
     p.add_argument("--fail-on", choices=["fail", "warn"], default="fail",
                    help="exit 1 when any finding is at least this bad (default: fail)")
+    p.add_argument("--reviews", metavar="FILE",
+                   help="auditors' verdicts (YAML or CSV keyed by finding id; read only; default: DIR/reviews.yaml)")
     args = parser.parse_args(argv)
     if args.command == "audit":
         return _audit(args)

@@ -1,0 +1,193 @@
+"""GX Data Docs -> a site an auditor can open offline and read.
+
+Two jobs, both on the files GX writes (auditor/gx.py stays the only module that runs GX):
+
+1. `label_results(gx_root)`: before the site is rendered, rewrite the stored validation
+   results so failing rows read as labelled figures at their printed precision
+   ("文中 stated 126.92 · 表中 expected 0.00 · 精度 step 0.01") instead of float tuples
+   such as (126.925, 0.01, 0.005, -0.005, 126.915) or 0.24999999999999983.
+2. `site_to_offline(site_dir)`: copy the vendored CDN assets (static/vendor, see its
+   README for sources and licences) into the site and point every page at them, so
+   the site renders with no network at all.
+
+`build(validation)` does both around auditor.gx.build_data_docs and returns the index.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+VENDOR = Path(__file__).parent / "static" / "vendor"
+
+# CDN URL used by GX's templates -> file under static/vendor/
+CDN_TO_VENDOR = {
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
+        "bootstrap-dark/bootstrap-prefers-dark.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome/css/all.min.css",
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap/bootstrap.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table/bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
+        "bootstrap-table/bootstrap-table-filter-control.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
+        "bootstrap-table/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
+        "bootstrap-table/bootstrap-table-filter-control.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
+        "bootstrap-datepicker/bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
+        "bootstrap-datepicker/bootstrap-datepicker.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper/popper.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
+    "https://cdn.jsdelivr.net/npm/vega@5": "vega/vega.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5": "vega/vega-lite.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega/vega-embed.min.js",
+}
+S3_LOGO = re.compile(r"url\(['\"]?https://great-expectations-web-assets[^)'\"]*['\"]?\)")
+FAVICON = re.compile(r'href="[./]*static/images/favicon\.ico"')
+S3_IMG = re.compile(r"https://great-expectations-web-assets[^\"'\s]*")
+# src/href pointing off the machine inside <link>/<script>/<img> (not plain <a> links)
+REMOTE_ASSET = re.compile(r"<(?:link|script|img)\b[^>]*?(?:src|href)=[\"'](?:https?:)?//", re.I)
+SRI = re.compile(r"\s+(?:integrity|crossorigin)=(?:\"[^\"]*\"|'[^']*')")
+
+INDEX_COLUMNS = ("check_id", "doc", "sentence")  # as auditor.gx.INDEX_COLUMNS
+FIGURES = "数值 figures"
+# GX frame columns -> how an auditor calls them
+LABELS = {"stated": "文中 stated", "expected": "表中 expected", "step": "精度 step"}
+
+
+# ---------------------------------------------------------------- numbers
+def number_to_text(x, step: float | None = None) -> str:
+    """A float from GX at printed precision: 0.24999999999999983 -> '0.25'; with step 0.01 -> 2 decimals."""
+    if x is None or isinstance(x, bool) or not isinstance(x, (int, float)):
+        return str(x)
+    if x != x:  # NaN
+        return "—"
+    if step:
+        places = max(0, -Decimal(repr(float(step))).normalize().as_tuple().exponent)
+        return f"{x:.{places}f}"
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def row_to_text(values: dict) -> str:
+    """{'stated_lo','stated_hi','expected_lo','expected_hi','step'} -> labelled figures.
+
+    An interval lo..hi is the printed figure ± half its step: shown as its midpoint at
+    the step's decimals. Other columns are shown as 'name value'.
+    """
+    step = values.get("step")
+    step = step if isinstance(step, (int, float)) and step == step and step > 0 else None
+    parts, done = [], set()
+    order = {"stated_lo": 0, "stated_hi": 0, "expected_lo": 1, "expected_hi": 1, "step": 9}
+    for key in sorted(values, key=lambda k: order.get(k, 5)):
+        if key.endswith(("_lo", "_hi")):
+            base = key[:-3]
+            if base in done:
+                continue
+            done.add(base)
+            lo, hi = values.get(base + "_lo"), values.get(base + "_hi")
+            label = LABELS.get(base, base)
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                parts.append(f"{label} {number_to_text((lo + hi) / 2, step)}")
+            else:
+                parts.append(f"{label} {number_to_text(lo if lo is not None else hi, step)}")
+        else:
+            parts.append(f"{LABELS.get(key, key)} {number_to_text(values[key])}")
+    return " · ".join(parts)
+
+
+def _labelled(value, columns: list[str] | None):
+    if isinstance(value, dict):
+        return row_to_text(value)
+    if isinstance(value, (list, tuple)) and columns and len(value) == len(columns):
+        return row_to_text(dict(zip(columns, value)))
+    if isinstance(value, float):
+        return number_to_text(value)
+    return value
+
+
+def result_to_legible(result: dict) -> dict:
+    """One expectation result (JSON dict): failing values labelled, floats at printed precision."""
+    kwargs = (result.get("expectation_config") or {}).get("kwargs") or {}
+    columns = kwargs.get("column_list") or ([kwargs["column"]] if "column" in kwargs else None)
+    res = result.get("result") or {}
+    for key in ("partial_unexpected_list", "unexpected_list"):
+        if isinstance(res.get(key), list):
+            res[key] = [_labelled(v, columns) for v in res[key]]
+    for entry in res.get("partial_unexpected_counts") or []:
+        if isinstance(entry, dict) and "value" in entry:
+            entry["value"] = _labelled(entry["value"], columns)
+    index_cols = set(INDEX_COLUMNS)
+    for entry in res.get("unexpected_index_list") or []:
+        if isinstance(entry, dict) and any(k not in index_cols for k in entry):
+            values = {k: entry.pop(k) for k in list(entry) if k not in index_cols}
+            entry[FIGURES] = row_to_text(values)
+    if isinstance(res.get("observed_value"), float):
+        res["observed_value"] = number_to_text(res["observed_value"])
+    return result
+
+
+def label_results(gx_root: Path) -> int:
+    """Rewrite every stored validation result under gx_root; returns how many files changed."""
+    n = 0
+    for path in (Path(gx_root) / "uncommitted" / "validations").rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for r in data.get("results") or []:
+            result_to_legible(r)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        n += 1
+    return n
+
+
+# ---------------------------------------------------------------- offline
+def page_to_offline(html: str, prefix: str) -> str:
+    """Point one page's CDN assets at static/vendor (prefix = relative path to the site root)."""
+    for url, local in CDN_TO_VENDOR.items():
+        html = html.replace(url, f"{prefix}static/vendor/{local}")
+    html = S3_IMG.sub(f"{prefix}static/images/logo-long.png", html)  # GX's tracking-pixel logo
+    html = re.sub(r"<(link|script)\b[^>]*>", lambda m: SRI.sub("", m.group(0)), html)
+    if "auditor-datadocs.css" not in html:
+        html = html.replace("</head>", f'<link rel="stylesheet" href="{prefix}static/auditor-datadocs.css">\n</head>', 1)
+    # GX writes the favicon one level too shallow on validation pages: point it at the real file
+    html = FAVICON.sub(f'href="{prefix}static/images/favicon.ico"', html)
+    return html
+
+
+def site_to_offline(site_dir: Path) -> list[str]:
+    """Vendor assets into the site, rewrite every page; returns remaining remote asset refs (should be [])."""
+    site = Path(site_dir)
+    dest = site / "static" / "vendor"
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(VENDOR, dest, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copy(VENDOR.parent / "datadocs.css", site / "static" / "auditor-datadocs.css")
+    for css in (site / "static" / "styles").glob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        css.write_text(S3_LOGO.sub("url('../images/logo-long.png')", text), encoding="utf-8")
+    remaining = []
+    for page in site.rglob("*.html"):
+        depth = len(page.relative_to(site).parts) - 1
+        text = page_to_offline(page.read_text(encoding="utf-8"), "../" * depth)
+        page.write_text(text, encoding="utf-8")
+        remaining += [f"{page.relative_to(site)}: {m.group(0)}" for m in REMOTE_ASSET.finditer(text)]
+    return remaining
+
+
+def build(validation) -> Path | None:
+    """Label the stored results, let GX render the site once, make it offline. Returns index.html."""
+    import expectations  # noqa: F401  registers the custom expectations GX must render
+    from auditor import gx
+
+    if validation.context_root is None:
+        return None
+    root = Path(validation.context_root)
+    label_results(root / "gx" if (root / "gx").is_dir() else root)
+    index = gx.build_data_docs(validation)
+    if index is not None:
+        site_to_offline(index.parent)
+    return index

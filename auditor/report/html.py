@@ -1,0 +1,208 @@
+"""Findings + Documents -> an evidence site an auditor reads offline (Jinja2, autoescaped).
+
+DIR/report/index.html         counts by status, rule and document (sortable), link to Data Docs
+DIR/report/doc/<doc>.html     the narrative with every claim highlighted by status; selecting a
+                              claim shows the cells / formula that decided it beside the sentence;
+                              the document's tables with their check results
+Document text is untrusted: every string goes through Jinja's autoescape; no template uses |safe.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+HERE = Path(__file__).parent
+STATUSES = ("fail", "warn", "unverified", "pass")
+DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = value_to_text
+    return env
+
+
+def value_to_text(x) -> str:
+    """A figure as printed: None -> '—', 0.24999999999999983 -> '0.25', Decimal kept as is."""
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+    return str(x)
+
+
+def doc_to_filename(doc: str) -> str:
+    return re.sub(r"[^\w.-]", "_", doc) + ".html"
+
+
+def block_to_segments(text: str, spans: list[tuple[int, int, dict]]) -> list[tuple[str, dict | None]]:
+    """Paragraph text + claim spans (start, end, claim) -> [(text, claim|None)] in order, no overlaps."""
+    out, pos = [], 0
+    for start, end, claim in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start < pos or end <= start:
+            continue
+        if start > pos:
+            out.append((text[pos:start], None))
+        out.append((text[start:end], claim))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
+
+
+def _claim_spans(doc, claims_json: list[dict], claim_objs: list) -> tuple[dict, list[dict]]:
+    """Place each claim in its block: {block index: [(start, end, claim json)]}, and claims not placed."""
+    objs = {c.id: c for c in claim_objs}
+    spans, unplaced = defaultdict(list), []
+    for cj in claims_json:
+        c = objs.get(cj["id"])
+        placed = False
+        candidates = ([c.block] if c is not None and c.block is not None else []) + list(range(len(doc.blocks)))
+        for bi in candidates:
+            if bi is None or not 0 <= bi < len(doc.blocks):
+                continue
+            text = doc.blocks[bi].text
+            s = text.find(cj["sentence"]) if cj.get("sentence") else -1
+            if s >= 0 and c is not None and cj["sentence"][c.start:c.end] == cj["text"]:
+                spans[bi].append((s + c.start, s + c.end, cj))
+                placed = True
+            else:
+                t = text.find(cj["text"], max(s, 0)) if cj.get("text") else -1
+                if t >= 0:
+                    spans[bi].append((t, t + len(cj["text"]), cj))
+                    placed = True
+            if placed:
+                break
+        if not placed:
+            unplaced.append(cj)
+    return spans, unplaced
+
+
+def evidence_to_tables(claim: dict, tables: list) -> list:
+    """The document's tables a claim's evidence cites by title (《title》), in order of citation."""
+    texts = [claim.get("evidence") or ""] + [k.get("evidence") or "" for k in claim.get("checks") or []]
+    titles = [t for text in texts for t in re.findall(r"《([^》]+)》", text)]
+    out = []
+    for title in dict.fromkeys(titles):
+        for t in tables:
+            if t.title and (t.title == title or title in t.title or t.title in title) and t not in out:
+                out.append(t)
+                break
+    return out
+
+
+CELL = re.compile(r"《([^》]+)》[^「《；;]*「([^」]+)」行「([^」]+)」列")
+
+
+def evidence_to_cells(evidence: str) -> list[tuple[str, str, str]]:
+    """'《表》「合计」行「支出/预算数」列 = …' -> [(table title, row label, column)] for every cited cell."""
+    return CELL.findall(evidence or "")
+
+
+def table_to_marks(table, findings: list[dict]) -> dict[tuple[int, int], str]:
+    """Cells of `table` that non-passing findings cite -> worst status, keyed by (row, column) index."""
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    marks: dict[tuple[int, int], str] = {}
+    cols = [str(c) for c in table.columns]
+    for f in findings:
+        if f["status"] == "pass":
+            continue
+        texts = [f.get("evidence") or ""] + [k.get("evidence") or "" for k in f.get("checks") or []]
+        for title, row, col in (c for t in texts for c in evidence_to_cells(t)):
+            if not table.title or not (title == table.title or title in table.title or table.title in title):
+                continue
+            want = label_to_key(row)
+            for i, r in enumerate(table.rows):
+                for j in (j for j, c in enumerate(cols) if c == col):
+                    # the row's label is the nearest text cell left of the value (side-by-side tables)
+                    label = next((r[k] for k in range(min(j, len(r)) - 1, -1, -1) if isinstance(r[k], str)), None)
+                    if label is not None and label_to_key(label) == want:
+                        old = marks.get((i, j))
+                        if old is None or rank[f["status"]] < rank[old]:
+                            marks[(i, j)] = f["status"]
+    return marks
+
+
+ENUM = re.compile(r"^\s*(?:其中[:：]\s*)?[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^\s*其中[:：]\s*")
+
+
+def label_to_key(label: str) -> str:
+    """'1、机关工资福利支出' / '（一）xx' / '其中：xx' -> the bare label used for matching."""
+    return re.sub(r"\s+", "", ENUM.sub("", str(label)))
+
+
+def _counts(rows: list[dict]) -> dict:
+    c = Counter(r["status"] for r in rows)
+    return {s: c.get(s, 0) for s in STATUSES}
+
+
+def _by_rule(rows: list[dict]) -> list[dict]:
+    table = defaultdict(Counter)
+    for r in rows:
+        table[r.get("rule") or "—"][r["status"]] += 1
+    return [{"rule": k, **{s: v.get(s, 0) for s in STATUSES}, "total": sum(v.values())}
+            for k, v in sorted(table.items())]
+
+
+def write_site(findings: dict, docs: list, claims: list, out_dir: str | Path,
+               reviews: dict | None = None) -> Path:
+    """Write DIR/report/ (index + one page per document + static files); returns index.html."""
+    from auditor.review import merge_reviews
+
+    out = Path(out_dir) / "report"
+    (out / "doc").mkdir(parents=True, exist_ok=True)
+    (out / "static").mkdir(exist_ok=True)
+    for f in ("report.css", "report.js"):
+        shutil.copy(HERE / "static" / f, out / "static" / f)
+    env = _env()
+    merged = merge_reviews(findings, reviews or {})
+    rv = merged["by_id"]
+    claims_by_doc, checks_by_doc = defaultdict(list), defaultdict(list)
+    for c in findings.get("claims", []):
+        claims_by_doc[c["doc"]].append(c)
+    for t in findings.get("table_checks", []):
+        checks_by_doc[t["doc"]].append(t)
+    docs_by_id = {d.doc: d for d in docs}
+    objs_by_doc = defaultdict(list)
+    for c in claims:
+        objs_by_doc[c.doc].append(c)
+    data_docs = Path(out_dir) / DATA_DOCS
+    data_docs_link = "../" + DATA_DOCS if data_docs.exists() else None
+
+    rows = []
+    for d in findings.get("documents", []):
+        cl, tc = claims_by_doc[d["doc"]], checks_by_doc[d["doc"]]
+        rows.append({**d, "page": "doc/" + doc_to_filename(d["doc"]) if d["doc"] in docs_by_id else None,
+                     "claim_counts": _counts(cl), "check_counts": _counts(tc),
+                     "reviewed": sum(1 for r in cl + tc if r["id"] in rv)})
+        doc = docs_by_id.get(d["doc"])
+        if doc is None:
+            continue
+        spans, unplaced = _claim_spans(doc, cl, objs_by_doc[d["doc"]])
+        blocks = [{"block": b, "segments": block_to_segments(b.text, spans.get(i, []))}
+                  for i, b in enumerate(doc.blocks)]
+        tables = []
+        for t in doc.tables:
+            mine = [c for c in tc if c["id"].startswith(f"{d['doc']}:T{t.index}:")]
+            mine.sort(key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
+            tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": table_to_marks(t, mine + cl)})
+        cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
+        html = env.get_template("document.html.j2").render(cited=cited, 
+            d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
+            counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES, data_docs=data_docs_link and "../" + data_docs_link)
+        (out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")
+
+    all_rows = findings.get("claims", []) + findings.get("table_checks", [])
+    html = env.get_template("index.html.j2").render(
+        documents=rows, by_rule=_by_rule(all_rows), totals=_counts(all_rows), statuses=STATUSES,
+        stale=merged["stale"], review_counts=merged["counts"], data_docs=data_docs_link,
+        reviewed=[{**r, **rv[r["id"]]} for r in all_rows if r["id"] in rv])
+    index = out / "index.html"
+    index.write_text(html, encoding="utf-8")
+    return index
