@@ -21,6 +21,7 @@ import yaml
 from auditor import link
 from auditor.model import Document, Table
 from auditor.numbers import Interval, decimals, fmt, interval_sum, unit_of_last_digit
+from auditor.numbers import normalize as numbers_normalize
 
 HUNDRED = Decimal(100)
 _SCOPE = re.compile(r"涉及")
@@ -168,10 +169,14 @@ class _ClaimChecks:
                            and Interval(*x.in_unit(c.unit)[1:]).meets(stated)]
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
+        cap = ""
         if scoped:
-            ev += "（“涉及”的金额可能只是部分项目之和：不符时只提示）"
-        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi), point=value,
-                         cap="warn" if scoped else "")]
+            # some of the projects may come to less than the smallest whole the tables hold: worth a look
+            smallest = min(x.in_unit(c.unit)[1] for x in cells)
+            if stated.hi < smallest:
+                cap = "warn"
+                ev += "（“涉及”的金额可能只是部分项目之和：小于表中各数时只提示）"
+        return [self.row(c, "amount_matches_table", ev, expected=Interval(lo, hi), point=value, cap=cap)]
 
     def _item_line(self, c) -> str:
         """For a bare "支出决算为X万元", the item line above it in its paragraph or the one before
@@ -473,7 +478,9 @@ class _TableChecks:
                 continue
             rows.extend(self._code_footing(t))
             rows.extend(self._column_sums(t))
+            rows.extend(self._column_tree_sums(t))
             rows.extend(self._row_sums(t))
+            rows.extend(self._ordinal_sums(t))
         rows.extend(self._cross_table())
         rows.extend(self._units())
         return rows
@@ -516,11 +523,12 @@ class _TableChecks:
                 rows.extend(self._sum_check(t, r, kids, j, f"{parent}={'+'.join(codes[k] for k in kids)}",
                                             f"科目 {parent} 等于其下级科目之和"))
         total_row = next((r for r in range(len(t.rows)) if link._row_label(t, r) in ("合计", "总计")), None)
-        tops = [r for r, code in enumerate(codes) if code and len(code) == 3]
+        top_len = min((len(code) for code in codes if code), default=0)  # 类 codes, or 项 codes when only leaves
+        tops = [r for r, code in enumerate(codes) if code and len(code) == top_len]
         if total_row is not None and tops and len({codes[r] for r in tops}) == len(tops):
             for j in cols:
                 rows.extend(self._sum_check(t, total_row, tops, j, "合计=" + "+".join(codes[k] for k in tops),
-                                            "合计行等于各类级科目之和"))
+                                            "合计行等于各最高级科目之和"))
         return rows
 
     def _sum_check(self, t: Table, whole_r: int, part_rs: list[int], j: int, key: str, what: str) -> list[Row]:
@@ -557,6 +565,75 @@ class _TableChecks:
                 rows.append(self.row(t, f"r{r}:{t.columns[wj]}", "parts_sum_to_whole", whole, expected,
                                      f"《{t.title}》「{label}」行：「{t.columns[wj]}」{fmt(whole)} 应等于 {names} = "
                                      + " + ".join(fmt(p) for p in parts)))
+        return rows
+
+    def _column_tree_sums(self, t: Table) -> list[Row]:
+        """Every "X/合计" or "X/小计" column equals the sum of X's other columns (a child with columns
+        of its own counts through its own 小计, or its leaves; "其中" columns are parts of a part)."""
+        cols = [link.clean_column(c) for c in t.columns]
+        numeric = set(self._numeric_columns(t))
+        rows = []
+        for w, path in enumerate(cols):
+            m = re.fullmatch(r"(?:(.+)/)?(合计|小计|总计)", path)
+            if w not in numeric or not m:
+                continue
+            parent = m.group(1) + "/" if m.group(1) else ""
+            groups: dict[str, list[int]] = {}
+            for j, c in enumerate(cols):
+                if j != w and j in numeric and c.startswith(parent) and not (not parent and j < w):
+                    groups.setdefault(c[len(parent):].split("/")[0], []).append(j)
+            parts = []
+            for comp, idxs in groups.items():
+                if comp.startswith("其中"):
+                    continue
+                sub = [j for j in idxs if re.fullmatch(re.escape(parent + comp) + r"/(合计|小计)", cols[j])]
+                parts.extend(sub[:1] or [j for j in idxs if "/其中" not in cols[j][len(parent):]])
+            if len(parts) < 2 or any(_UNNAMED.search(cols[j]) for j in parts):
+                continue  # a column whose header was not read cannot be placed in the tree
+            found = []
+            for r, row in enumerate(t.rows):
+                whole = row[w]
+                vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
+                if not isinstance(whole, Decimal) or not vals:
+                    continue
+                label = link._row_label(t, r) or str(r)
+                names = " + ".join(t.columns[j] for j in parts)
+                found.append(self.row(t, f"tree:r{r}:{path}", "parts_sum_to_whole", whole,
+                                      interval_sum(Interval.printed(v) for v in vals),
+                                      f"《{t.title}》「{label}」行：「{t.columns[w]}」{fmt(whole)} 应等于 {names} = "
+                                      + " + ".join(fmt(v) for v in vals)))
+            # a relation that holds on no row at all says the header was misread, not that every row is wrong
+            telling = [x for x in found if x.stated != 0]
+            if len(telling) < 2 or any(_miss(x) <= unit_of_last_digit(x.stated) for x in telling):
+                rows.extend(found)
+        return rows
+
+    def _ordinal_sums(self, t: Table) -> list[Row]:
+        """In the 收支总表 layouts, the top-level items of a side ("一、…", "二、…") add up to the
+        first total below them on that side (本年收入合计, 本年支出合计, 收入合计 …)."""
+        if t.type not in _ORDINAL_TABLES:
+            return []
+        rows = []
+        for j in range(len(t.columns) - 1):
+            items, total = [], None
+            for r, row in enumerate(t.rows):
+                label, fig = row[j], row[j + 1]
+                if not isinstance(label, str) or not label.strip() or isinstance(fig, str):
+                    continue
+                text = numbers_normalize(label).strip()
+                if _TOP_ORDINAL.match(text):
+                    items.append((r, fig))
+                elif _SIDE_TOTAL.fullmatch(link.clean_label(text)) and items:
+                    total = (r, link.clean_label(text), fig)
+                    break
+            if total is None or not isinstance(total[2], Decimal) or len(items) < 2:
+                continue
+            vals = [v for _, v in items if isinstance(v, Decimal)]
+            labels = [link.clean_label(t.rows[r][j]) for r, _ in items]
+            rows.append(self.row(t, f"ordinal:c{j}:{total[1]}", "parts_sum_to_whole", total[2],
+                                 interval_sum(Interval.printed(v) for v in vals) if vals else Interval.exact(Decimal(0)),
+                                 f"《{t.title}》：{total[1]} {fmt(total[2])} 应等于 {'、'.join(labels[:3])}…等"
+                                 f" {len(items)} 项之和 = " + " + ".join(fmt(v) for v in vals)))
         return rows
 
     def _row_sums(self, t: Table) -> list[Row]:
@@ -620,6 +697,13 @@ class _TableChecks:
             r.unit = unit
             rows.append(r)
         return rows
+
+
+_UNNAMED = re.compile(r"(^|/)列\d+$")
+_ORDINAL_TABLES = {"income_expenditure_summary", "final_income_expenditure_summary", "fiscal_grant_summary",
+                   "final_fiscal_grant_summary"}
+_TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
+_SIDE_TOTAL = re.compile(r"(本年|当年)?(收入|支出)(合计|小计)|收入总计|支出总计")
 
 
 def _side_by_side_codes(t: Table) -> bool:

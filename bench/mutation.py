@@ -115,13 +115,66 @@ def run(corpus: list[Path], limit: int | None = None) -> dict:
             "missed": missed, "untouched_changed": changed, "seconds": round(time.perf_counter() - t0, 1)}
 
 
+def table_cells(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-zero figures in the tab-separated table rows of a text document."""
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        if "\t" in line:
+            for m in re.finditer(r"(?<![\w.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\w.,])", line):
+                if Decimal(m.group(0).replace(",", "")) != 0:
+                    spans.append((pos + m.start(), pos + m.end()))
+        pos += len(line)
+    return spans
+
+
+def run_tables(corpus: list[Path], every: int = 7) -> dict:
+    """Change one table figure per copy (every `every`-th non-zero cell of each document) and count
+    the copies in which some table check or claim newly fails."""
+    t0 = time.perf_counter()
+    base, _ = api.audit(corpus)
+    failing = {(r["doc"], r["id"]) for k in ("claims", "table_checks") for r in base[k] if r["status"] == "fail"}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir, plan = Path(tmp), []
+        for src in corpus:
+            text = read_text_file(src)
+            for i, (a, b) in enumerate(table_cells(text)):
+                if i % every:
+                    continue
+                old = Decimal(text[a:b].replace(",", ""))
+                new = (old * Decimal("1.13") + 1).quantize(Decimal("0.01"))
+                name = f"{src.stem}__t{len(plan):04d}{src.suffix}"
+                (tmpdir / name).write_text(text[:a] + f"{new:f}" + text[b:], encoding="utf-8")
+                plan.append({"doc": Path(name).stem, "original": src.stem, "old": str(old), "new": f"{new:f}"})
+        result, _ = api.audit([tmpdir])
+    newly = {}
+    for k in ("claims", "table_checks"):
+        for r in result[k]:
+            if r["status"] == "fail":
+                orig = r["doc"].split("__t")[0]
+                key = (orig, r["id"].replace(r["doc"], orig, 1))
+                if key not in failing:
+                    newly.setdefault(r["doc"], []).append(r["id"])
+    caught = sum(1 for p in plan if p["doc"] in newly)
+    missed = [p for p in plan if p["doc"] not in newly]
+    return {"mutations": len(plan), "caught": caught, "rate": caught / len(plan) if plan else 0.0,
+            "missed": missed, "seconds": round(time.perf_counter() - t0, 1)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="*", default=["corpus"])
     ap.add_argument("--limit", type=int)
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--tables", action="store_true", help="mutate table figures instead of claims")
     args = ap.parse_args(argv)
     paths = sorted(p for arg in args.corpus for p in (Path(arg).glob("*.txt") if Path(arg).is_dir() else [Path(arg)]))
+    if args.tables:
+        report = run_tables(paths)
+        print(f"table mutations {report['mutations']}  caught {report['caught']} ({report['rate']:.1%})  "
+              f"{report['seconds']} s")
+        for m in report["missed"]:
+            print(f"  missed: {m['original']} {m['old']} -> {m['new']}")
+        return 0
     report = run(paths, args.limit)
     print(f"mutations {report['mutations']} {report['by_kind']}  caught {report['caught']} "
           f"({report['rate']:.1%})  untouched documents changed verdicts: {len(report['untouched_changed'])}  "

@@ -29,3 +29,9 @@ def test_a_mutation_changes_exactly_one_figure():
     out = m.mutate_text(source, claim, 0, m.wrong_value("amount", Decimal("178.9")))
     assert out == source.replace("178.9", "203.2", 1)
     assert m.wrong_value("share", Decimal("97")) == Decimal("90")
+
+
+def test_wrong_table_figures_break_the_tables_own_arithmetic():
+    report = _bench().run_tables(sorted((ROOT / "corpus").glob("*.txt")))
+    assert report["mutations"] >= 100
+    assert report["rate"] >= 0.78, report["missed"][:10]
