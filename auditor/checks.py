@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -52,7 +52,6 @@ class Row:
     sentence: str = ""
     text: str = ""
     table: str = ""
-    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         # counts are whole things: no rounding band
@@ -99,7 +98,7 @@ class _ClaimChecks:
         self.doc = doc
         self.claims = claims
         self.by_id = {c.id: c for c in claims}
-        self.tables = [t for t in doc.tables]
+        self.tables = list(doc.tables)
         self._found: dict[str, list[link.Cell]] = {}
         self.best: dict[str, list] = {}    # claim id -> the cells that agree with its amount
 
@@ -872,4 +871,13 @@ def _year_on_year(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Ro
 
 
 def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
-    return pd.DataFrame([r.as_dict() for r in rows], columns=COLUMNS)
+    """One frame for the whole run; check ids made unique (a claim may meet one rule twice)."""
+    records, seen = [], {}
+    for r in rows:
+        d = r.as_dict()
+        n = seen.get(d["check_id"], 0)
+        seen[d["check_id"]] = n + 1
+        if n:
+            d["check_id"] = f"{d['check_id']}-{n + 1}"
+        records.append(d)
+    return pd.DataFrame(records, columns=COLUMNS)
