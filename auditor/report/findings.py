@@ -51,11 +51,16 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, frame: 
             if rank[r["status"]] > rank[status]:
                 status = r["status"]
         d = c.to_json()
+        if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure
+            d["stated"] = _num(main["stated"])
         out_claims.append({
             **{k: d.get(k) for k in ("id", "doc", "page", "section", "sentence", "text", "kind", "subject",
                                       "stated", "unit")},
+            "decimals": d.get("decimals"),
             "status": status,
             "expected": _num(main["expected"]) if main else None,
+            "expected_lo": _clean(main["expected_lo"]) if main else None,
+            "expected_hi": _clean(main["expected_hi"]) if main else None,
             "evidence": "；".join(r["evidence"] for r in checks) if checks else "文中无可核对的依据",
             "rule": ",".join(dict.fromkeys(r["rule"] for r in checks)),
             "checks": [{"rule": r["rule"], "status": r["status"], "expected": _num(r["expected"]),
