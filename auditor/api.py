@@ -38,30 +38,38 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 
 
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
-          progress: bool = False, reviews: str | Path | None = None) -> tuple[dict, list[IngestError]]:
+          progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
+          engine: str = "local") -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks"}) and the
     inputs that could not be read. With `out_dir`, also writes findings.json, the
     CSVs, the GX context and its Data Docs there.
+
+    `workers` (N >= 1): documents read and checked in N processes, results streamed
+    (auditor.parallel); `engine="spark"`: documents distributed and checks validated
+    with PySpark (auditor.spark, extra [spark]).
     """
-    from auditor import checks, gx
-    from auditor.claims import extract
+    import tempfile
+
+    from auditor import gx, parallel
     from auditor.report import findings as fnd
 
-    docs, errors = read_documents(paths)
-    all_claims, rows = [], []
-    values = {}
-    for d in _progress(docs, progress):
-        cs = extract(d)
-        all_claims.extend(cs)
-        doc_rows, values[d.doc] = checks.document_checks(d, cs)
-        rows.extend(doc_rows)
-    metas = [{"doc": d.doc, "year": d.year, "department": d.department, "kind": d.kind} for d in docs]
-    rows.extend(checks.prior_year_rows(metas, all_claims, values))
-    frame = checks.rows_to_frame(rows)
     out = Path(out_dir) if out_dir else None
-    validation = gx.validate(frame, out)
+    # Documents are read and checked one at a time (in `workers` processes when asked); only compact
+    # results are kept, and with an output folder each Document waits on disk for its HTML page.
+    spill = tempfile.TemporaryDirectory(prefix="auditor-docs-") if out is not None else None
+    spill_dir = spill.name if spill is not None else None
+    if engine == "spark":
+        from auditor import spark
+
+        run, validation = spark.collect_and_validate(paths, out, spill_dir=spill_dir)
+    elif engine == "local":
+        run = parallel.collect(paths, workers=workers or 1, progress=progress, spill_dir=spill_dir)
+        validation = gx.validate(run.frame, out)
+    else:
+        raise ValueError(f"unknown engine {engine!r} (local or spark)")
+    docs, errors, all_claims, frame = run.docs, run.errors, run.claims, run.frame
     result = fnd.build(docs, errors, all_claims, frame, validation.status)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -81,9 +89,3 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     return result, errors
 
 
-def _progress(docs, on: bool):
-    if not on:
-        return docs
-    from tqdm import tqdm
-
-    return tqdm(docs, desc="documents", unit="doc")

@@ -38,7 +38,8 @@ def _run(fn, fmt, args) -> int:
 
 
 def _audit(args) -> int:
-    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews)
+    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
+                             workers=args.workers, engine=args.engine)
     _report_errors(errors)
     if args.json:
         _write_json(data, args.json)
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="exit 1 when any finding is at least this bad (default: fail)")
     p.add_argument("--reviews", metavar="FILE",
                    help="auditors' verdicts (YAML or CSV keyed by finding id; read only; default: DIR/reviews.yaml)")
+    p.add_argument("--workers", metavar="N", type=int, default=None,
+                   help="read and check documents in N processes, results streamed (default: one, in memory)")
+    p.add_argument("--engine", choices=["local", "spark"], default="local",
+                   help="spark: distribute documents and validate with PySpark (needs the [spark] extra)")
     args = parser.parse_args(argv)
     if args.command == "audit":
         return _audit(args)

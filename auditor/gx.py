@@ -68,64 +68,83 @@ def _suite(ctx, spec: dict):
         if not exp.description:
             exp.description = type(exp).model_fields["description"].default
     suite = gx.ExpectationSuite(name=spec["name"], expectations=exps)
-    try:
-        ctx.suites.delete(spec["name"])
-    except Exception:  # noqa: BLE001 - not there yet
-        pass
+    _delete(ctx.suites, spec["name"])
     return ctx.suites.add(suite)
 
 
-def validate(frame: pd.DataFrame, out_dir: Path | None = None, suites_dir: Path | None = None) -> Validation:
+JUDGED_COLUMNS = INDEX_COLUMNS + ["rule", "stated_lo", "stated_hi", "expected_lo", "expected_hi", "step", "holds"]
+NUMERIC_COLUMNS = ["stated_lo", "stated_hi", "expected_lo", "expected_hi", "step"]
+
+
+def judged_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows GX judges (those with evidence), only the columns it reads, with GX-friendly types."""
+    data = frame.loc[frame["has_evidence"].astype(bool), JUDGED_COLUMNS].copy()
+    for col in NUMERIC_COLUMNS:
+        data[col] = pd.to_numeric(data[col], errors="coerce").astype("float64")
+    data["holds"] = data["holds"].fillna(True).astype(bool)
+    for col in INDEX_COLUMNS:
+        data[col] = data[col].fillna("").astype(str)
+    return data.reset_index(drop=True)
+
+
+def validate(frame: pd.DataFrame, out_dir: Path | None = None, suites_dir: Path | None = None,
+             spark_rows=None) -> Validation:
     """Run every suite once over all check rows.
 
     `frame` has the columns of expectations/_base.py plus check_id, doc, sentence,
-    level ('fail' or 'warn': what a failing yes/no check means) and has_evidence.
-    Rows without evidence are 'unverified' and not sent to GX.
+    level ('fail' or 'warn': what a failing yes/no check means), cap and has_evidence.
+    Rows without evidence are 'unverified' and not sent to GX. `spark_rows`: the same
+    judged rows as a Spark DataFrame, validated through GX's Spark datasource instead
+    (auditor.spark); the statuses come back for `frame` either way.
     """
     _quiet()
     specs = load_suites(suites_dir)
     import great_expectations as gx
 
+    root = Path(out_dir) if out_dir else None
     status = pd.Series("pass", index=frame.index, dtype=object)
     decided_by = pd.Series("", index=frame.index, dtype=object)
     status[~frame["has_evidence"].astype(bool)] = "unverified"
-    judged = frame[frame["has_evidence"].astype(bool)].reset_index(drop=False)
-    if judged.empty:
-        return Validation(status, decided_by, [], out_dir)
-    data = judged[INDEX_COLUMNS + ["rule", "stated_lo", "stated_hi", "expected_lo", "expected_hi", "step", "holds"]].copy()
-    for col in ("stated_lo", "stated_hi", "expected_lo", "expected_hi", "step"):
-        data[col] = pd.to_numeric(data[col], errors="coerce").astype("float64")
-    data["holds"] = data["holds"].fillna(True).astype(bool)
-    for col in INDEX_COLUMNS:
-        data[col] = data[col].fillna("").astype(str)
+    if not frame["has_evidence"].astype(bool).any():
+        return Validation(status, decided_by, [], root)
 
-    ctx = _context(Path(out_dir) if out_dir else None)
-    source = ctx.data_sources.add_or_update_pandas(DATASOURCE)
-    asset = source.add_dataframe_asset(ASSET)
-    batch_def = asset.add_batch_definition_whole_dataframe("all_rows")
+    ctx = _context(root)
+    if spark_rows is None:
+        data, source = judged_rows(frame), ctx.data_sources.add_or_update_pandas(DATASOURCE)
+    else:
+        data, source = spark_rows, ctx.data_sources.add_or_update_spark(DATASOURCE)
+    batch_def = source.add_dataframe_asset(ASSET).add_batch_definition_whole_dataframe("all_rows")
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS,
                      "partial_unexpected_count": 50, "include_unexpected_rows": False}
     vdefs = []
     for spec in specs:
         suite = _suite(ctx, spec)
         name = f"audit_{spec['name']}"
-        try:
-            ctx.validation_definitions.delete(name)
-        except Exception:  # noqa: BLE001
-            pass
+        _delete(ctx.validation_definitions, name)
         vdefs.append(ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite)))
-    try:
-        ctx.checkpoints.delete("audit")
-    except Exception:  # noqa: BLE001
-        pass
+    _delete(ctx.checkpoints, "audit")
     checkpoint = ctx.checkpoints.add(gx.Checkpoint(name="audit", validation_definitions=vdefs,
                                                    actions=[], result_format=result_format))
     result = checkpoint.run(batch_parameters={"dataframe": data})
+    runs = list(result.run_results.values())
+    _statuses(runs, frame, status, decided_by)
+    return Validation(status, decided_by, runs, root)
 
-    row_of = dict(zip(data["check_id"], judged["index"]))
+
+def _delete(store, name: str) -> None:
+    try:
+        store.delete(name)
+    except Exception:  # noqa: BLE001 - not there yet
+        pass
+
+
+def _statuses(runs: list, frame: pd.DataFrame, status: pd.Series, decided_by: pd.Series) -> None:
+    """Failing rows of each expectation -> the row's status: its level (warn at 0 steps, fail at 1 step,
+    or the row's own level for yes/no checks), the worst one kept; a capped row stays a warn."""
+    row_of = dict(zip(frame["check_id"], frame.index))
     level_of = frame["level"].fillna("fail") if "level" in frame else pd.Series("fail", index=frame.index)
-    rank = {"pass": 0, "warn": 1, "fail": 2}
-    for run in result.run_results.values():
+    rank = {"unverified": -1, "pass": 0, "warn": 1, "fail": 2}
+    for run in runs:
         for r in run.results:
             if r.success:
                 continue
@@ -140,9 +159,7 @@ def validate(frame: pd.DataFrame, out_dir: Path | None = None, suites_dir: Path 
                     status[idx] = new
                     decided_by[idx] = cfg.type
     if "cap" in frame:  # rows whose miss is worth a look but proves nothing
-        capped = (frame["cap"] == "warn") & (status == "fail")
-        status[capped] = "warn"
-    return Validation(status, decided_by, list(result.run_results.values()), Path(out_dir) if out_dir else None)
+        status[(frame["cap"] == "warn") & (status == "fail")] = "warn"
 
 
 def build_data_docs(validation: Validation) -> Path | None:

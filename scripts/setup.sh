@@ -17,3 +17,12 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
+
+# The Spark engine (--engine spark, tests/test_spark.py): the [spark] extra and a Java 17 runtime.
+.venv/bin/python -m pip install -q -e '.[dev,spark]'
+if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless \
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq default-jre-headless
+fi

@@ -73,7 +73,7 @@ def doc_id(paths: list[Path]) -> str:
     return _split_stem(Path(paths[0]).stem)[0]
 
 
-def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestError]]:
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestError]]:
     files: list[Path] = []
     errors: list[IngestError] = []
     for p in paths:
@@ -105,7 +105,7 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestError]]
 
 def read_all(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestError]]:
     """Read files and folders into Documents; each unreadable document is one IngestError, the batch goes on."""
-    files, errors = _expand(paths)
+    files, errors = expand_paths(paths)
     docs: list[Document] = []
     for group in group_paths(files):
         try:

@@ -1,0 +1,188 @@
+"""Corpus-scale benchmark: throughput, worker speed-up, GX time, peak memory.
+
+    .venv/bin/python bench/scale_bench.py text   [--docs 600]          documents/s from text, 1 vs 2 workers
+    .venv/bin/python bench/scale_bench.py pdf    [--pdfs DIR]          pages/s from PDF against pdfplumber alone
+    .venv/bin/python bench/scale_bench.py gx     [--claims 100000]     one GX validation over N claim rows
+    .venv/bin/python bench/scale_bench.py memory [--docs 10000]        peak memory of a whole audit (no report files)
+    .venv/bin/python bench/scale_bench.py all
+
+Synthetic documents come from bench/synthetic.py (written once into --work, default
+/tmp/auditor-bench). Timings are wall-clock on whatever else the machine is doing:
+note the load average printed with each figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+PDFS = ROOT.parent / "shared" / "pdfs"
+
+
+def _load() -> str:
+    return "load %.1f" % os.getloadavg()[0]
+
+
+def _corpus(work: Path, n: int) -> Path:
+    from synthetic import write_corpus
+
+    folder = work / f"text{n}"
+    write_corpus(folder, n)
+    return folder
+
+
+def bench_text(work: Path, n: int) -> dict:
+    """Documents/s from text (read + claims + checks; GX excluded), 1 process vs 2 workers."""
+    from auditor import parallel
+
+    folder = _corpus(work, n)
+    t = time.perf_counter()
+    parallel._warm_up()
+    startup = time.perf_counter() - t
+    t = time.perf_counter()
+    one = parallel.collect([folder], workers=1)
+    t1 = time.perf_counter() - t
+    t = time.perf_counter()
+    two = parallel.collect([folder], workers=2)
+    t2 = time.perf_counter() - t
+    assert len(one.docs) == len(two.docs) == n and not one.errors and len(one.frame) == len(two.frame)
+    out = {"docs": n, "claims": len(one.claims), "check_rows": len(one.frame), "startup_s": round(startup, 2),
+           "one_worker_s": round(t1, 2), "one_worker_docs_per_s": round(n / t1, 1),
+           "two_workers_s": round(t2, 2), "two_workers_docs_per_s": round(n / t2, 1),
+           "speedup_2_vs_1": round(t1 / t2, 2)}
+    print(f"text  {n} docs, {len(one.claims)} claims, {len(one.frame)} check rows   ({_load()})")
+    print(f"  start-up (imports, dictionaries) : {startup:6.2f} s")
+    print(f"  1 process                        : {t1:6.2f} s  {n / t1:6.1f} docs/s")
+    print(f"  2 workers                        : {t2:6.2f} s  {n / t2:6.1f} docs/s   speed-up {t1 / t2:.2f}x")
+    return out
+
+
+def _pdfplumber(files: list[Path]) -> int:
+    import pdfplumber
+
+    pages = 0
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.extract_tables()
+                pages += 1
+                page.close()
+    return pages
+
+
+def bench_pdf(folder: Path, repeat: int = 1) -> dict:
+    """Pages/s of the audit's document stage (read + claims + checks) against pdfplumber text+tables."""
+    from auditor import parallel
+
+    files = sorted(folder.glob("*.pdf"))
+    parallel._warm_up()
+    best = {"pdfplumber": 1e9, "audit_1": 1e9, "audit_2": 1e9}
+    pages = audit_pages = 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        pages = _pdfplumber(files)
+        best["pdfplumber"] = min(best["pdfplumber"], time.perf_counter() - t)
+        for w in (1, 2):
+            t = time.perf_counter()
+            run = parallel.collect([folder], workers=w)
+            best[f"audit_{w}"] = min(best[f"audit_{w}"], time.perf_counter() - t)
+            audit_pages = run.pages
+    out = {"files": len(files), "pages": pages, "documents": len(run.docs), "errors": len(run.errors),
+           **{f"{k}_s": round(v, 2) for k, v in best.items()},
+           **{f"{k}_pages_per_s": round(pages / v, 1) for k, v in best.items()},
+           "ratio_1_worker": round(best["pdfplumber"] / best["audit_1"], 2),
+           "ratio_2_workers": round(best["pdfplumber"] / best["audit_2"], 2)}
+    print(f"pdf   {len(files)} files, {pages} pages, {len(run.docs)} documents, {len(run.errors)} errors "
+          f"(pages seen by the audit: {audit_pages})   ({_load()})")
+    for k, label in (("pdfplumber", "pdfplumber text+tables"), ("audit_1", "audit, 1 process"),
+                     ("audit_2", "audit, 2 workers")):
+        ratio = best["pdfplumber"] / best[k]
+        print(f"  {label:<31}: {best[k]:6.2f} s  {pages / best[k]:6.1f} pages/s  ({ratio:.2f}x pdfplumber)")
+    return out
+
+
+def bench_gx(n_claims: int, fail_share: float = 0.02) -> dict:
+    """One gx.validate over n claim rows made from the seeds' rows (unique ids; ~2% failing as in the seeds)."""
+    import pandas as pd
+
+    from auditor import gx, parallel
+
+    seed = parallel.collect([ROOT / "corpus"], workers=1).frame
+    claims = seed[(seed["scope"] == "claim") & seed["has_evidence"].astype(bool)].reset_index(drop=True)
+    reps = -(-n_claims // len(claims))
+    frame = pd.concat([claims] * reps, ignore_index=True).iloc[:n_claims].copy()
+    frame["check_id"] = [f"{c}#{i}" for i, c in enumerate(frame["check_id"])]
+    frame["doc"] = [f"{d}#{i // len(claims)}" for i, d in enumerate(frame["doc"])]
+    gx.validate(frame.iloc[:200].copy())  # GX's own start-up (imports, registry) out of the figure
+    t = time.perf_counter()
+    v = gx.validate(frame)
+    dt = time.perf_counter() - t
+    counts = v.status.value_counts().to_dict()
+    print(f"gx    {len(frame)} claim rows, one validation: {dt:6.2f} s   statuses {counts}   ({_load()})")
+    return {"rows": len(frame), "seconds": round(dt, 2), "statuses": counts}
+
+
+def _memory_child(folder: str, workers: int) -> None:
+    from auditor import api
+
+    t = time.perf_counter()
+    result, errors = api.audit([folder], workers=workers)
+    dt = time.perf_counter() - t
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"docs": len(result["documents"]), "claims": len(result["claims"]),
+                      "table_checks": len(result["table_checks"]), "errors": len(errors), "seconds": round(dt, 1),
+                      "parent_peak_mb": round(self_kb / 1024), "worker_peak_mb": round(kids_kb / 1024)}))
+
+
+def bench_memory(work: Path, n: int, workers: int = 2) -> dict:
+    """Peak resident memory of `audit(paths, workers=2)` (findings built, no report files) in a fresh process."""
+    folder = _corpus(work, n)
+    out = subprocess.run([sys.executable, __file__, "_memory_child", str(folder), "--workers", str(workers)],
+                         capture_output=True, text=True, check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"memory {res['docs']} docs, {res['claims']} claims, {res['table_checks']} table checks, "
+          f"{res['seconds']} s: peak {res['parent_peak_mb']} MB (main process), "
+          f"{res['worker_peak_mb']} MB (largest worker)   ({_load()})")
+    return res
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("what", choices=["text", "pdf", "gx", "memory", "all", "_memory_child"])
+    ap.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
+    ap.add_argument("--docs", type=int, default=None)
+    ap.add_argument("--claims", type=int, default=100_000)
+    ap.add_argument("--pdfs", default=str(PDFS))
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--work", default="/tmp/auditor-bench")
+    ap.add_argument("--json", help="append the figures to this JSON-lines file")
+    a = ap.parse_args(argv)
+    if a.what == "_memory_child":
+        return _memory_child(a.folder, a.workers)
+    work = Path(a.work)
+    figures = {}
+    if a.what in ("text", "all"):
+        figures["text"] = bench_text(work, a.docs or 600)
+    if a.what in ("pdf", "all"):
+        figures["pdf"] = bench_pdf(Path(a.pdfs), a.repeat)
+    if a.what in ("gx", "all"):
+        figures["gx"] = bench_gx(a.claims)
+    if a.what in ("memory", "all"):
+        figures["memory"] = bench_memory(work, a.docs or 10_000, a.workers)
+    if a.json:
+        with open(a.json, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
