@@ -552,19 +552,24 @@ class _TableChecks:
             if wj is None or not all(part_js):
                 continue
             part_js += [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec.get("optional", [])]
-            flat = [j for js in part_js for j in js]
-            for r, row in enumerate(t.rows):
-                whole = row[wj]
-                parts = [row[j] for j in flat if isinstance(row[j], Decimal)]
-                if not isinstance(whole, Decimal) or not parts:
-                    continue
-                label = link._row_label(t, r) or str(r)
-                expected = interval_sum(Interval.printed(p) for p in parts)
-                names = " + ".join(t.columns[j] for j in flat)
-                rows.append(self.row(t, f"r{r}:{t.columns[wj]}", "parts_sum_to_whole", whole, expected,
-                                     f"《{t.title}》「{label}」行：「{t.columns[wj]}」{fmt(whole)} 应等于 {names} = "
-                                     + " + ".join(fmt(p) for p in parts)))
+            rows.extend(self._column_relation(t, wj, [j for js in part_js for j in js], "r"))
         return rows
+
+    def _column_relation(self, t: Table, w: int, parts: list[int], key: str) -> list[Row]:
+        """One row per table row: column w against the sum of the `parts` columns."""
+        names = " + ".join(t.columns[j] for j in parts)
+        found = []
+        for r, row in enumerate(t.rows):
+            whole = row[w]
+            vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
+            if not isinstance(whole, Decimal) or not vals:
+                continue
+            label = link._row_label(t, r) or str(r)
+            found.append(self.row(t, f"{key}{r}:{t.columns[w]}", "parts_sum_to_whole", whole,
+                                  interval_sum(Interval.printed(v) for v in vals),
+                                  f"《{t.title}》「{label}」行：「{t.columns[w]}」{fmt(whole)} 应等于 {names} = "
+                                  + " + ".join(fmt(v) for v in vals)))
+        return found
 
     def _column_tree_sums(self, t: Table) -> list[Row]:
         """Every "X/合计" or "X/小计" column equals the sum of X's other columns (a child with columns
@@ -589,18 +594,7 @@ class _TableChecks:
                 parts.extend(sub[:1] or [j for j in idxs if "/其中" not in cols[j][len(parent):]])
             if len(parts) < 2 or any(_UNNAMED.search(cols[j]) for j in parts):
                 continue  # a column whose header was not read cannot be placed in the tree
-            found = []
-            for r, row in enumerate(t.rows):
-                whole = row[w]
-                vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
-                if not isinstance(whole, Decimal) or not vals:
-                    continue
-                label = link._row_label(t, r) or str(r)
-                names = " + ".join(t.columns[j] for j in parts)
-                found.append(self.row(t, f"tree:r{r}:{path}", "parts_sum_to_whole", whole,
-                                      interval_sum(Interval.printed(v) for v in vals),
-                                      f"《{t.title}》「{label}」行：「{t.columns[w]}」{fmt(whole)} 应等于 {names} = "
-                                      + " + ".join(fmt(v) for v in vals)))
+            found = self._column_relation(t, w, parts, "tree:r")
             # a relation that holds on no row at all says the header was misread, not that every row is wrong
             telling = [x for x in found if x.stated != 0]
             if len(telling) < 2 or any(_miss(x) <= unit_of_last_digit(x.stated) for x in telling):

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 PDFS = ROOT.parent / "shared" / "pdfs"
 
+from tables_bench import baseline  # noqa: E402 - the same pdfplumber baseline as the tables benchmark
+
 
 def _load() -> str:
     return "load %.1f" % os.getloadavg()[0]
@@ -64,20 +66,6 @@ def bench_text(work: Path, n: int) -> dict:
     return out
 
 
-def _pdfplumber(files: list[Path]) -> int:
-    import pdfplumber
-
-    pages = 0
-    for f in files:
-        with pdfplumber.open(f) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.extract_tables()
-                pages += 1
-                page.close()
-    return pages
-
-
 def bench_pdf(folder: Path, repeat: int = 1) -> dict:
     """Pages/s of the audit's document stage (read + claims + checks) against pdfplumber text+tables."""
     from auditor import parallel
@@ -88,7 +76,7 @@ def bench_pdf(folder: Path, repeat: int = 1) -> dict:
     pages = audit_pages = 0
     for _ in range(repeat):
         t = time.perf_counter()
-        pages = _pdfplumber(files)
+        pages = baseline(files)  # pdfplumber alone: text + tables per page (tables_bench.py)
         best["pdfplumber"] = min(best["pdfplumber"], time.perf_counter() - t)
         for w in (1, 2):
             t = time.perf_counter()
