@@ -74,8 +74,17 @@ def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
     return a / b
 
 
-def segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal | None]]]]:
-    """(row index, cleaned label, [(column, figure)]) for every labelled run of a row."""
+def segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+    """(row index, cleaned label, [(column, figure)]) for every labelled run of a row.
+
+    Computed once per table (every concept lookup walks them)."""
+    cached = table.__dict__.get("_segments")
+    if cached is None:
+        cached = table.__dict__["_segments"] = list(_segments(table))
+    return cached
+
+
+def _segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal | None]]]]:
     for r, row in enumerate(table.rows):
         label, figures = None, []
         for col, cell in zip(table.columns, row):

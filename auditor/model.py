@@ -60,6 +60,10 @@ class Table:
     file: str = ""
     index: int = 0                            # position among the document's tables (stable id part)
 
+    def __getstate__(self):
+        """Pickle the table, not the caches a reader of it may have attached (link.segments)."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def frame(self):
         """The body as a pandas DataFrame (object dtype; Decimals kept)."""
         import pandas as pd
