@@ -64,8 +64,8 @@ def format_audit(data: dict, out_dir: str | None = None) -> str:
                      + "  ".join(f"{k} {v}" for k, v in tally.items()))
         for r in mine:
             if r["status"] in ("fail", "warn"):
-                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  "
-                             f"(期望 {r.get('expected')})  {r['evidence']}")
+                expected = "" if r.get("expected") is None else f"(期望 {r['expected']})  "
+                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  {expected}{r['evidence']}")
         for r in tabs:
             if r["status"] in ("fail", "warn"):
                 lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}")
