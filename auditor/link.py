@@ -34,7 +34,7 @@ def clean_label(text: str) -> str:
     prev = None
     while prev != s:
         prev, s = s, _ORDINAL.sub("", s)
-    return s
+    return s.rstrip(":：")
 
 
 @dataclass(frozen=True)

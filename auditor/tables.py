@@ -655,28 +655,22 @@ def find_value(table: Table, label: str | Pattern | Iterable[str], column: str |
     path) picks among those figures; without it the first non-missing figure right of the label is
     returned. Missing (blank) cells are never returned as 0.
     """
+    from auditor.link import segments  # the audit's own reading of labels and their figures
+
     match = _as_matcher(label)
     col_rx = re.compile(column) if isinstance(column, str) else column
     out: list[tuple[int, str, Decimal]] = []
-    for i, row in enumerate(table.rows):
-        for j, cell in enumerate(row):
-            if not isinstance(cell, str) or not match(label_text(cell)):
+    for i, lab, figures in segments(table):
+        if not match(lab):
+            continue
+        for col, v in figures:
+            if v is None:
                 continue
-            k = j + 1
-            picked = False
-            while k < len(row) and not isinstance(row[k], str):
-                v = row[k]
-                if isinstance(v, Decimal):
-                    if col_rx is None:
-                        out.append((i, table.columns[k], v))
-                        picked = True
-                        break
-                    if col_rx.search(normalize(table.columns[k])):
-                        out.append((i, table.columns[k], v))
-                        picked = True
-                k += 1
-            if picked:
-                continue
+            if col_rx is None:
+                out.append((i, col, v))
+                break
+            if col_rx.search(normalize(col)):
+                out.append((i, col, v))
     return out
 
 
