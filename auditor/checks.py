@@ -193,8 +193,9 @@ class _ClaimChecks:
         return ""
 
     def _published_empty(self, concept: str | None) -> str:
-        """'《…》为空表' when every table that would hold the concept is published empty."""
-        types = {t for loc in link.locations(concept or "") for t in link._as_list(loc.get("table", []))}
+        """'《…》为空表' when the concept's own table (its first location's) is published empty."""
+        locs = link.locations(concept or "")
+        types = set(link._as_list(locs[0].get("table", []))) if locs else set()
         present = [t for t in self.tables if t.type in types]
         if present and all(t.empty for t in present):
             return f"《{present[0].title}》为空表"
@@ -217,17 +218,18 @@ class _ClaimChecks:
                          expected=ratio.scale(HUNDRED))]
 
     def _stated_before(self, c, concept: str | None):
-        """The nearest amount claim of `concept` before `c` in the same section (the prose's own figure)."""
+        """The nearest amount claim of `concept` before `c`, in its section if there is one there
+        (the prose's own figure for the whole of a share)."""
         if not concept:
             return None
-        best = None
+        before = []
         for o in self.claims:
             if o is c:
                 break
-            if (o.kind == "amount" and o.subject == concept and not o.base and o.stated is not None
-                    and o.section == c.section and o.doc == c.doc):
-                best = o
-        return best
+            if o.kind == "amount" and o.subject == concept and not o.base and o.stated is not None:
+                before.append(o)
+        same = [o for o in before if o.section == c.section]
+        return (same or before or [None])[-1]
 
     # -- growth
     def _growth(self, c) -> list[Row]:
@@ -403,8 +405,6 @@ def _sub_item(c, context: str = "") -> str | None:
     "卫生健康支出-行政事业单位医疗-行政单位医疗", "提租补贴(项):支出") or an "其他…" item
     ("其他商品和服务支出（款）"). `context` is an item line above a bare "支出决算为…".
     None when the concept itself is that item."""
-    if not c.subject:
-        return None
     head = _head(c)
     if context and _LEVEL_SPLIT.search(context) and not _LEVEL_SPLIT.search(head):
         head = context
@@ -415,9 +415,10 @@ def _sub_item(c, context: str = "") -> str | None:
         return None
     from auditor import nlp
 
-    names = {link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
+    names = ({link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
+             if c.subject else set())
     last = words[-1]
-    other = last.startswith("其他") and not any(n.startswith("其他") for n in names)
+    other = bool(c.subject) and last.startswith("其他") and not any(n.startswith("其他") for n in names)
     if len(pieces) < 2 and not other:
         return None
     if last in names or any(last == n + "支出" or n == last + "支出" for n in names):

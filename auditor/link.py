@@ -204,6 +204,14 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
     row_rx = _rx(loc["row"]) if "row" in loc else None
     col_rx = _rx(loc["column"]) if "column" in loc else None
     add = loc.get("sum", False)
+    if "codes" in loc:  # a concept made of whole subjects: the sum of their rows' first figures
+        picked = [_pick(t, r, col_rx, _row_label(t, r))[:1] for r, c in enumerate(t.codes or [])
+                  if c in {str(x) for x in loc["codes"]}]
+        vals = [cells[0] for cells in picked if cells]
+        if not vals:
+            return []
+        return [Cell(t, vals[0].row, vals[0].column, "+".join(x.label for x in vals),
+                     _sum([x.value for x in vals if x.value is not None]))]
     code = loc.get("code")
     if code is not None:
         for r, c in enumerate(t.codes or []):
