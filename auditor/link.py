@@ -171,14 +171,10 @@ def find_label(label: str, tables: Iterable[Table]) -> list[Cell]:
 
 
 @lru_cache(maxsize=None)
-def _ontology() -> dict:
-    with resources.files("auditor.data").joinpath("ontology.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh).get("concepts", {})
-
-
-@lru_cache(maxsize=None)
 def _generic_locations_cached(concept: str) -> tuple:
-    spec = _ontology().get(concept) or {}
+    from auditor.nlp import ontology  # the claim extractor's own copy of the concepts
+
+    spec = ontology()["concepts"].get(concept) or {}
     locs = [{"code": str(c)} for c in spec.get("codes") or []]
     names = [clean_label(n) for n in spec.get("names") or [concept]]
     if names:
