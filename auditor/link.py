@@ -22,7 +22,7 @@ from auditor.numbers import normalize
 UNIT_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 _ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[①-⑳]|"
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百\d]+[)）]|\d+[、.．](?!\d)|[①-⑳]|"
     r"其中[:：]?|[(（]?\d+[)）])\s*"
 )
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")

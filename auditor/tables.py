@@ -47,7 +47,6 @@ _TITLE_MARK = re.compile(r"^(?:表\s*[\d一二三四五六七八九十]+(?:[-—
 _META_RE = re.compile(r"^(?:金额)?单\s*位\s*[:：]|^(部门|单位|编制单位|预算单位)名称\s*[:：]|^编制单位\s*[:：]|^[（(]\s*\d{4}\s*年度?\s*[)）]$")
 _TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计|收入合计|支出合计)[:：]?$")
 _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_LABEL_PREFIX = re.compile(r"^\s*(?:[一二三四五六七八九十百]+\s*[、．.]|[（(]\s*[一二三四五六七八九十百\d]+\s*[)）]|\d+\s*[、．.](?!\d)|[①-⑳]|其中\s*[:：])\s*")
 _CODE_LEAF = re.compile(r"^(类|款|项)$")
 _CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科目代码|功能分类科目编码")
 _TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标(?!类)|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
@@ -131,13 +130,11 @@ def clean_cell(cell) -> str:
 
 
 def label_text(cell) -> str:
-    """A row label without its enumerator and 其中： ("（一）一般公共预算拨款" -> "一般公共预算拨款")."""
-    if not isinstance(cell, str):
-        return ""
-    s = normalize(cell).strip()
-    s = _LABEL_PREFIX.sub("", s)
-    s = _LABEL_PREFIX.sub("", s)
-    return re.sub(r"\s+", "", s).rstrip(":：")
+    """A row label without its enumerator and 其中： ("（一）一般公共预算拨款" -> "一般公共预算拨款");
+    the audit's own cleaning (auditor.link.clean_label), so lookups here and there agree."""
+    from auditor.link import clean_label
+
+    return clean_label(cell) if isinstance(cell, str) else ""
 
 
 def _is_num(s: str) -> bool:
