@@ -157,6 +157,26 @@ class _LightDocument:
         self.blocks = []
 
 
+class Gathered:
+    """The run-wide part of the document results, taken one DocResult at a time (both engines)."""
+
+    def __init__(self):
+        self.docs, self.claims, self.metas, self.values, self.pages = [], [], [], {}, 0
+
+    def add(self, res: DocResult) -> None:
+        m = res.meta
+        self.metas.append({k: m[k] for k in ("doc", "year", "department", "kind")})
+        self.docs.append(SpilledDocument(m, res.spill) if res.spill else _LightDocument(m))
+        self.claims.extend(res.claims)
+        self.values[m["doc"]] = res.values
+        self.pages += m.get("pages", 0)
+
+    def prior_year_frame(self) -> pd.DataFrame:
+        from auditor import checks
+
+        return checks.rows_to_frame(checks.prior_year_rows(self.metas, self.claims, self.values))
+
+
 @dataclass
 class Collected:
     docs: list                 # SpilledDocument (spill_dir given) or light metadata objects, in input order
@@ -238,7 +258,6 @@ def _isolated(items, spill_dir, ctx) -> Iterator[DocResult]:
 def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = False,
             spill_dir: str | Path | None = None, chunksize: int | None = None) -> Collected:
     """Read every document of `paths` in `workers` processes and gather the compact results."""
-    from auditor import checks
     from auditor.ingest import expand_paths, group_paths
 
     t0 = time.perf_counter()
@@ -249,7 +268,7 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
     if chunksize is None:  # small chunks: balance; bigger ones for thousands of small documents
         chunksize = max(1, min(8, len(groups) // (max(workers, 1) * 16)))
     bar = _progress_bar(len(groups), progress)
-    docs, claims, metas, values, pages = [], [], [], {}, 0
+    got = Gathered()
     frames, n_err = [], len(errors)  # errors so far: unreadable paths first
     waiting: dict[int, DocResult] = {}  # finished ahead of an earlier document (a few at most)
     next_index = 0
@@ -266,18 +285,13 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
             if res.error is not None:
                 errors.append(res.error)
                 continue
-            m = res.meta
-            metas.append({k: m[k] for k in ("doc", "year", "department", "kind")})
-            docs.append(SpilledDocument(m, res.spill) if res.spill else _LightDocument(m))
-            claims.extend(res.claims)
-            values[m["doc"]] = res.values
-            pages += m.get("pages", 0)
+            got.add(res)
             frames.append(res.frame)
     if bar is not None:
         bar.close()
-    frames.append(checks.rows_to_frame(checks.prior_year_rows(metas, claims, values)))
+    frames.append(got.prior_year_frame())
     frame = _concat(frames)
-    return Collected(docs, errors, claims, frame, metas, time.perf_counter() - t0, pages)
+    return Collected(got.docs, errors, got.claims, frame, got.metas, time.perf_counter() - t0, got.pages)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -157,12 +157,10 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
                          spill_dir: str | None = None, spark=None, master: str | None = None
                          ) -> tuple[parallel.Collected, gx.Validation]:
     """The Spark counterpart of parallel.collect + gx.validate (same Collected, same statuses)."""
-    from auditor import checks
-
     t0 = time.perf_counter()
     spark = spark or session(master)
     results, checks_df, errors = documents_to_checks(spark, paths, spill_dir)
-    docs, claims, metas, values, pages = [], [], [], {}, 0
+    got = parallel.Gathered()
     cols = ["index", "payload"] + (["document"] if spill_dir is not None else [])
     for row in results.select(*cols).orderBy("index").toLocalIterator():
         res = pickle.loads(row["payload"])
@@ -172,15 +170,10 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
         if res.error is not None:
             errors.append(res.error if isinstance(res.error, IngestError) else IngestError("?", str(res.error)))
             continue
-        m = res.meta
-        metas.append({k: m[k] for k in ("doc", "year", "department", "kind")})
-        docs.append(parallel.SpilledDocument(m, res.spill) if res.spill else parallel._LightDocument(m))
-        claims.extend(res.claims)
-        values[m["doc"]] = res.values
-        pages += m.get("pages", 0)
-    prior = [r.as_dict() for r in checks.prior_year_rows(metas, claims, values)]
-    if prior:
-        extra = _typed(pd.DataFrame(prior, columns=checks.COLUMNS))
+        got.add(res)
+    extra = got.prior_year_frame()
+    if len(extra):
+        extra = _typed(extra)
         extra[ORDER] = [10 ** 15 + i for i in range(len(extra))]
         checks_df = checks_df.unionByName(spark.createDataFrame(extra, _rows_schema()))
     checks_df = checks_df.cache()
@@ -191,7 +184,7 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
     validation = validate(spark, checks_df, frame, out)
     checks_df.unpersist()
     results.unpersist()
-    run = parallel.Collected(docs, errors, claims, frame, metas, time.perf_counter() - t0, pages)
+    run = parallel.Collected(got.docs, errors, got.claims, frame, got.metas, time.perf_counter() - t0, got.pages)
     return run, validation
 
 
