@@ -39,53 +39,36 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
-          engine: str = "local") -> tuple[dict, list[IngestError]]:
+          engine: str = "local", keep: bool = True, on_document=None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
-    Returns the findings contract ({"documents", "claims", "table_checks"}) and the
-    inputs that could not be read. With `out_dir`, also writes findings.json, the
-    CSVs, the GX context and its Data Docs there.
+    Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
+    inputs that could not be read. With `out_dir`, also writes findings.json, the CSVs, the
+    HTML report, the GX context and its Data Docs there.
 
-    `workers` (N >= 1): documents read and checked in N processes, results streamed
-    (auditor.parallel); `engine="spark"`: documents distributed and checks validated
-    with PySpark (auditor.spark, extra [spark]).
+    Memory stays bounded whatever the corpus: documents are read and checked one at a time
+    (in `workers` processes when asked, auditor.parallel) and wait on disk; after the one
+    validation the findings are built and written one document at a time. `keep=False`
+    returns only the documents list and the counts (the findings are in `out_dir`, and
+    `on_document(part)` sees each document's part of the contract as it is made).
+    `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
+    extra [spark]).
     """
-    import tempfile
-
     from auditor import gx, parallel
-    from auditor.report import findings as fnd
+    from auditor.report import output
 
     out = Path(out_dir) if out_dir else None
-    # Documents are read and checked one at a time (in `workers` processes when asked); only compact
-    # results are kept, and with an output folder each Document waits on disk for its HTML page.
-    spill = tempfile.TemporaryDirectory(prefix="auditor-docs-") if out is not None else None
-    spill_dir = spill.name if spill is not None else None
+    workers = workers or 1
     if engine == "spark":
         from auditor import spark
 
-        run, validation = spark.collect_and_validate(paths, out, spill_dir=spill_dir)
+        run, validation = spark.collect_and_validate(paths, out, keep_documents=out is not None)
     elif engine == "local":
-        run = parallel.collect(paths, workers=workers or 1, progress=progress, spill_dir=spill_dir)
-        validation = gx.validate(run.frame, out)
+        run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None)
+        validation = gx.validate(run.judged, out)
+        run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")
-    docs, errors, all_claims, frame = run.docs, run.errors, run.claims, run.frame
-    result = fnd.build(docs, errors, all_claims, frame, validation.status)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        fnd.write_json(result, out / "findings.json")
-        fnd.write_csv(result, out)
-        from auditor import review
-        from auditor.report import datadocs, html as html_report
-
-        datadocs.build(validation)  # GX Data Docs once per run, labelled and offline
-        source = reviews or review.default_reviews_path(out)
-        try:
-            verdicts = review.load_reviews(source)  # read only: never rewritten
-        except review.ReviewError as e:  # a bad review file is reported, the reports still get written
-            errors.append(IngestError(str(source), str(e).split(": ", 1)[-1]))
-            verdicts = {}
-        html_report.write_site(result, docs, all_claims, out, reviews=verdicts)
-    return result, errors
-
-
+    result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document,
+                                workers=workers, progress=progress)
+    return result, run.errors + late

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+from pathlib import Path
 
 from auditor import api
 from auditor.report import console
@@ -38,17 +40,29 @@ def _run(fn, fmt, args) -> int:
 
 
 def _audit(args) -> int:
+    quiet = args.json == "-"  # the JSON goes to stdout: no summary there
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                             workers=args.workers, engine=args.engine)
+                             workers=args.workers, engine=args.engine, keep=False,
+                             on_document=None if quiet else lambda part: _summary(console.format_part(part)))
     _report_errors(errors)
-    if args.json:
-        _write_json(data, args.json)
-    if args.json != "-":
-        console.write(console.format_audit(data, args.out), sys.stdout)
+    if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
+        src = Path(args.out) / "findings.json"
+        if args.json == "-":
+            with src.open(encoding="utf-8") as fh:
+                shutil.copyfileobj(fh, sys.stdout)
+        elif Path(args.json).resolve() != src.resolve():
+            shutil.copyfile(src, args.json)
+    if not quiet:
+        console.write(console.format_total(data, args.out), sys.stdout)
     if not any(d["status"] == "ok" for d in data["documents"]):
         return 2
     bad = {"fail"} if args.fail_on == "fail" else {"fail", "warn"}
-    return 1 if any(r["status"] in bad for k in ("claims", "table_checks") for r in data[k]) else 0
+    return 1 if any(data["counts"][s] for s in bad) else 0
+
+
+def _summary(text: str) -> None:
+    if text:
+        console.write(text, sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> int:

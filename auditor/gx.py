@@ -2,8 +2,10 @@
 
 One file-backed context in the run's output folder, every suite under
 expectations/suites/ loaded as data, ONE validation per suite over all documents'
-rows at once (never one per document), result format COMPLETE with the row ids
-so each failing row is identified, GX's own progress bars off.
+judged rows at once (never one per document), only the columns the expectations
+read; result format COMPLETE so each failing row is identified (check id, document,
+row key), GX's own progress bars off. Only the verdicts of rows that did not pass
+are kept: a corpus of millions of rows stays a small dictionary.
 """
 from __future__ import annotations
 
@@ -15,19 +17,38 @@ from pathlib import Path
 
 import pandas as pd
 
-INDEX_COLUMNS = ["check_id", "doc", "sentence"]
+# the columns each failing row is identified by in GX's results: the row's key and document, the
+# level a yes/no miss means and its cap. Check ids and sentences are not sent to GX (long strings
+# cost GX far more memory than numbers): datadocs puts them back on the failing rows from their keys.
+INDEX_COLUMNS = ["row", "doc", "level", "cap"]
+KEY_STRIDE = 1_000_000  # row key = document index × KEY_STRIDE + the row's place among the document's judged rows
 DATASOURCE = "auditor"
 ASSET = "checks"
 
 
 @dataclass
 class Validation:
-    """What a run of the suites says: per-row statuses and the GX results for reports."""
+    """What a run of the suites says. Only the rows that did not pass are listed (a run of
+    millions of rows holds thousands of verdicts, not millions): every other judged row passed."""
 
-    status: pd.Series            # indexed like the frame: pass | warn | fail | unverified
-    rule: pd.Series              # the expectation that decided a non-pass row ('' otherwise)
+    verdicts: dict               # row key -> (status 'warn' | 'fail', the expectation that decided it)
     results: list                # GX CheckpointResult run results (for Data Docs)
     context_root: Path | None    # the run folder holding gx/ (None: ephemeral)
+
+    def labels(self, frame: pd.DataFrame, first_key: int = 0) -> dict[int, dict]:
+        """{row key: {check_id, sentence}} of `frame`'s rows that did not pass (for the Data Docs)."""
+        rows = _judged_positions(frame)
+        return {first_key + k: {"check_id": frame["check_id"].iat[p], "sentence": frame["sentence"].iat[p] or ""}
+                for k, p in enumerate(rows) if first_key + k in self.verdicts}
+
+    def statuses(self, frame: pd.DataFrame, first_key: int = 0) -> tuple[pd.Series, pd.Series]:
+        """Status and deciding expectation for each row of `frame` (checks.COLUMNS), whose judged
+        rows were given keys from `first_key` by judged_rows(): rows without evidence are
+        'unverified', judged rows 'pass' unless a verdict says otherwise."""
+        status, rule = ["unverified"] * len(frame), [""] * len(frame)
+        for k, p in enumerate(_judged_positions(frame)):
+            status[p], rule[p] = self.verdicts.get(first_key + k, ("pass", ""))
+        return pd.Series(status, index=frame.index, dtype=object), pd.Series(rule, index=frame.index, dtype=object)
 
 
 def load_suites(suites_dir: Path | None = None) -> list[dict]:
@@ -72,47 +93,68 @@ def _suite(ctx, spec: dict):
     return ctx.suites.add(suite)
 
 
-JUDGED_COLUMNS = INDEX_COLUMNS + ["rule", "stated_lo", "stated_hi", "expected_lo", "expected_hi", "step", "holds"]
+JUDGED_COLUMNS = ["row", "doc", "rule", "stated_lo", "stated_hi", "expected_lo", "expected_hi",
+                  "step", "holds", "level", "cap"]
 NUMERIC_COLUMNS = ["stated_lo", "stated_hi", "expected_lo", "expected_hi", "step"]
+_CATEGORIES = ["doc", "rule", "level", "cap"]  # few distinct values each: stored once
 
 
-def judged_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows GX judges (those with evidence), only the columns it reads, with GX-friendly types."""
-    data = frame.loc[frame["has_evidence"].astype(bool), JUDGED_COLUMNS].copy()
+def _has_evidence(frame: pd.DataFrame) -> pd.Series:
+    return frame["has_evidence"].fillna(False).astype(bool)
+
+
+def _judged_positions(frame: pd.DataFrame):
+    """Positions of the rows GX judges, in order: judged row k of a document has key first_key + k."""
+    return _has_evidence(frame).to_numpy().nonzero()[0]
+
+
+def judged_rows(frame: pd.DataFrame, first_key: int = 0) -> pd.DataFrame:
+    """The rows GX judges (those with evidence), only the columns it reads, keyed from `first_key`."""
+    data = frame.loc[_has_evidence(frame), JUDGED_COLUMNS[1:]].copy()
+    data.insert(0, "row", range(first_key, first_key + len(data)))
     for col in NUMERIC_COLUMNS:
         data[col] = pd.to_numeric(data[col], errors="coerce").astype("float64")
     data["holds"] = data["holds"].fillna(True).astype(bool)
-    for col in INDEX_COLUMNS:
-        data[col] = data[col].fillna("").astype(str)
+    data["level"] = data["level"].fillna("fail")
+    for col in _CATEGORIES:
+        data[col] = data[col].fillna("").astype(str).astype("category")
     return data.reset_index(drop=True)
 
 
-def validate(frame: pd.DataFrame, out_dir: Path | None = None, suites_dir: Path | None = None,
-             spark_rows=None) -> Validation:
-    """Run every suite once over all check rows.
+def concat_judged(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Many documents' judged rows as one compact frame (repeated strings as categories)."""
+    from pandas.api.types import union_categoricals
 
-    `frame` has the columns of expectations/_base.py plus check_id, doc, sentence,
-    level ('fail' or 'warn': what a failing yes/no check means), cap and has_evidence.
-    Rows without evidence are 'unverified' and not sent to GX. `spark_rows`: the same
-    judged rows as a Spark DataFrame, validated through GX's Spark datasource instead
-    (auditor.spark); the statuses come back for `frame` either way.
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return judged_rows(pd.DataFrame(columns=JUDGED_COLUMNS[1:] + ["has_evidence"]))
+    for f in frames:
+        for col in _CATEGORIES:
+            if not isinstance(f[col].dtype, pd.CategoricalDtype):
+                f[col] = f[col].astype("category")
+    data = pd.concat([f.drop(columns=_CATEGORIES) for f in frames], ignore_index=True)
+    for col in _CATEGORIES:  # joined as categories: never one string object per row, even for a moment
+        data[col] = union_categoricals([f[col] for f in frames], ignore_order=True)
+    return data[JUDGED_COLUMNS]
+
+
+def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None) -> Validation:
+    """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
+
+    `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
+    validated through GX's Spark datasource with the same suites and expectations.
     """
     _quiet()
     specs = load_suites(suites_dir)
+    root = Path(out_dir) if out_dir else None
+    spark = not isinstance(data, pd.DataFrame)
+    if (data.isEmpty() if spark else data.empty):
+        return Validation({}, [], root)
     import great_expectations as gx
 
-    root = Path(out_dir) if out_dir else None
-    status = pd.Series("pass", index=frame.index, dtype=object)
-    decided_by = pd.Series("", index=frame.index, dtype=object)
-    status[~frame["has_evidence"].astype(bool)] = "unverified"
-    if not frame["has_evidence"].astype(bool).any():
-        return Validation(status, decided_by, [], root)
-
     ctx = _context(root)
-    if spark_rows is None:
-        data, source = judged_rows(frame), ctx.data_sources.add_or_update_pandas(DATASOURCE)
-    else:
-        data, source = spark_rows, ctx.data_sources.add_or_update_spark(DATASOURCE)
+    source = ctx.data_sources.add_or_update_spark(DATASOURCE) if spark else \
+        ctx.data_sources.add_or_update_pandas(DATASOURCE)
     batch_def = source.add_dataframe_asset(ASSET).add_batch_definition_whole_dataframe("all_rows")
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS,
                      "partial_unexpected_count": 50, "include_unexpected_rows": False}
@@ -127,8 +169,7 @@ def validate(frame: pd.DataFrame, out_dir: Path | None = None, suites_dir: Path 
                                                    actions=[], result_format=result_format))
     result = checkpoint.run(batch_parameters={"dataframe": data})
     runs = list(result.run_results.values())
-    _statuses(runs, frame, status, decided_by)
-    return Validation(status, decided_by, runs, root)
+    return Validation(_verdicts(runs), runs, root)
 
 
 def _delete(store, name: str) -> None:
@@ -138,12 +179,14 @@ def _delete(store, name: str) -> None:
         pass
 
 
-def _statuses(runs: list, frame: pd.DataFrame, status: pd.Series, decided_by: pd.Series) -> None:
-    """Failing rows of each expectation -> the row's status: its level (warn at 0 steps, fail at 1 step,
-    or the row's own level for yes/no checks), the worst one kept; a capped row stays a warn."""
-    row_of = dict(zip(frame["check_id"], frame.index))
-    level_of = frame["level"].fillna("fail") if "level" in frame else pd.Series("fail", index=frame.index)
-    rank = {"unverified": -1, "pass": 0, "warn": 1, "fail": 2}
+RANK = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def _verdicts(runs: list) -> dict:
+    """Failing rows of each expectation -> {row key: (status, expectation)}: the expectation's level
+    (warn at 0 steps, fail at 1 step, or the row's own level for yes/no checks), the worst one
+    kept; a capped row (a miss worth a look that proves nothing) stays a warn."""
+    out: dict[int, tuple[str, str]] = {}
     for run in runs:
         for r in run.results:
             if r.success:
@@ -151,15 +194,13 @@ def _statuses(runs: list, frame: pd.DataFrame, status: pd.Series, decided_by: pd
             cfg = r.expectation_config
             level = (cfg.meta or {}).get("level", "fail")
             for hit in r.result.get("unexpected_index_list") or []:
-                idx = row_of.get(hit["check_id"])
-                if idx is None:
-                    continue
-                new = level_of[idx] if level == "row" else level
-                if rank[new] > rank[status[idx]]:
-                    status[idx] = new
-                    decided_by[idx] = cfg.type
-    if "cap" in frame:  # rows whose miss is worth a look but proves nothing
-        status[(frame["cap"] == "warn") & (status == "fail")] = "warn"
+                new = (hit.get("level") or "fail") if level == "row" else level
+                if new == "fail" and hit.get("cap") == "warn":
+                    new = "warn"
+                key = int(hit["row"])
+                if RANK[new] > RANK[out.get(key, ("pass", ""))[0]]:
+                    out[key] = (new, cfg.type)
+    return out
 
 
 def build_data_docs(validation: Validation) -> Path | None:

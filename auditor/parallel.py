@@ -1,17 +1,17 @@
 """Documents -> compact per-document results, in a process pool, streamed.
 
-The audit of a large corpus never holds its parsed Documents: each worker reads one
-document (a group of paired files), extracts its claims and builds its check rows, and
-sends back only what the rest of the run needs (`DocResult`: metadata, Claim objects,
-its check rows as a small DataFrame (checks.rows_to_frame), the figures for the
-year-on-year checks). The parent takes them in input order as they arrive; a document
-that cannot be read comes back as an IngestError and the run goes on. With `spill_dir`, each parsed Document is pickled there by its worker and
-the run holds a `SpilledDocument` (metadata + path) that loads it again on demand (the
-HTML report renders one document at a time). A worker process that dies costs only
-the document it was reading.
+The audit of a large corpus never holds its parsed Documents nor its check rows: each
+worker reads one document (a group of paired files), extracts its claims, builds its
+check rows and writes them to a spill file; it sends back only what the run-wide
+stages need (`DocResult`: metadata and the judged rows GX reads, gx.judged_rows). The
+parent takes them in input order as they arrive; a document that cannot be read comes
+back as an IngestError and the run goes on. After the last document, the year-on-year
+checks pair each document with the same department's previous year (two spill files
+at a time). The findings are then written one document at a time from the spill files
+(`Collected.details`). A worker process that dies costs only the document it was reading.
 
-    collect(paths, workers=2, progress=True) -> Collected   (docs, errors, claims, frame, metas)
-    document_to_result(group) -> DocResult                  (the worker function; pure, picklable)
+    collect(paths, workers=2, progress=True) -> Collected  (docs, errors, metas, judged rows, spills)
+    document_to_result(group, index, spill_dir) -> DocResult   (the worker function; pure, picklable)
 """
 from __future__ import annotations
 
@@ -19,17 +19,19 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
+import tempfile
 import time
 import zlib
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pandas as pd
 
+from auditor import gx
 from auditor.model import Document, IngestError
 
 META_FIELDS = ("doc", "files", "kind", "year", "department")
@@ -37,22 +39,36 @@ META_FIELDS = ("doc", "files", "kind", "year", "department")
 
 @dataclass
 class DocResult:
-    """What one document leaves behind after its worker is done with it."""
+    """What one document leaves in memory after its worker is done with it."""
 
     index: int                          # position of the document's group in the run (keeps output order)
-    meta: dict | None = None            # doc, files, kind, year, department, n_tables, n_blocks, pages, warnings
-    claims: list = field(default_factory=list)        # auditor.claims.Claim objects
-    frame: pd.DataFrame | None = None   # the document's check rows (checks.rows_to_frame: ids made unique)
-    values: dict | None = None          # checks.document_checks' figures (year-on-year checks)
-    spill: str | None = None            # where the pickled Document is (when spilling)
+    meta: dict | None = None            # META_FIELDS, n_tables, n_blocks, pages, warnings, n_claims, n_judged
+    judged: pd.DataFrame | None = None  # gx.judged_rows of its check rows, keyed from index × gx.KEY_STRIDE
+    spill: str | None = None            # its claims, check rows and figures on disk (spill_path)
+    document: str | None = None         # the pickled Document on disk (when documents are kept)
     error: IngestError | None = None
     seconds: float = 0.0
 
 
+def spill_path(spill_dir: str | Path, index: int, what: str) -> Path:
+    """rows: claims, check rows, figures · doc: the Document · yoy: its year-on-year check rows."""
+    return Path(spill_dir) / f"{index:07d}.{what}.pkl.z"
+
+
+def dump(obj, path: str | Path) -> str:
+    Path(path).write_bytes(zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 1))
+    return str(path)
+
+
+def load(path: str | Path):
+    return pickle.loads(zlib.decompress(Path(path).read_bytes()))
+
+
 # --------------------------------------------------------------------------- worker side
 
-def document_to_result(group: list[str | Path], index: int = 0, spill_dir: str | None = None) -> DocResult:
-    """Read one document, extract its claims and build its check rows; never raises for a bad input."""
+def document_to_result(group: list[str | Path], index: int, spill_dir: str | Path,
+                       keep_document: bool = False) -> DocResult:
+    """Read one document, extract its claims, build its check rows, spill them; never raises for a bad input."""
     from auditor import checks
     from auditor.claims import extract
     from auditor.ingest import read_document
@@ -70,12 +86,11 @@ def document_to_result(group: list[str | Path], index: int = 0, spill_dir: str |
                                                             f"{type(exc).__name__}: {exc}"),
                          seconds=time.perf_counter() - t0)
     frame = checks.rows_to_frame(rows)  # check ids start with the document id: unique per document is enough
-    meta = document_meta(doc)
-    spill = None
-    if spill_dir is not None:
-        spill = str(Path(spill_dir) / f"{index:07d}.pkl.z")
-        Path(spill).write_bytes(zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 1))
-    return DocResult(index, meta, claims, frame, values, spill, None, time.perf_counter() - t0)
+    judged = gx.judged_rows(frame, index * gx.KEY_STRIDE)
+    meta = {**document_meta(doc), "n_claims": len(claims), "n_judged": len(judged)}
+    spill = dump({"claims": claims, "rows": frame, "values": values}, spill_path(spill_dir, index, "rows"))
+    kept = dump(doc, spill_path(spill_dir, index, "doc")) if keep_document else None
+    return DocResult(index, meta, judged, spill, kept, None, time.perf_counter() - t0)
 
 
 def document_meta(doc: Document) -> dict:
@@ -84,8 +99,10 @@ def document_meta(doc: Document) -> dict:
             "n_blocks": len(doc.blocks), "pages": len(pages), "warnings": list(doc.warnings)}
 
 
-def _warm_up() -> None:
-    """Load the vocabulary, dictionaries and patterns once (before forking, so workers share them)."""
+def warm_up() -> None:
+    """Load the vocabulary, dictionaries and patterns (spaCy, jieba) now rather than on the first
+    document. The pool does not call it in the parent: each worker loads them itself, so the
+    parent, which holds the run-wide state, does not also carry the language models."""
     from auditor import checks  # noqa: F401
     from auditor.claims import extract_text
 
@@ -95,8 +112,8 @@ def _warm_up() -> None:
         pass
 
 
-def _chunk(groups: list[list[str]], start: int, spill_dir: str | None) -> list[DocResult]:
-    return [document_to_result(g, start + i, spill_dir) for i, g in enumerate(groups)]
+def _chunk(groups: list[list[str]], start: int, spill_dir: str, keep: bool) -> list[DocResult]:
+    return [document_to_result(g, start + i, spill_dir, keep) for i, g in enumerate(groups)]
 
 
 # --------------------------------------------------------------------------- parent side
@@ -133,7 +150,7 @@ class SpilledDocument:
         cached = SpilledDocument._cache
         if cached is not None and cached[0] == self.path:
             return cached[1]
-        doc = pickle.loads(zlib.decompress(Path(self.path).read_bytes()))
+        doc = load(self.path)
         SpilledDocument._cache = (self.path, doc)
         return doc
 
@@ -147,7 +164,7 @@ class SpilledDocument:
 
 
 class _LightDocument:
-    """A document's metadata only (no spill): enough for findings.build."""
+    """A document's metadata only (its Document not kept): enough for the findings."""
 
     def __init__(self, meta: dict):
         for k in META_FIELDS:
@@ -157,46 +174,97 @@ class _LightDocument:
         self.blocks = []
 
 
+@dataclass
+class Collected:
+    """The run after its document stage: per document its metadata and spill files, and every
+    judged row (own and year-on-year) for the one GX validation."""
+
+    docs: list                   # SpilledDocument (documents kept) or metadata-only objects, in input order
+    errors: list[IngestError]
+    metas: list[dict]            # per document: META_FIELDS, counts, first_key, spill files
+    judged: pd.DataFrame         # every judged row gathered here (gx.concat_judged; under Spark only the
+                                 # year-on-year rows: the documents' own stay in the Spark DataFrame)
+    seconds: float = 0.0         # wall time of the document stage
+    pages: int = 0
+    tmp: object = None           # the temporary spill folder (removed with this object)
+
+    @property
+    def n_claims(self) -> int:
+        return sum(m["n_claims"] for m in self.metas)
+
+    def details(self, i: int) -> dict:
+        """Document i's claims, its check rows (own, then year-on-year: the judged rows' key order)
+        and figures, read back from its spill files."""
+        m = self.metas[i]
+        got = load(m["spill"])
+        if m.get("yoy"):
+            got["rows"] = pd.concat([got["rows"], load(m["yoy"])], ignore_index=True)
+        return got
+
+
 class Gathered:
     """The run-wide part of the document results, taken one DocResult at a time (both engines)."""
 
-    def __init__(self):
-        self.docs, self.claims, self.metas, self.values, self.pages = [], [], [], {}, 0
+    BATCH = 256  # documents' judged rows joined into one frame (a small DataFrame costs kilobytes of its own)
+
+    def __init__(self, spill_dir: str):
+        self.spill_dir = spill_dir
+        self.docs, self.metas, self.judged, self.pending, self.pages = [], [], [], [], 0
 
     def add(self, res: DocResult) -> None:
-        m = res.meta
-        self.metas.append({k: m[k] for k in ("doc", "year", "department", "kind")})
-        self.docs.append(SpilledDocument(m, res.spill) if res.spill else _LightDocument(m))
-        self.claims.extend(res.claims)
-        self.values[m["doc"]] = res.values
-        self.pages += m.get("pages", 0)
+        m = {**res.meta, "first_key": res.index * gx.KEY_STRIDE, "spill": res.spill, "index": res.index}
+        m.pop("warnings", None)
+        self.metas.append(m)
+        self.docs.append(SpilledDocument(res.meta, res.document) if res.document else _LightDocument(res.meta))
+        if res.judged is not None:
+            self.pending.append(res.judged)
+            if len(self.pending) >= self.BATCH:
+                self.judged.append(gx.concat_judged(self.pending))
+                self.pending = []
+        self.pages += res.meta.get("pages", 0)
 
-    def prior_year_frame(self) -> pd.DataFrame:
+    def year_on_year(self) -> list[pd.DataFrame]:
+        """Changes and growth rates against the same department's previous-year document in the run
+        (checks.prior_year_rows, one pair of documents at a time): their check rows are spilled
+        beside the document's own, their judged rows returned."""
         from auditor import checks
 
-        return checks.rows_to_frame(checks.prior_year_rows(self.metas, self.claims, self.values))
+        by_series = {}
+        for m in self.metas:
+            if m.get("year"):
+                by_series[(checks.series_key(m["doc"], m.get("department"), m.get("kind") or ""), int(m["year"]))] = m
+        out = []
+        for m in self.metas:
+            prior = m.get("year") and by_series.get(
+                (checks.series_key(m["doc"], m.get("department"), m.get("kind") or ""), int(m["year"]) - 1))
+            if not prior:
+                continue
+            mine, theirs = load(m["spill"]), load(prior["spill"])
+            rows = checks.prior_year_rows([prior, m], mine["claims"],
+                                          {m["doc"]: mine["values"], prior["doc"]: theirs["values"]})
+            if not rows:
+                continue
+            frame = checks.rows_to_frame(rows)
+            m["yoy"] = dump(frame, spill_path(self.spill_dir, m["index"], "yoy"))
+            out.append(gx.judged_rows(frame, m["first_key"] + m["n_judged"]))
+        return out
+
+    def finish(self, errors: list[IngestError], seconds: float, tmp=None) -> Collected:
+        judged = gx.concat_judged(self.judged + self.pending + self.year_on_year())
+        self.judged, self.pending = [], []
+        return Collected(self.docs, errors, self.metas, judged, seconds, self.pages, tmp)
 
 
-@dataclass
-class Collected:
-    docs: list                 # SpilledDocument (spill_dir given) or light metadata objects, in input order
-    errors: list[IngestError]
-    claims: list               # all Claim objects, in document order
-    frame: pd.DataFrame        # every check row (documents' own + year-on-year), checks.COLUMNS
-    metas: list[dict]
-    seconds: float = 0.0       # wall time of the document stage
-    pages: int = 0
-
-
-def _progress_bar(total: int, on: bool):
+def progress_bar(total: int, on: bool, desc: str = "documents"):
+    """A bar on stderr with documents/s (tqdm), or None when `on` is false."""
     if not on:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="documents", unit="doc", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
 
-def iter_results(groups: list[list[Path]], workers: int = 1, spill_dir: str | None = None,
+def iter_results(groups: list[list[Path]], spill_dir: str, workers: int = 1, keep_documents: bool = False,
                  chunksize: int = 1) -> Iterator[DocResult]:
     """DocResults as they complete (any order). workers <= 1: in this process, one at a time.
 
@@ -207,9 +275,8 @@ def iter_results(groups: list[list[Path]], workers: int = 1, spill_dir: str | No
     groups = [[str(p) for p in g] for g in groups]
     if workers <= 1 or len(groups) <= 1:
         for i, g in enumerate(groups):
-            yield document_to_result(g, i, spill_dir)
+            yield document_to_result(g, i, spill_dir, keep_documents)
         return
-    _warm_up()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     chunks = [(i, groups[i:i + chunksize]) for i in range(0, len(groups), chunksize)]
     todo = list(reversed(chunks))
@@ -222,7 +289,7 @@ def iter_results(groups: list[list[Path]], workers: int = 1, spill_dir: str | No
                 while todo or running:
                     while todo and len(running) < window:
                         start, chunk = todo.pop()
-                        running[pool.submit(_chunk, chunk, start, spill_dir)] = (start, chunk)
+                        running[pool.submit(_chunk, chunk, start, spill_dir, keep_documents)] = (start, chunk)
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
                     for fut in done:
                         got = fut.result()  # raises BrokenProcessPool while the chunk is still `running`
@@ -233,10 +300,10 @@ def iter_results(groups: list[list[Path]], workers: int = 1, spill_dir: str | No
                 suspects = sorted(((start + k, [g]) for start, chunk in running.values()
                                    for k, g in enumerate(chunk)), key=lambda x: x[0])
                 running.clear()
-        yield from _isolated(suspects, spill_dir, ctx)
+        yield from _isolated(suspects, spill_dir, keep_documents, ctx)
 
 
-def _isolated(items, spill_dir, ctx) -> Iterator[DocResult]:
+def _isolated(items, spill_dir: str, keep_documents: bool, ctx) -> Iterator[DocResult]:
     """Documents each in a one-process pool: a crash now names its document, and costs only it."""
     pool = None
     try:
@@ -244,7 +311,7 @@ def _isolated(items, spill_dir, ctx) -> Iterator[DocResult]:
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
             try:
-                yield from pool.submit(_chunk, chunk, start, spill_dir).result()
+                yield from pool.submit(_chunk, chunk, start, spill_dir, keep_documents).result()
             except BrokenProcessPool:
                 yield DocResult(start, error=IngestError(chunk[0][0], "the worker reading it crashed "
                                                                       "(a fault in a native library?)"))
@@ -255,24 +322,49 @@ def _isolated(items, spill_dir, ctx) -> Iterator[DocResult]:
             pool.shutdown()
 
 
+def ordered_map(fn, items: list, workers: int = 1, chunksize: int = 1) -> Iterator:
+    """fn(item) for every item, in input order; in `workers` forked processes when asked.
+
+    The processes are forked from this one, so `fn` may read what this process already holds
+    (a run's metadata, its verdicts) without it being sent; only the items and the results travel.
+    Without fork (or with one worker) it runs here."""
+    if workers <= 1 or len(items) <= 1 or "fork" not in mp.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        yield from pool.map(fn, items, chunksize=chunksize)
+
+
+def spill_folder(spill_dir: str | Path | None):
+    """(folder, owner): the given folder, or a new temporary one removed when `owner` is."""
+    if spill_dir is not None:
+        Path(spill_dir).mkdir(parents=True, exist_ok=True)
+        return str(spill_dir), None
+    tmp = tempfile.TemporaryDirectory(prefix="auditor-spill-")
+    return tmp.name, tmp
+
+
 def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = False,
-            spill_dir: str | Path | None = None, chunksize: int | None = None) -> Collected:
-    """Read every document of `paths` in `workers` processes and gather the compact results."""
+            spill_dir: str | Path | None = None, keep_documents: bool = False,
+            chunksize: int | None = None) -> Collected:
+    """Read every document of `paths` in `workers` processes and gather the compact results.
+
+    Per-document details go to `spill_dir` (default: a temporary folder living as long as the
+    result); `keep_documents`: the parsed Documents too, for the HTML pages."""
     from auditor.ingest import expand_paths, group_paths
 
     t0 = time.perf_counter()
     files, errors = expand_paths(paths)
     groups = group_paths(files)
-    if spill_dir is not None:
-        Path(spill_dir).mkdir(parents=True, exist_ok=True)
+    folder, tmp = spill_folder(spill_dir)
     if chunksize is None:  # small chunks: balance; bigger ones for thousands of small documents
         chunksize = max(1, min(8, len(groups) // (max(workers, 1) * 16)))
-    bar = _progress_bar(len(groups), progress)
-    got = Gathered()
-    frames, n_err = [], len(errors)  # errors so far: unreadable paths first
+    bar = progress_bar(len(groups), progress)
+    got = Gathered(folder)
+    n_err = len(errors)  # errors so far: unreadable paths first
     waiting: dict[int, DocResult] = {}  # finished ahead of an earlier document (a few at most)
     next_index = 0
-    for arrived in iter_results(groups, workers, str(spill_dir) if spill_dir is not None else None, chunksize):
+    for arrived in iter_results(groups, folder, workers, keep_documents, chunksize):
         if arrived.error is not None:
             n_err += 1
         if bar is not None:
@@ -284,25 +376,11 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
             next_index += 1
             if res.error is not None:
                 errors.append(res.error)
-                continue
-            got.add(res)
-            frames.append(res.frame)
+            else:
+                got.add(res)
     if bar is not None:
         bar.close()
-    frames.append(got.prior_year_frame())
-    frame = _concat(frames)
-    return Collected(got.docs, errors, got.claims, frame, got.metas, time.perf_counter() - t0, got.pages)
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One frame with the dtypes a single construction would infer (a batch without a value
-    in some column comes out object-typed)."""
-    frames = [f for f in frames if len(f)] or frames[-1:]
-    frame = pd.concat(frames, ignore_index=True)
-    frames.clear()
-    for c in [c for c in frame.columns if frame[c].dtype == object]:
-        frame[c] = pd.Series(frame[c].tolist(), index=frame.index)  # the constructor's own inference
-    return frame
+    return got.finish(errors, time.perf_counter() - t0, tmp=tmp)
 
 
 def default_workers() -> int:

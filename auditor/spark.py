@@ -2,9 +2,10 @@
 
     paths --(driver: expand, pair files)--> DataFrame of document groups
           --mapInPandas(document_to_result)--> one row per document (compact, cached)
-          --> checks: a Spark DataFrame (checks.COLUMNS), validated with GX's Spark datasource
-              by the same suites and custom expectations (their `_spark` metrics)
-          --> per-row statuses back on the driver for the findings contract.
+          --> judged rows: a Spark DataFrame (gx.JUDGED_COLUMNS), validated with GX's Spark
+              datasource by the same suites and custom expectations (their `_spark` metrics)
+          --> the verdicts of the rows that did not pass back on the driver, which writes
+              the findings one document at a time from the details the executors sent back.
 
 Needs the optional extra `[spark]` and Java 17. The worker function is the one the
 process pool uses (auditor.parallel.document_to_result), so both engines give the
@@ -12,7 +13,7 @@ same findings. Input paths must be readable from every executor (a shared file
 system on a cluster).
 
     session(master=None) -> SparkSession
-    collect_and_validate(paths, out_dir=None, spill_dir=None, spark=None) -> (parallel.Collected, gx.Validation)
+    collect_and_validate(paths, out_dir=None, spark=None) -> (parallel.Collected, gx.Validation)
 """
 from __future__ import annotations
 
@@ -36,9 +37,7 @@ import pandas as pd
 from auditor import gx, parallel
 from auditor.model import IngestError
 
-NUMERIC = gx.NUMERIC_COLUMNS
-RESULT_SCHEMA = "index long, payload binary, rows binary, document binary"
-ORDER = "_order"  # document index × 10⁶ + row: the local engine's row order
+RESULT_SCHEMA = "index long, payload binary, judged binary, details binary, document binary"
 
 
 def session(master: str | None = None, app: str = "auditor"):
@@ -67,8 +66,8 @@ def _under_spark_submit() -> bool:
 
 
 def _audit_partition(keep_documents: bool):
-    """The executor side: the pool's worker function per document; with keep_documents the
-    compressed pickled Document travels back too (executors' disks are not the driver's)."""
+    """The executor side: the pool's worker function per document; its spill files travel back
+    to the driver as bytes (executors' disks are not the driver's), its judged rows apart."""
     def run(frames):
         import tempfile
 
@@ -76,57 +75,44 @@ def _audit_partition(keep_documents: bool):
             for pdf in frames:
                 out = []
                 for index, files in zip(pdf["index"], pdf["files"]):
-                    res = parallel.document_to_result(json.loads(files), int(index), tmp if keep_documents else None)
-                    rows, res.frame = res.frame, None
-                    blob = None
-                    if res.spill:
-                        blob = Path(res.spill).read_bytes()
-                        Path(res.spill).unlink()
-                        res.spill = None
+                    res = parallel.document_to_result(json.loads(files), int(index), tmp, keep_documents)
+                    judged, res.judged = res.judged, None
+                    blobs = []
+                    for attr in ("spill", "document"):
+                        path = getattr(res, attr)
+                        blobs.append(Path(path).read_bytes() if path else None)
+                        if path:
+                            Path(path).unlink()
+                        setattr(res, attr, None)
                     out.append((int(index), pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
-                                pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL) if rows is not None else None,
-                                blob))
-                yield pd.DataFrame(out, columns=["index", "payload", "rows", "document"])
+                                pickle.dumps(judged, protocol=pickle.HIGHEST_PROTOCOL) if judged is not None else None,
+                                *blobs))
+                yield pd.DataFrame(out, columns=["index", "payload", "judged", "details", "document"])
     return run
 
 
-def _rows_schema():
+def _judged_schema():
     from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField, StructType
 
-    from auditor import checks
-
-    kinds = {**{c: DoubleType() for c in NUMERIC}, "page": LongType(), "has_evidence": BooleanType(),
-             "holds": BooleanType()}
-    return StructType([StructField(c, kinds.get(c, StringType()), True) for c in checks.COLUMNS]
-                      + [StructField(ORDER, LongType(), False)])
+    kinds = {**{c: DoubleType() for c in gx.NUMERIC_COLUMNS}, "row": LongType(), "holds": BooleanType()}
+    return StructType([StructField(c, kinds.get(c, StringType()), True) for c in gx.JUDGED_COLUMNS])
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Check rows with the Spark schema's types (numbers as float, page as nullable int)."""
-    f = frame.copy()
-    for c in NUMERIC:
-        f[c] = pd.to_numeric(f[c], errors="coerce").astype("float64")
-    f["page"] = pd.to_numeric(f["page"], errors="coerce").astype("Int64")
-    for c in ("has_evidence", "holds"):
-        f[c] = f[c].astype("boolean")
-    for c in f.columns:
-        if c not in NUMERIC and c not in ("page", "has_evidence", "holds"):
-            f[c] = f[c].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object)
-    return f
+    """Judged rows with plain column types for Arrow (categories back to strings)."""
+    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 
-def _rows_to_frames(frames):
+def _judged_frames(frames):
     for pdf in frames:
-        for index, blob in zip(pdf["index"], pdf["rows"]):
+        for blob in pdf["judged"]:
             if blob is not None:
-                f = _typed(pd.DataFrame(pickle.loads(blob)))
-                f[ORDER] = [int(index) * 1_000_000 + i for i in range(len(f))]
-                yield f
+                yield _typed(pickle.loads(blob))
 
 
-def documents_to_checks(spark, paths: Iterable[str | Path], spill_dir: str | None = None,
+def documents_to_checks(spark, paths: Iterable[str | Path], keep_documents: bool = False,
                         partitions: int | None = None):
-    """(results DataFrame, checks DataFrame, errors found on the driver): distributed, nothing collected yet."""
+    """(results DataFrame, judged rows DataFrame, errors found on the driver): distributed, nothing collected yet."""
     from auditor.ingest import expand_paths, group_paths
 
     files, errors = expand_paths(paths)
@@ -134,57 +120,41 @@ def documents_to_checks(spark, paths: Iterable[str | Path], spill_dir: str | Non
     n = partitions or max(1, min(len(groups), spark.sparkContext.defaultParallelism * 4))
     jobs = spark.createDataFrame([(i, json.dumps([str(Path(p).resolve()) for p in g]))
                                   for i, g in enumerate(groups)], "index long, files string").repartition(n)
-    results = jobs.mapInPandas(_audit_partition(spill_dir is not None), RESULT_SCHEMA).cache()
-    checks_df = results.select("index", "rows").mapInPandas(_rows_to_frames, _rows_schema())
-    return results, checks_df, errors
-
-
-def validate(spark, checks_df, frame: pd.DataFrame, out_dir: Path | None = None) -> gx.Validation:
-    """gx.validate with GX's Spark datasource: the same suites, statuses for `frame`'s rows (same check ids)."""
-    from pyspark.sql import functions as F
-
-    data = checks_df.where(F.col("has_evidence")).select(
-        *[F.coalesce(F.col(c), F.lit("")).alias(c) for c in gx.INDEX_COLUMNS], "rule",
-        *[F.col(c).cast("double") for c in gx.NUMERIC_COLUMNS], F.coalesce(F.col("holds"), F.lit(True)).alias("holds"))
-    data = data.cache()
-    try:
-        return gx.validate(frame, out_dir, spark_rows=data)
-    finally:
-        data.unpersist()
+    results = jobs.mapInPandas(_audit_partition(keep_documents), RESULT_SCHEMA).cache()
+    judged = results.select("judged").mapInPandas(_judged_frames, _judged_schema())
+    return results, judged, errors
 
 
 def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None = None,
-                         spill_dir: str | None = None, spark=None, master: str | None = None
-                         ) -> tuple[parallel.Collected, gx.Validation]:
-    """The Spark counterpart of parallel.collect + gx.validate (same Collected, same statuses)."""
+                         spill_dir: str | None = None, spark=None, master: str | None = None,
+                         keep_documents: bool = False) -> tuple[parallel.Collected, gx.Validation]:
+    """The Spark counterpart of parallel.collect + gx.validate (the same Collected, the same verdicts)."""
     t0 = time.perf_counter()
     spark = spark or session(master)
-    results, checks_df, errors = documents_to_checks(spark, paths, spill_dir)
-    got = parallel.Gathered()
-    cols = ["index", "payload"] + (["document"] if spill_dir is not None else [])
-    for row in results.select(*cols).orderBy("index").toLocalIterator():
+    results, judged, errors = documents_to_checks(spark, paths, keep_documents)
+    folder, tmp = parallel.spill_folder(spill_dir)
+    got = parallel.Gathered(folder)
+    for row in results.select("index", "payload", "details", "document").orderBy("index").toLocalIterator():
         res = pickle.loads(row["payload"])
-        if spill_dir is not None and row["document"] is not None:
-            res.spill = str(Path(spill_dir) / f"{res.index:07d}.pkl.z")
-            Path(res.spill).write_bytes(row["document"])
         if res.error is not None:
             errors.append(res.error if isinstance(res.error, IngestError) else IngestError("?", str(res.error)))
             continue
+        for attr, what in (("spill", "details"), ("document", "document")):
+            if row[what] is not None:
+                dest = parallel.spill_path(folder, res.index, "rows" if what == "details" else "doc")
+                dest.write_bytes(row[what])
+                setattr(res, attr, str(dest))
         got.add(res)
-    extra = got.prior_year_frame()
-    if len(extra):
-        extra = _typed(extra)
-        extra[ORDER] = [10 ** 15 + i for i in range(len(extra))]
-        checks_df = checks_df.unionByName(spark.createDataFrame(extra, _rows_schema()))
-    checks_df = checks_df.cache()
-    frame = checks_df.toPandas().sort_values(ORDER, kind="stable").drop(columns=[ORDER]).reset_index(drop=True)
-    # the same column types as the local engine's frame (object numbers → float, page may be missing)
-    frame["page"] = frame["page"].astype(object).where(frame["page"].notna(), None)
-    out = Path(out_dir) if out_dir else None
-    validation = validate(spark, checks_df, frame, out)
-    checks_df.unpersist()
-    results.unpersist()
-    run = parallel.Collected(got.docs, errors, got.claims, frame, got.metas, time.perf_counter() - t0, got.pages)
+    run = got.finish(errors, time.perf_counter() - t0, tmp=tmp)
+    if len(run.judged):  # the year-on-year rows, made on the driver
+        judged = judged.unionByName(spark.createDataFrame(_typed(run.judged), _judged_schema()))
+    judged = judged.cache()
+    try:
+        validation = gx.validate(judged, Path(out_dir) if out_dir else None)
+    finally:
+        judged.unpersist()
+        results.unpersist()
+    run.judged = None
     return run, validation
 
 

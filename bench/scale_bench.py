@@ -3,7 +3,7 @@
     .venv/bin/python bench/scale_bench.py text   [--docs 600]          documents/s from text, 1 vs 2 workers
     .venv/bin/python bench/scale_bench.py pdf    [--pdfs DIR]          pages/s from PDF against pdfplumber alone
     .venv/bin/python bench/scale_bench.py gx     [--claims 100000]     one GX validation over N claim rows
-    .venv/bin/python bench/scale_bench.py memory [--docs 10000]        peak memory of a whole audit (no report files)
+    .venv/bin/python bench/scale_bench.py memory [--docs 10000]        peak memory of a whole audit with its reports
     .venv/bin/python bench/scale_bench.py all
 
 Synthetic documents come from bench/synthetic.py (written once into --work, default
@@ -46,7 +46,7 @@ def bench_text(work: Path, n: int) -> dict:
 
     folder = _corpus(work, n)
     t = time.perf_counter()
-    parallel._warm_up()
+    parallel.warm_up()
     startup = time.perf_counter() - t
     t = time.perf_counter()
     one = parallel.collect([folder], workers=1)
@@ -54,12 +54,12 @@ def bench_text(work: Path, n: int) -> dict:
     t = time.perf_counter()
     two = parallel.collect([folder], workers=2)
     t2 = time.perf_counter() - t
-    assert len(one.docs) == len(two.docs) == n and not one.errors and len(one.frame) == len(two.frame)
-    out = {"docs": n, "claims": len(one.claims), "check_rows": len(one.frame), "startup_s": round(startup, 2),
+    assert len(one.docs) == len(two.docs) == n and not one.errors and len(one.judged) == len(two.judged)
+    out = {"docs": n, "claims": one.n_claims, "judged_rows": len(one.judged), "startup_s": round(startup, 2),
            "one_worker_s": round(t1, 2), "one_worker_docs_per_s": round(n / t1, 1),
            "two_workers_s": round(t2, 2), "two_workers_docs_per_s": round(n / t2, 1),
            "speedup_2_vs_1": round(t1 / t2, 2)}
-    print(f"text  {n} docs, {len(one.claims)} claims, {len(one.frame)} check rows   ({_load()})")
+    print(f"text  {n} docs, {one.n_claims} claims, {len(one.judged)} judged check rows   ({_load()})")
     print(f"  start-up (imports, dictionaries) : {startup:6.2f} s")
     print(f"  1 process                        : {t1:6.2f} s  {n / t1:6.1f} docs/s")
     print(f"  2 workers                        : {t2:6.2f} s  {n / t2:6.1f} docs/s   speed-up {t1 / t2:.2f}x")
@@ -71,7 +71,7 @@ def bench_pdf(folder: Path, repeat: int = 1) -> dict:
     from auditor import parallel
 
     files = sorted(folder.glob("*.pdf"))
-    parallel._warm_up()
+    parallel.warm_up()
     best = {"pdfplumber": 1e9, "audit_1": 1e9, "audit_2": 1e9}
     pages = audit_pages = 0
     for _ in range(repeat):
@@ -97,48 +97,60 @@ def bench_pdf(folder: Path, repeat: int = 1) -> dict:
     return out
 
 
-def bench_gx(n_claims: int, fail_share: float = 0.02) -> dict:
-    """One gx.validate over n claim rows made from the seeds' rows (unique ids; ~2% failing as in the seeds)."""
+def bench_gx(n_claims: int) -> dict:
+    """One gx.validate over n judged claim rows made from the seeds' rows (unique ids; ~3% not passing as in the seeds)."""
     import pandas as pd
 
     from auditor import gx, parallel
 
-    seed = parallel.collect([ROOT / "corpus"], workers=1).frame
-    claims = seed[(seed["scope"] == "claim") & seed["has_evidence"].astype(bool)].reset_index(drop=True)
+    seed = parallel.collect([ROOT / "corpus"], workers=1)
+    rows = pd.concat([seed.details(i)["rows"] for i in range(len(seed.docs))], ignore_index=True)
+    claims = gx.judged_rows(rows[rows["scope"] == "claim"])
     reps = -(-n_claims // len(claims))
     frame = pd.concat([claims] * reps, ignore_index=True).iloc[:n_claims].copy()
+    frame["row"] = range(len(frame))
     frame["check_id"] = [f"{c}#{i}" for i, c in enumerate(frame["check_id"])]
     frame["doc"] = [f"{d}#{i // len(claims)}" for i, d in enumerate(frame["doc"])]
+    frame = gx.concat_judged([frame])
     gx.validate(frame.iloc[:200].copy())  # GX's own start-up (imports, registry) out of the figure
     t = time.perf_counter()
     v = gx.validate(frame)
     dt = time.perf_counter() - t
-    counts = v.status.value_counts().to_dict()
+    counts = pd.Series([s for s, _ in v.verdicts.values()]).value_counts().to_dict()
+    counts["pass"] = len(frame) - len(v.verdicts)
     print(f"gx    {len(frame)} claim rows, one validation: {dt:6.2f} s   statuses {counts}   ({_load()})")
     return {"rows": len(frame), "seconds": round(dt, 2), "statuses": counts}
 
 
 def _memory_child(folder: str, workers: int) -> None:
+    import tempfile
+
     from auditor import api
 
     t = time.perf_counter()
-    result, errors = api.audit([folder], workers=workers)
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-out-") as out:  # what `auditor audit DIR --out` does
+        result, errors = api.audit([folder], out_dir=out, workers=workers, keep=False)
+        files = {p.name: p.stat().st_size for p in Path(out).iterdir() if p.is_file()}
+        pages = sum(1 for _ in (Path(out) / "report" / "doc").iterdir())
     dt = time.perf_counter() - t
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"docs": len(result["documents"]), "claims": len(result["claims"]),
-                      "table_checks": len(result["table_checks"]), "errors": len(errors), "seconds": round(dt, 1),
-                      "parent_peak_mb": round(self_kb / 1024), "worker_peak_mb": round(kids_kb / 1024)}))
+    print(json.dumps({"docs": len(result["documents"]), "counts": result["counts"], "errors": len(errors),
+                      "html_pages": pages, "findings_json_mb": round(files["findings.json"] / 2**20, 1),
+                      "seconds": round(dt, 1), "parent_peak_mb": round(self_kb / 1024),
+                      "worker_peak_mb": round(kids_kb / 1024)}))
 
 
 def bench_memory(work: Path, n: int, workers: int = 2) -> dict:
-    """Peak resident memory of `audit(paths, workers=2)` (findings built, no report files) in a fresh process."""
+    """Peak resident memory of a whole audit with its output folder (findings, CSV, HTML pages, Data Docs),
+    as `auditor audit DIR --workers 2 --out DIR` runs it, in a fresh process."""
     folder = _corpus(work, n)
     out = subprocess.run([sys.executable, __file__, "_memory_child", str(folder), "--workers", str(workers)],
                          capture_output=True, text=True, check=True)
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"memory {res['docs']} docs, {res['claims']} claims, {res['table_checks']} table checks, "
-          f"{res['seconds']} s: peak {res['parent_peak_mb']} MB (main process), "
+    rows = sum(res["counts"].values())
+    print(f"memory {res['docs']} docs, {rows} checks ({res['counts']}), {res['html_pages']} pages, findings.json "
+          f"{res['findings_json_mb']} MB, {res['seconds']} s: peak {res['parent_peak_mb']} MB (main process), "
           f"{res['worker_peak_mb']} MB (largest worker)   ({_load()})")
     return res
 

@@ -69,9 +69,13 @@ def test_every_claim_has_a_verdict_and_evidence_in_words(findings):
 
 
 def test_output_folder_holds_json_csv_and_data_docs(findings):
-    _, out = findings
+    result, out = findings
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert set(data) == {"documents", "claims", "table_checks"}
+    assert set(data) == {"documents", "claims", "table_checks", "counts"}
+    # written one document at a time, it is the contract the call returned
+    assert data == json.loads(json.dumps(result, ensure_ascii=False, default=str))
+    assert data["counts"] == {s: sum(1 for r in data["claims"] + data["table_checks"] if r["status"] == s)
+                              for s in ("pass", "warn", "fail", "unverified")}
     header = (out / "claims.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("id,doc,page,section,sentence,text,kind,subject,stated,unit,status")
     assert (out / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()

@@ -10,7 +10,7 @@ from auditor import gx
 def _row(cid, rule, stated_lo, stated_hi, lo, hi, step, holds=True, has_evidence=True, level="fail"):
     return dict(check_id=cid, doc="d", sentence=f"sentence {cid}", rule=rule, stated_lo=stated_lo,
                 stated_hi=stated_hi, expected_lo=lo, expected_hi=hi, step=step, holds=holds,
-                has_evidence=has_evidence, level=level)
+                has_evidence=has_evidence, level=level, cap="")
 
 
 @pytest.fixture(scope="module")
@@ -27,29 +27,37 @@ def judged(tmp_path_factory):
     ]
     frame = pd.DataFrame(rows)
     out = tmp_path_factory.mktemp("run")
-    return frame, gx.validate(frame, out), out
+    return frame, gx.validate(gx.judged_rows(frame), out), out
 
 
 def test_statuses_follow_printed_precision(judged):
     frame, v, _ = judged
-    got = dict(zip(frame["check_id"], v.status))
+    status, rule = v.statuses(frame)
+    got = dict(zip(frame["check_id"], status))
     assert got == {"meet": "pass", "one_unit_off": "warn", "far_off": "fail", "no_evidence": "unverified",
                    "truncated_share": "warn", "blank_reason": "warn", "contradiction": "fail",
                    "footing_ok": "pass"}
-    by = dict(zip(frame["check_id"], v.rule))
+    by = dict(zip(frame["check_id"], rule))
+    assert len(v.verdicts) == 5  # only the rows that did not pass are kept
     assert by["far_off"] == "expect_amount_to_match_table_cell"
     assert by["contradiction"] == "expect_prose_to_be_consistent"
 
 
-def test_failing_rows_are_identified_by_claim_id_in_gx_results(judged):
-    _, v, out = judged
-    ids = set()
-    for run in v.results:
-        for r in run.results:
-            for hit in r.result.get("unexpected_index_list") or []:
-                ids.add(hit["check_id"])
-    assert {"far_off", "one_unit_off", "contradiction"} <= ids
-    assert "meet" not in ids
+def test_failing_rows_are_identified_in_gx_results_and_named_in_data_docs(judged):
+    from auditor.report import datadocs
+
+    frame, v, out = judged
+    labels = v.labels(frame)
+    assert {x["check_id"] for x in labels.values()} == {"one_unit_off", "far_off", "truncated_share",
+                                                        "blank_reason", "contradiction"}
+    hits = [hit for run in v.results for r in run.results for hit in r.result.get("unexpected_index_list") or []]
+    assert {labels[h["row"]]["check_id"] for h in hits} == {x["check_id"] for x in labels.values()}
+    assert datadocs.label_results(out / "gx", labels) == len(v.results)
+    stored = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "gx" / "uncommitted").rglob("*.json")
+              if "validations" in p.parts]
+    named = [e for d in stored for r in d["results"] for e in r["result"].get("unexpected_index_list") or []]
+    assert {e["check_id"] for e in named} == {x["check_id"] for x in labels.values()}
+    assert all(e["sentence"] == "sentence " + e["check_id"] and "row" not in e for e in named)
     assert (out / "gx" / "great_expectations.yml").exists()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import api, parallel
+from auditor import api, gx, parallel
 from auditor.cli import main
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -49,16 +49,22 @@ def test_collect_returns_compact_results_not_documents():
     assert [d.doc for d in run.docs] == [p.stem for p in SEEDS[:2]]
     assert not hasattr(run.docs[0], "blocks") or run.docs[0].blocks == []  # no narrative kept without a spill
     assert len(run.docs[0].tables) == 14  # the count survives for the findings contract
-    assert set(run.frame["doc"]) == {p.stem for p in SEEDS[:2]}
-    assert all(cid.startswith(doc + ":") for cid, doc in zip(run.frame["check_id"], run.frame["doc"]))
-    assert len(run.claims) == 58 + 62
+    # in memory: only the columns GX reads (no ids, sentences or evidence text), keyed by document
+    assert list(run.judged.columns) == gx.JUDGED_COLUMNS
+    assert set(run.judged["doc"]) == {p.stem for p in SEEDS[:2]}
+    assert (run.judged["row"] // gx.KEY_STRIDE).tolist() == [int(d == SEEDS[1].stem) for d in run.judged["doc"]]
+    assert run.n_claims == 58 + 62
+    # the rest waits on disk, one document at a time
+    second = run.details(1)
+    assert len(second["claims"]) == 62 and set(second["rows"]["doc"]) == {SEEDS[1].stem}
+    assert second["rows"]["has_evidence"].sum() == (run.judged["doc"] == SEEDS[1].stem).sum()
 
 
 def test_spilled_documents_load_on_demand(tmp_path):
-    run = parallel.collect(SEEDS[:1], workers=1, spill_dir=tmp_path)
+    run = parallel.collect(SEEDS[:1], workers=1, spill_dir=tmp_path, keep_documents=True)
     d = run.docs[0]
     assert isinstance(d, parallel.SpilledDocument)
-    assert len(list(tmp_path.iterdir())) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000000.doc.pkl.z", "0000000.rows.pkl.z"]
     assert "汉中市南郑区政府信息中心" in d.text  # loaded from the spill file
     assert [t.index for t in d.tables] == list(range(14))
 
@@ -82,10 +88,10 @@ def test_a_crashing_worker_costs_only_its_document(tmp_path, monkeypatch):
     victim = SEEDS[1].name
     real = parallel.document_to_result
 
-    def crashy(group, index=0, spill_dir=None):
+    def crashy(group, index, spill_dir, keep=False):
         if any(Path(g).name == victim for g in group):
             os._exit(3)  # a native crash: the process dies without a Python exception
-        return real(group, index, spill_dir)
+        return real(group, index, spill_dir, keep)
 
     monkeypatch.setattr(parallel, "document_to_result", crashy)
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
@@ -107,3 +113,24 @@ def test_cli_workers_writes_the_same_report(tmp_path, serial):
     # the document pages were rendered from the spilled Documents: the narrative is there
     page = (out / "report" / "doc" / pages[0]).read_text(encoding="utf-8")
     assert "汉中市南郑区政府信息中心" in page
+
+
+def test_streamed_run_hands_each_document_over_once_and_keeps_only_counts(tmp_path, serial):
+    parts = []
+    result, errors = api.audit([CORPUS], out_dir=tmp_path / "out", workers=2, keep=False, on_document=parts.append)
+    assert errors == [] and "claims" not in result and "table_checks" not in result
+    assert [p["documents"][0]["doc"] for p in parts if p["documents"]] == [p.stem for p in SEEDS]
+    streamed = {k: [r for p in parts for r in p[k]] for k in ("documents", "claims", "table_checks")}
+    kept = serial[0]
+    assert _canon(streamed) == _canon({k: kept[k] for k in streamed})
+    assert result["counts"] == kept["counts"] and result["counts"]["fail"] >= 1
+    written = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert _canon(written) == _canon(json.loads(json.dumps(kept, ensure_ascii=False, default=str)))
+
+
+def test_cli_json_to_stdout_is_the_findings_file_and_nothing_else(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["audit", str(SEEDS[2]), "--out", str(out), "--json", "-"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed) == json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert json.loads(printed)["documents"][0]["doc"] == SEEDS[2].stem

@@ -55,14 +55,15 @@ def test_spark_engine_gives_the_same_findings_as_the_default(spark, tmp_path):
 
 
 def test_spark_checks_are_a_spark_dataframe(spark):
-    from auditor import spark as engine
+    from auditor import gx, spark as engine
 
-    results, checks_df, errors = engine.documents_to_checks(spark, PAIR[:1])
+    results, judged, errors = engine.documents_to_checks(spark, PAIR[:1])
     assert errors == []
-    assert type(checks_df).__module__.startswith("pyspark.sql")
-    rules = {r["rule"] for r in checks_df.select("rule").distinct().collect()}
+    assert type(judged).__module__.startswith("pyspark.sql")
+    assert judged.columns == gx.JUDGED_COLUMNS  # what GX reads, nothing more travels to the validation
+    rules = {r["rule"] for r in judged.select("rule").distinct().collect()}
     assert {"amount_matches_table", "parts_sum_to_whole"} <= rules
-    rows = checks_df.count()
-    assert rows == len(checks_df.toPandas())
+    rows = judged.count()
+    assert rows == len(judged.toPandas())
     assert rows > 50  # 000's own checks: amounts against cells, table sums
     results.unpersist()

@@ -48,9 +48,8 @@ def format_claims(data: dict) -> str:
     return "\n".join(lines)
 
 
-def format_audit(data: dict, out_dir: str | None = None) -> str:
-    from auditor.report.findings import counts
-
+def format_part(data: dict) -> str:
+    """Each document of (a part of) the findings contract: its counts, then its fails and warns."""
     lines = []
     for d in data["documents"]:
         if d["status"] != "ok":
@@ -69,8 +68,18 @@ def format_audit(data: dict, out_dir: str | None = None) -> str:
         for r in tabs:
             if r["status"] in ("fail", "warn"):
                 lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}")
-    total = counts(data)
-    lines.append("total: " + ", ".join(f"{v} {k}" for k, v in total.items()))
+    return "\n".join(lines)
+
+
+def format_total(data: dict, out_dir: str | None = None) -> str:
+    """The run's counts (from the documents list) and where the findings are."""
+    from auditor.report.findings import counts
+
+    lines = ["total: " + ", ".join(f"{v} {k}" for k, v in counts(data).items())]
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     return "\n".join(lines)
+
+
+def format_audit(data: dict, out_dir: str | None = None) -> str:
+    return "\n".join(x for x in (format_part(data), format_total(data, out_dir)) if x)

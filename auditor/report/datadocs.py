@@ -54,7 +54,8 @@ S3_IMG = re.compile(r"https://great-expectations-web-assets[^\"'\s]*")
 REMOTE_ASSET = re.compile(r"<(?:link|script|img)\b[^>]*?(?:src|href)=[\"'](?:https?:)?//", re.I)
 SRI = re.compile(r"\s+(?:integrity|crossorigin)=(?:\"[^\"]*\"|'[^']*')")
 
-INDEX_COLUMNS = ("check_id", "doc", "sentence")  # as auditor.gx.INDEX_COLUMNS
+SHOWN = ("check_id", "doc", "sentence")  # what identifies a failing row to a person (check id and sentence added here)
+HIDDEN = ("row", "level", "cap")       # the rest of auditor.gx.INDEX_COLUMNS: what the run needs, not the reader
 FIGURES = "数值 figures"
 # GX frame columns -> how an auditor calls them
 LABELS = {"stated": "文中 stated", "expected": "表中 expected", "step": "精度 step"}
@@ -111,8 +112,9 @@ def _labelled(value, columns: list[str] | None):
     return value
 
 
-def result_to_legible(result: dict) -> dict:
-    """One expectation result (JSON dict): failing values labelled, floats at printed precision."""
+def result_to_legible(result: dict, labels: dict | None = None) -> dict:
+    """One expectation result (JSON dict): failing values labelled, floats at printed precision,
+    each failing row named by its check id and sentence (`labels`: {row key: {check_id, sentence}})."""
     kwargs = (result.get("expectation_config") or {}).get("kwargs") or {}
     columns = kwargs.get("column_list") or ([kwargs["column"]] if "column" in kwargs else None)
     res = result.get("result") or {}
@@ -122,23 +124,30 @@ def result_to_legible(result: dict) -> dict:
     for entry in res.get("partial_unexpected_counts") or []:
         if isinstance(entry, dict) and "value" in entry:
             entry["value"] = _labelled(entry["value"], columns)
-    index_cols = set(INDEX_COLUMNS)
-    for entry in res.get("unexpected_index_list") or []:
-        if isinstance(entry, dict) and any(k not in index_cols for k in entry):
-            values = {k: entry.pop(k) for k in list(entry) if k not in index_cols}
-            entry[FIGURES] = row_to_text(values)
+    index_cols = set(SHOWN) | set(HIDDEN)
+    entries = res.get("unexpected_index_list") or []
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        label = (labels or {}).get(entry.get("row"), {})
+        values = {k: v for k, v in entry.items() if k not in index_cols}
+        entries[n] = {"check_id": label.get("check_id", entry.get("check_id", "")), "doc": entry.get("doc", ""),
+                      **({FIGURES: row_to_text(values)} if values else {}),
+                      "sentence": label.get("sentence", entry.get("sentence", ""))}
+    if isinstance(res.get("unexpected_index_column_names"), list):
+        res["unexpected_index_column_names"] = list(SHOWN)
     if isinstance(res.get("observed_value"), float):
         res["observed_value"] = number_to_text(res["observed_value"])
     return result
 
 
-def label_results(gx_root: Path) -> int:
+def label_results(gx_root: Path, labels: dict | None = None) -> int:
     """Rewrite every stored validation result under gx_root; returns how many files changed."""
     n = 0
     for path in (Path(gx_root) / "uncommitted" / "validations").rglob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
         for r in data.get("results") or []:
-            result_to_legible(r)
+            result_to_legible(r, labels)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
         n += 1
     return n
@@ -178,15 +187,16 @@ def site_to_offline(site_dir: Path) -> list[str]:
     return remaining
 
 
-def build(validation) -> Path | None:
-    """Label the stored results, let GX render the site once, make it offline. Returns index.html."""
+def build(validation, labels: dict | None = None) -> Path | None:
+    """Label the stored results (failing rows named by `labels`, see result_to_legible), let GX
+    render the site once, make it offline. Returns index.html."""
     import expectations  # noqa: F401  registers the custom expectations GX must render
     from auditor import gx
 
     if validation.context_root is None:
         return None
     root = Path(validation.context_root)
-    label_results(root / "gx" if (root / "gx").is_dir() else root)
+    label_results(root / "gx" if (root / "gx").is_dir() else root, labels)
     index = gx.build_data_docs(validation)
     if index is not None:
         site_to_offline(index.parent)

@@ -1,8 +1,14 @@
-"""Checks + GX statuses -> the findings contract (JSON) and the same rows as CSV."""
+"""Checks + GX statuses -> the findings contract (JSON) and the same rows as CSV.
+
+`build` makes the contract for any set of documents (the audit calls it once per document);
+`Writer` writes findings.json, claims.csv and table_checks.csv one document at a time, so a
+corpus of thousands of documents is never held in memory.
+"""
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +18,7 @@ from auditor.model import Document, IngestError
 CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
                 "status", "expected", "evidence", "rule"]
 TABLE_FIELDS = ["id", "doc", "table", "page", "rule", "status", "stated", "expected", "evidence"]
+STATUSES = ("pass", "warn", "fail", "unverified")
 
 
 def _num(text: str):
@@ -33,12 +40,14 @@ def _clean(v):
 def build(docs: list[Document], errors: list[IngestError], claims: list, frame: pd.DataFrame,
           status: pd.Series) -> dict:
     """The `auditor audit --json` contract."""
-    frame = frame.assign(status=status)
-    claim_rows = frame[frame["scope"] == "claim"]
-    table_rows = frame[frame["scope"] == "table"]
+    records = frame.to_dict("records")  # one pass over the frame: the rest is plain Python
+    for rec, st in zip(records, status):
+        rec["status"] = st
+    table_rows = [r for r in records if r["scope"] == "table"]
     by_claim: dict[str, list[dict]] = {}
-    for rec in claim_rows.to_dict("records"):
-        by_claim.setdefault(rec["check_id"].rsplit(":", 1)[0], []).append(rec)
+    for rec in records:
+        if rec["scope"] == "claim":
+            by_claim.setdefault(rec["check_id"].rsplit(":", 1)[0], []).append(rec)
     rank = {"fail": 3, "warn": 2, "pass": 1, "unverified": 0}
     out_claims = []
     for c in claims:
@@ -69,37 +78,81 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, frame: 
     out_tables = [{"id": r["check_id"], "doc": r["doc"], "table": r["table"], "page": _clean(r["page"]),
                    "rule": r["rule"], "status": r["status"], "stated": _num(r["stated"]),
                    "expected": _num(r["expected"]), "evidence": r["evidence"]}
-                  for r in table_rows.to_dict("records")]
+                  for r in table_rows]
+    tally: dict[str, dict[str, int]] = {}
+    for r in out_claims + out_tables:
+        c = tally.setdefault(r["doc"], dict.fromkeys(STATUSES, 0))
+        c[r["status"]] += 1
     n_claims: dict[str, int] = {}
     for c in claims:
         n_claims[c.doc] = n_claims.get(c.doc, 0) + 1
     documents = [{"doc": d.doc, "files": d.files, "kind": d.kind, "year": d.year, "department": d.department,
-                  "tables": len(d.tables), "claims": n_claims.get(d.doc, 0), "status": "ok", "error": None}
+                  "tables": len(d.tables), "claims": n_claims.get(d.doc, 0), "status": "ok", "error": None,
+                  "counts": tally.get(d.doc, dict.fromkeys(STATUSES, 0))}
                  for d in docs]
-    documents += [{"doc": Path(e.path).stem, "files": [e.path], "kind": None, "year": None, "department": None,
-                   "tables": 0, "claims": 0, "status": "error", "error": e.problem} for e in errors]
-    return {"documents": documents, "claims": out_claims, "table_checks": out_tables}
+    return {"documents": documents + error_documents(errors), "claims": out_claims, "table_checks": out_tables}
 
 
-def write_json(findings: dict, dest: Path) -> None:
-    dest.write_text(json.dumps(findings, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+def error_documents(errors: list[IngestError]) -> list[dict]:
+    """The inputs that could not be read, as entries of the documents list."""
+    return [{"doc": Path(e.path).stem, "files": [e.path], "kind": None, "year": None, "department": None,
+             "tables": 0, "claims": 0, "status": "error", "error": e.problem, "counts": dict.fromkeys(STATUSES, 0)}
+            for e in errors]
 
 
-def write_csv(findings: dict, out_dir: Path) -> list[Path]:
-    paths = []
-    for key, fields in (("claims", CLAIM_FIELDS), ("table_checks", TABLE_FIELDS)):
-        p = out_dir / f"{key}.csv"
-        with p.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-            w.writeheader()
-            w.writerows(findings[key])
-        paths.append(p)
-    return paths
+class Writer:
+    """findings.json + claims.csv + table_checks.csv, written one document's findings at a time.
+
+    findings.json holds one record per line: {"documents": [...], "claims": [...], "table_checks": [...],
+    "counts": {...}}; the documents list is known only at the end, so the claims and table checks
+    wait in two part files beside it until then.
+    """
+
+    def __init__(self, out_dir: str | Path):
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._files, self._csv, self._parts = [], {}, {}
+        for key, fields in (("claims", CLAIM_FIELDS), ("table_checks", TABLE_FIELDS)):
+            fh = (self.out / f"{key}.csv").open("w", encoding="utf-8-sig", newline="")
+            self._csv[key] = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+            self._csv[key].writeheader()
+            self._parts[key] = (self.out / f".findings.{key}.part").open("w", encoding="utf-8")
+            self._files += [fh, self._parts[key]]
+        self._first = dict.fromkeys(self._parts, True)
+
+    def add(self, part: dict) -> None:
+        for key, writer in self._csv.items():
+            writer.writerows(part[key])
+            fh = self._parts[key]
+            for rec in part[key]:
+                fh.write(("" if self._first[key] else ",\n") + _line(rec))
+                self._first[key] = False
+
+    def close(self, documents: list[dict], counts: dict) -> Path:
+        for fh in self._files:
+            fh.close()
+        dest = self.out / "findings.json"
+        with dest.open("w", encoding="utf-8") as out:
+            out.write('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]")
+            for key in self._parts:
+                out.write(f',\n"{key}": [\n')
+                part = self.out / f".findings.{key}.part"
+                with part.open(encoding="utf-8") as fh:
+                    shutil.copyfileobj(fh, out)
+                part.unlink()
+                out.write("\n]")
+            out.write(',\n"counts": ' + _line(counts) + "}\n")
+        return dest
+
+
+def _line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str)
 
 
 def counts(findings: dict) -> dict[str, int]:
-    out = {"pass": 0, "warn": 0, "fail": 0, "unverified": 0}
-    for key in ("claims", "table_checks"):
-        for r in findings[key]:
-            out[r["status"]] += 1
+    """Statuses over a whole run: from the documents' own counts (claims and table checks)."""
+    out = dict.fromkeys(STATUSES, 0)
+    for d in findings["documents"]:
+        for k, v in (d.get("counts") or {}).items():
+            out[k] += v
     return out

@@ -4,16 +4,19 @@ DIR/report/index.html         counts by status, rule and document (sortable), li
 DIR/report/doc/<doc>.html     the narrative with every claim highlighted by status; selecting a
                               claim shows the cells / formula that decided it beside the sentence;
                               the document's tables with their check results
-Document text is untrusted: every string goes through Jinja's autoescape; no template uses |safe.
+Document text is untrusted: every string goes through Jinja's autoescape, or through markupsafe's
+escape() where a table body is built in Python (table_to_grid); no template uses |safe.
 """
 from __future__ import annotations
 
 import re
 import shutil
 from collections import Counter, defaultdict
+from numbers import Number
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 HERE = Path(__file__).parent
 STATUSES = ("fail", "warn", "unverified", "pass")
@@ -129,6 +132,21 @@ def table_to_marks(table, findings: list[dict]) -> dict[tuple[int, int], str]:
     return marks
 
 
+def table_to_grid(table, marks: dict[tuple[int, int], str]) -> list[Markup]:
+    """The table's body rows as HTML, every cell escaped here (a page holds thousands of cells:
+    built in Python, not cell by cell in the template); marked cells carry their status."""
+    out = []
+    for i, row in enumerate(table.rows):
+        cells = []
+        for j, v in enumerate(row):
+            m = marks.get((i, j))
+            css = ("n" if isinstance(v, Number) else "") + (f" cell-{m}" if m else "")
+            title = f' title="{escape(m)}"' if m else ""
+            cells.append(f'<td class="{escape(css)}"{title}>{"" if v is None else escape(v)}</td>')
+        out.append(Markup("<tr>" + "".join(cells) + "</tr>"))
+    return out
+
+
 ENUM = re.compile(r"^\s*(?:其中[:：]\s*)?[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^\s*其中[:：]\s*")
 
 
@@ -142,67 +160,104 @@ def _counts(rows: list[dict]) -> dict:
     return {s: c.get(s, 0) for s in STATUSES}
 
 
-def _by_rule(rows: list[dict]) -> list[dict]:
-    table = defaultdict(Counter)
-    for r in rows:
-        table[r.get("rule") or "—"][r["status"]] += 1
-    return [{"rule": k, **{s: v.get(s, 0) for s in STATUSES}, "total": sum(v.values())}
-            for k, v in sorted(table.items())]
-
-
-def write_site(findings: dict, docs: list, claims: list, out_dir: str | Path,
-               reviews: dict | None = None) -> Path:
-    """Write DIR/report/ (index + one page per document + static files); returns index.html."""
-    from auditor.review import merge_reviews
-
-    out = Path(out_dir) / "report"
-    (out / "doc").mkdir(parents=True, exist_ok=True)
-    (out / "static").mkdir(exist_ok=True)
-    for f in ("report.css", "report.js"):
-        shutil.copy(HERE / "static" / f, out / "static" / f)
-    env = _env()
-    merged = merge_reviews(findings, reviews or {})
-    rv = merged["by_id"]
-    claims_by_doc, checks_by_doc = defaultdict(list), defaultdict(list)
+def _by_document(findings: dict):
+    """(document entry, its claims, its table checks) for each document of a findings contract."""
+    claims, checks = defaultdict(list), defaultdict(list)
     for c in findings.get("claims", []):
-        claims_by_doc[c["doc"]].append(c)
+        claims[c["doc"]].append(c)
     for t in findings.get("table_checks", []):
-        checks_by_doc[t["doc"]].append(t)
-    docs_by_id = {d.doc: d for d in docs}
-    objs_by_doc = defaultdict(list)
-    for c in claims:
-        objs_by_doc[c.doc].append(c)
-    data_docs = Path(out_dir) / DATA_DOCS
-    data_docs_link = "../" + DATA_DOCS if data_docs.exists() else None
-
-    rows = []
+        checks[t["doc"]].append(t)
     for d in findings.get("documents", []):
-        cl, tc = claims_by_doc[d["doc"]], checks_by_doc[d["doc"]]
-        rows.append({**d, "page": "doc/" + doc_to_filename(d["doc"]) if d["doc"] in docs_by_id else None,
-                     "claim_counts": _counts(cl), "check_counts": _counts(tc),
-                     "reviewed": sum(1 for r in cl + tc if r["id"] in rv)})
-        doc = docs_by_id.get(d["doc"])
-        if doc is None:
-            continue
-        spans, unplaced = _claim_spans(doc, cl, objs_by_doc[d["doc"]])
+        yield d, claims[d["doc"]], checks[d["doc"]]
+
+
+class Site:
+    """DIR/report/, written one document at a time: pages() renders a document's page (in any
+    process), summarise() keeps only its counts for the index, add() does both; close() writes
+    the index."""
+
+    def __init__(self, out_dir: str | Path, reviews: dict | None = None, data_docs: bool | None = None):
+        self.out = Path(out_dir) / "report"
+        (self.out / "doc").mkdir(parents=True, exist_ok=True)
+        (self.out / "static").mkdir(exist_ok=True)
+        for f in ("report.css", "report.js"):
+            shutil.copy(HERE / "static" / f, self.out / "static" / f)
+        self.env = _env()
+        self.reviews = reviews or {}
+        if data_docs is None:  # not said: link the Data Docs when they are there
+            data_docs = (Path(out_dir) / DATA_DOCS).exists()
+        self.data_docs = "../" + DATA_DOCS if data_docs else None
+        self.rows, self.reviewed, self.seen = [], [], set()
+        self.by_rule, self.totals = defaultdict(Counter), Counter()
+
+    def add(self, findings: dict, docs: list, claims: list) -> None:
+        """One part of the findings (usually one document's), its documents and Claim objects."""
+        self.summarise(findings)
+        self.pages(findings, docs, claims)
+
+    def summarise(self, findings: dict) -> None:
+        """Keep what the index shows of a part of the findings: counts by document, status and rule."""
+        for d, cl, tc in _by_document(findings):
+            rv = self._reviews(cl + tc)
+            self.seen |= rv.keys()
+            for r in cl + tc:
+                self.by_rule[r.get("rule") or "—"][r["status"]] += 1
+                self.totals[r["status"]] += 1
+                if r["id"] in rv:
+                    self.reviewed.append({**r, **rv[r["id"]]})
+            self.rows.append({**d, "page": "doc/" + doc_to_filename(d["doc"]) if d["status"] == "ok" else None,
+                              "claim_counts": _counts(cl), "check_counts": _counts(tc), "reviewed": len(rv)})
+
+    def pages(self, findings: dict, docs: list, claims: list) -> None:
+        """Write the page of each document of a part of the findings (needs no other document)."""
+        docs_by_id = {d.doc: d for d in docs}
+        objs_by_doc = defaultdict(list)
+        for c in claims:
+            objs_by_doc[c.doc].append(c)
+        for d, cl, tc in _by_document(findings):
+            if d["doc"] in docs_by_id:
+                self._document(d, docs_by_id[d["doc"]], cl, tc, objs_by_doc[d["doc"]], self._reviews(cl + tc))
+
+    def _reviews(self, rows: list[dict]) -> dict:
+        return {r["id"]: self.reviews[r["id"]] for r in rows if r["id"] in self.reviews}
+
+    def _document(self, d: dict, doc, cl: list[dict], tc: list[dict], objs: list, rv: dict) -> None:
+        spans, unplaced = _claim_spans(doc, cl, objs)
         blocks = [{"block": b, "segments": block_to_segments(b.text, spans.get(i, []))}
                   for i, b in enumerate(doc.blocks)]
         tables = []
         for t in doc.tables:
             mine = [c for c in tc if c["id"].startswith(f"{d['doc']}:T{t.index}:")]
             mine.sort(key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
-            tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": table_to_marks(t, mine + cl)})
+            marks = table_to_marks(t, mine + cl)
+            tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
+                           "grid": table_to_grid(t, marks)})
         cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
-        html = env.get_template("document.html.j2").render(cited=cited, 
-            d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
-            counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES, data_docs=data_docs_link and "../" + data_docs_link)
-        (out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")
+        html = self.env.get_template("document.html.j2").render(
+            cited=cited, d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
+            counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES,
+            data_docs=self.data_docs and "../" + self.data_docs)
+        (self.out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")
 
-    all_rows = findings.get("claims", []) + findings.get("table_checks", [])
-    html = env.get_template("index.html.j2").render(
-        documents=rows, by_rule=_by_rule(all_rows), totals=_counts(all_rows), statuses=STATUSES,
-        stale=merged["stale"], review_counts=merged["counts"], data_docs=data_docs_link,
-        reviewed=[{**r, **rv[r["id"]]} for r in all_rows if r["id"] in rv])
-    index = out / "index.html"
-    index.write_text(html, encoding="utf-8")
-    return index
+    def close(self) -> Path:
+        """Write index.html (counts by document, status and rule; the reviews) and return it."""
+        from auditor.review import merge_reviews
+
+        merged = merge_reviews({"claims": [{"id": i} for i in self.seen]}, self.reviews)
+        by_rule = [{"rule": k, **{s: v.get(s, 0) for s in STATUSES}, "total": sum(v.values())}
+                   for k, v in sorted(self.by_rule.items())]
+        html = self.env.get_template("index.html.j2").render(
+            documents=self.rows, by_rule=by_rule, totals={s: self.totals.get(s, 0) for s in STATUSES},
+            statuses=STATUSES, stale=merged["stale"], review_counts=merged["counts"], data_docs=self.data_docs,
+            reviewed=self.reviewed)
+        index = self.out / "index.html"
+        index.write_text(html, encoding="utf-8")
+        return index
+
+
+def write_site(findings: dict, docs: list, claims: list, out_dir: str | Path,
+               reviews: dict | None = None) -> Path:
+    """Write DIR/report/ (index + one page per document + static files) in one go; returns index.html."""
+    site = Site(out_dir, reviews)
+    site.add(findings, docs, claims)
+    return site.close()
