@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor import cli
-from auditor.model import Block, Document
+from auditor.model import Block, Document, Table
 from auditor.report import datadocs
 from auditor.report.html import doc_to_filename, write_site
 
@@ -83,7 +83,9 @@ def test_review_survives_rerun_and_stale_ids_are_listed(run):
 
 def test_markup_in_the_narrative_is_rendered_as_text(tmp_path):
     evil = '<script>document.title="pwned";alert(1)</script><b>x</b><img src=x onerror=alert(2)>'
-    doc = Document(doc="evil<doc>", files=["evil.txt"], blocks=[Block(text="说明" + evil, page=1)])
+    grid = Table(type="other", title="表" + evil, unit="万元", pages=[1], columns=["项目", "金额"],
+                 rows=[[evil, Decimal("1.50")], ["<td>合计</td>", None]])
+    doc = Document(doc="evil<doc>", files=["evil.txt"], blocks=[Block(text="说明" + evil, page=1)], tables=[grid])
     findings = {"documents": [{"doc": doc.doc, "files": doc.files, "kind": "budget", "year": 2024,
                                "department": "<i>部门</i>", "tables": 0, "claims": 0, "status": "ok",
                                "error": None}], "claims": [], "table_checks": []}
@@ -92,7 +94,9 @@ def test_markup_in_the_narrative_is_rendered_as_text(tmp_path):
     raw = page.read_text(encoding="utf-8")
     assert "&lt;script&gt;document.title=" in raw and "&lt;b&gt;x&lt;/b&gt;" in raw
     assert "<script>document" not in raw and "<b>x</b>" not in raw and "<img src=x" not in raw
-    assert evil in _text(page)  # shown to the reader exactly as written
+    assert "<td>合计</td>" not in raw and '<td class="">&lt;td&gt;合计&lt;/td&gt;</td><td class=""></td>' in raw
+    assert '<td class="n">1.50</td>' in raw  # table cells are built in Python (table_to_grid): escaped there
+    assert _text(page).count(evil) == 3  # narrative, table title and cell: shown exactly as written
     assert "<i>部门</i>" not in index.read_text(encoding="utf-8")
     assert "/" not in doc_to_filename("../../etc/passwd")
 
