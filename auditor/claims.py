@@ -6,7 +6,8 @@ so the audit can check it against the tables.
 Pipeline per document
   blocks -> sentences (split at 。；！？ and line ends, offsets kept)
          -> squeezed matching form (auditor.nlp.squeeze: NFKC, no spaces/quotes)
-         -> spaCy + jieba tokens (auditor.nlp.pipeline, run with nlp.pipe)
+         -> spaCy + jieba tokens (auditor.nlp.token_bounds), only for the sentences
+            whose short concept words need token boundaries, once each
          -> events (numbers with units, flat/absence/composition/reason markers)
             from the patterns in auditor/data/patterns.yaml, compiled once
          -> claims with subjects (auditor/data/ontology.yaml concepts) and
@@ -173,8 +174,13 @@ class Sentence:
     line_end: bool = False  # nothing but spaces between it and the next line break / block end
     squeezed: str = ""
     pos: list[int] = field(default_factory=list)
-    token_starts: frozenset = frozenset()
-    token_ends: frozenset = frozenset()
+    _bounds: tuple[frozenset, frozenset] | None = None
+
+    def is_token(self, start: int, end: int) -> bool:
+        """Whether squeezed[start:end] begins and ends at token boundaries (tokenised on first use)."""
+        if self._bounds is None:
+            self._bounds = _nlp.token_bounds(self.squeezed)
+        return start in self._bounds[0] and end in self._bounds[1]
 
 
 def block_to_sentences(block: Block) -> list[Sentence]:
@@ -217,6 +223,7 @@ def extract_text(text: str, doc: str = "-", page: int | None = None,
 
 
 def _prepare(sentences: list[Sentence]) -> None:
+    _nlp.pipeline()  # the tokenizer and its dictionaries, loaded once per process before a sentence needs them
     marker = patterns().level_marker
     for s in sentences:
         sq, pos = _nlp.squeeze(s.text)
@@ -227,10 +234,6 @@ def _prepare(sentences: list[Sentence]) -> None:
             pos = [p for p, k in zip(pos, keep + []) if k] + [pos[-1]]
             sq = "".join(c for c, k in zip(sq, keep) if k)
         s.squeezed, s.pos = sq, pos
-    nlp = _nlp.pipeline()
-    for s, d in zip(sentences, nlp.pipe(s.squeezed for s in sentences)):
-        s.token_starts = frozenset(t.idx for t in d)
-        s.token_ends = frozenset(t.idx + len(t.text) for t in d)
 
 
 def comp_outer(comp):
@@ -274,7 +277,7 @@ class _Extractor:
         out = []
         sq = s.squeezed
         for m in _nlp.concepts_in(sq, a, b):
-            if len(m.text) <= 2 and (m.start not in s.token_starts or m.end not in s.token_ends):
+            if len(m.text) <= 2 and not s.is_token(m.start, m.end):
                 continue
             if (m.start > a and out and out[-1].concept and out[-1].end == m.start
                     and out[-1].concept not in _GENERIC and not _is_fund(out[-1].concept)

@@ -173,6 +173,15 @@ def pipeline():
     return nlp
 
 
+def token_bounds(text: str) -> tuple[frozenset, frozenset]:
+    """(start offsets, end offsets) of the tokens of one text: the tokenizer only, as
+    the blank pipeline has no components to run."""
+    from spacy.attrs import IDX, LENGTH
+
+    spans = pipeline().make_doc(text).to_array([IDX, LENGTH]).tolist()
+    return frozenset(a for a, _ in spans), frozenset(a + n for a, n in spans)
+
+
 def tokens(text: str) -> list[str]:
     """Token texts of one text (convenience for tests and debugging)."""
     return [t.text for t in pipeline()(text)]
