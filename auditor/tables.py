@@ -39,6 +39,7 @@ _DATA = Path(__file__).parent / "data" / "tables.yaml"
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WS_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
+_ANY_WS = re.compile(r"\s")
 _UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(亿元|千元|万元|元|万)")
 _HEADER_UNIT_RE = re.compile(r"[（(]\s*(亿元|千元|万元|元)\s*[)）]")
 _EMPTY_RE = re.compile(r"本表无数据|此表无数据|本表为空|此表为空|(?:并已|已|故)公开空表|以空表公开|无数据[。.]?$")
@@ -52,6 +53,7 @@ _CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科�
 _TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标(?!类)|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
 _HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
 _DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
+_DIGIT = re.compile(r"\d")
 
 
 # ---------------------------------------------------------------- types
@@ -124,7 +126,10 @@ def classify(title: str, columns: Sequence[str] = (), body_text: str = "") -> st
 def clean_cell(cell) -> str:
     if cell is None:
         return ""
-    s = str(cell).replace("\u00a0", " ").replace("\u3000", " ")
+    s = str(cell)
+    if not _ANY_WS.search(s):  # most cells: nothing to clean
+        return s
+    s = s.replace("\u00a0", " ").replace("\u3000", " ")
     s = _WS_IN_CJK.sub("", s.strip())
     return _WS.sub(" ", s)
 
@@ -137,8 +142,15 @@ def label_text(cell) -> str:
     return clean_label(cell) if isinstance(cell, str) else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _figure(s: str) -> Decimal | None:
+    """The number a cell's text prints (None for text, blanks and '-'); cells repeat, so remembered."""
+    n = try_number(s) if s else None
+    return n if n is not None and _DIGIT.search(s) else None
+
+
 def _is_num(s: str) -> bool:
-    return bool(s) and try_number(s) is not None and bool(re.search(r"\d", s))
+    return _figure(s) is not None
 
 
 def _is_colnum_row(row: list[str]) -> bool:
@@ -494,7 +506,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         # header repeated inside one block (page break in a text file)
         i = 0
         while i < len(rows):
-            if header and _same_header(header, rows[i:]):
+            if header and _same_header(header, rows[i:i + len(header)]):
                 i += len(header)
                 continue
             body.append(rows[i])
@@ -511,7 +523,8 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and all(not r[j] for r in body))]
     columns = [columns[j] for j in keep]
     body = [[r[j] for j in keep] for r in body]
-    rows = [[_typed(columns[j], v) for j, v in enumerate(r)] for r in body]
+    text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
+    rows = [[_typed(text_cols[j], v) for j, v in enumerate(r)] for r in body]
     title = first.title
     unit = context_unit(context, columns)
     note = context_note(context)
@@ -525,15 +538,13 @@ def _parts_to_table(parts: list[_Part]) -> Table:
                  codes=codes, empty=empty, note=note, file=first.raw.file)
 
 
-def _typed(column: str, v: str) -> Cell:
+def _typed(text_column: bool, v: str) -> Cell:
     if not v:
         return None
-    if _TEXT_COL.search(column):
+    if text_column:
         return v
-    n = try_number(v)
-    if n is None or not re.search(r"\d", v):
-        return v
-    return n
+    n = _figure(v)
+    return v if n is None else n
 
 
 def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]], list[str | None]]:
