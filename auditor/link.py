@@ -28,8 +28,11 @@ _ORDINAL = re.compile(
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_label(text: str) -> str:
-    """'（一）一般公共预算拨款' -> '一般公共预算拨款'; '收 入 总 计' -> '收入总计'."""
+    """'（一）一般公共预算拨款' -> '一般公共预算拨款'; '收 入 总 计' -> '收入总计'.
+
+    Labels repeat on every table and every lookup, so each text is cleaned once."""
     s = _STRIP.sub("", normalize(text or ""))
     prev = None
     while prev != s:
@@ -100,8 +103,12 @@ def _segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal 
             yield r, label, figures
 
 
+_CODE = re.compile(r"\d{3,}")
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_code(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{3,}", normalize(text).strip()))
+    return bool(_CODE.fullmatch(normalize(text).strip()))
 
 
 @lru_cache(maxsize=None)
@@ -127,6 +134,7 @@ def locations(concept: str) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=1 << 12)
 def clean_column(path: str) -> str:
     """A column path for matching: NFKC, no spaces or quotes ("“三公”经费合计" -> "三公经费合计")."""
     return _STRIP.sub("", normalize(path or ""))
