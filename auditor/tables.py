@@ -134,6 +134,11 @@ def clean_cell(cell) -> str:
     return _WS.sub(" ", s)
 
 
+def _clean_row(row: list) -> bool:
+    """A row of text cells none of which has whitespace: clean_cell would return it as it is."""
+    return all(type(c) is str for c in row) and not _ANY_WS.search("".join(row))
+
+
 def label_text(cell) -> str:
     """A row label without its enumerator and 其中： ("（一）一般公共预算拨款" -> "一般公共预算拨款");
     the audit's own cleaning (auditor.link.clean_label), so lookups here and there agree."""
@@ -370,7 +375,7 @@ def context_note(context: Sequence[str]) -> str | None:
 class _Part:
     def __init__(self, raw: RawTable, index: int):
         self.raw = raw
-        rows = [[clean_cell(c) for c in r] for r in raw.rows]
+        rows = [list(r) if _clean_row(r) else [clean_cell(c) for c in r] for r in raw.rows]
         rows = [r for r in rows if any(r)]
         rows = _split_code_leaf_row(rows)
         width = max((len(r) for r in rows), default=0)
@@ -397,12 +402,20 @@ def _split_code_leaf_row(rows: list[list[str]]) -> list[list[str]]:
     return rows
 
 
+def _row_key(row: list[str]) -> list[str]:
+    """A header row as compared: its non-empty cells without spaces."""
+    return [c.replace(" ", "") for c in row if c]
+
+
 def _same_header(a: list[list[str]], b: list[list[str]]) -> bool:
     if not a or not b:
         return False
-    na = [[c.replace(" ", "") for c in r if c] for r in a]
-    nb = [[c.replace(" ", "") for c in r if c] for r in b[: len(a)]]
-    return na == nb
+    return _starts_with(b, [_row_key(r) for r in a])
+
+
+def _starts_with(rows: list[list[str]], key: list[list[str]]) -> bool:
+    """The first rows are the header whose row keys are `key` (compared row by row, first miss stops)."""
+    return len(rows) >= len(key) and all(_row_key(r) == k for r, k in zip(rows, key))
 
 
 def _continues(group: list[_Part], cur: _Part) -> bool:
@@ -492,6 +505,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         parts = [merged] + parts[2:]
         first = merged
     header = [r + [""] * (width - len(r)) for r in first.header]
+    header_key = [_row_key(r) for r in header]
     body: list[list[str]] = []
     context = list(first.context)
     pages: list[int] = []
@@ -506,7 +520,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         # header repeated inside one block (page break in a text file)
         i = 0
         while i < len(rows):
-            if header and _same_header(header, rows[i:i + len(header)]):
+            if header_key and _starts_with(rows[i:i + len(header)], header_key):
                 i += len(header)
                 continue
             body.append(rows[i])
