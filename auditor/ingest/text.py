@@ -225,8 +225,9 @@ def _is_toc(rows: list[list[str]]) -> bool:
         cells = [c for c in r if c]
         if 1 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]) and len(cells) >= 2:
             hits += 1
-    dots = sum(1 for r in rows if any(_DOTS.search(c) for c in r))
-    return hits >= max(2, 0.7 * len(rows)) and (dots >= 1 or hits == len(rows))
+    if hits < max(2, 0.7 * len(rows)):
+        return False
+    return hits == len(rows) or any(_DOTS.search(c) for r in rows for c in r)
 
 
 def _join(a: str, b: str) -> str:
