@@ -125,19 +125,38 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     spaces, quotes and '*' so "318.28 万元" and "2 0 2 3 年" match as printed
     numbers and "“三公”经费" as 三公经费. The map has one extra entry for the end.
     """
+    if not text.translate(_IRREGULAR):  # every character stands for one: offsets unchanged
+        return text.translate(_SQUEEZED), list(range(len(text) + 1))
     out: list[str] = []
     pos: list[int] = []
     for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        n = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-        for c in n:
-            if c in _DROP:
-                continue
+        for c in _SQUEEZED[ord(ch)]:
             out.append(c)
             pos.append(i)
     pos.append(len(text))
     return "".join(out), pos
+
+
+class _Squeezed(dict):
+    """ord(character) -> its matching form ('' when dropped), worked out on first sight (a str.translate table)."""
+
+    def __missing__(self, o: int) -> str:
+        ch = chr(o)
+        n = "" if ch in _DROP else unicodedata.normalize("NFKC", ch) if o > 127 else ch
+        self[o] = out = "".join(c for c in n if c not in _DROP)
+        return out
+
+
+class _Irregular(dict):
+    """ord(character) -> None (deleted) when it squeezes to exactly one character, else itself."""
+
+    def __missing__(self, o: int) -> str | None:
+        self[o] = out = None if len(_SQUEEZED[o]) == 1 else chr(o)
+        return out
+
+
+_SQUEEZED = _Squeezed()
+_IRREGULAR = _Irregular()
 
 
 def ontology_to_dictionary() -> str:
