@@ -132,9 +132,15 @@ def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     return (lineno, "text", _strip_md(s))
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_UNDERLINE = re.compile(r"__(.+?)__")
+
+
 def _strip_md(s: str) -> str:
-    s = re.sub(r"\*\*(.+?)\*\*", r"\1", s)
-    s = re.sub(r"__(.+?)__", r"\1", s)
+    if "**" in s:
+        s = _BOLD.sub(r"\1", s)
+    if "__" in s:
+        s = _UNDERLINE.sub(r"\1", s)
     if s.startswith("- ") or s.startswith("* "):
         s = s[2:]
     return s.strip()
