@@ -38,6 +38,7 @@ PATTERNS_FILE = Path(__file__).parent / "data" / "patterns.yaml"
 KINDS = ("amount", "share", "growth", "change", "count", "absence", "flat", "composition")
 MONEY = {"万元", "亿元", "千元", "元"}
 _ENDERS = "。；！？;!?"
+_SENTENCE_END = re.compile("[" + _ENDERS + "\n]")
 _GENERIC = {"收入总计", "支出总计"}
 _GAP = re.compile(r"^(?:|:|预算|年度|年)$")
 
@@ -188,17 +189,17 @@ def block_to_sentences(block: Block) -> list[Sentence]:
     out = []
     text = block.text
     start = 0
-    for i, ch in enumerate(text + "\n"):
-        if ch in _ENDERS or ch == "\n":
-            end = i + 1 if ch != "\n" else i
-            piece = text[start:end]
-            stripped = piece.strip()
-            if stripped:
-                lead = len(piece) - len(piece.lstrip())
-                nl = text.find("\n", end)
-                line_end = ch == "\n" or not text[end:(nl if nl >= 0 else len(text))].strip()
-                out.append(Sentence(stripped, block, start + lead, ch, line_end))
-            start = i + 1
+    for m in _SENTENCE_END.finditer(text + "\n"):
+        i, ch = m.start(), m.group()
+        end = i + 1 if ch != "\n" else i
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            nl = text.find("\n", end)
+            line_end = ch == "\n" or not text[end:(nl if nl >= 0 else len(text))].strip()
+            out.append(Sentence(stripped, block, start + lead, ch, line_end))
+        start = i + 1
     return out
 
 
@@ -534,7 +535,7 @@ class _Extractor:
         # plain amount / count
         kind = "amount" if ukind == "amount" else "count"
         if kind == "count":   # the thing counted is named in the same clause
-            clause = max((i + 1 for i, ch in enumerate(sq[:m.start()]) if ch in _CLAUSE), default=0)
+            clause = self._clause_start(sq, m.start())
             cut = max(win_start, clause)
             ms = [x for x in self._mentions(s, cut, m.start())
                   if x.concept and _nlp.concept(x.concept).get("count")
@@ -626,7 +627,7 @@ class _Extractor:
 
     @staticmethod
     def _clause_start(sq: str, at: int) -> int:
-        return max((i + 1 for i in range(at) if sq[i] in _CLAUSE), default=0)
+        return max(sq.rfind(ch, 0, at) for ch in _CLAUSE) + 1
 
     def _attach_change(self, s: Sentence, c: Claim, win_start: int, verb_at: int, made):
         """Subject, of and base of a change/flat: the words before the verb, else the amount before."""
