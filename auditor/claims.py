@@ -339,6 +339,7 @@ class _Extractor:
         self.last_base = None     # comparison base of the last change in the block
         self.prev_head = None     # first figure of the previous sentence
         self.topic = None         # (concept, words) a block's opening item line names
+        self.topic_line = None    # that line, until a figure needs its topic worked out
         first = True              # at the block's first sentence
         pending: list[Claim] = []  # change/growth waiting for a reason in the next sentence
         for s in sentences:
@@ -350,7 +351,7 @@ class _Extractor:
                 elif self.comp:
                     self.comp["idle"] += 1
                 block = new_block
-                self.topic = None
+                self.topic = self.topic_line = None
                 first = True
                 self.last_amount = None if not (self.comp and self.comp["line_mode"]) else self.last_amount
                 pending = []
@@ -365,7 +366,7 @@ class _Extractor:
             if first:
                 first = False
                 if not made and not s.block.heading:
-                    self.topic = self._topic(s)
+                    self.topic_line = s
             heads = [c for c in made if c.kind in ("amount", "count")]
             self.prev_head = heads[0] if heads else None
             pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
@@ -375,6 +376,12 @@ class _Extractor:
         if self.comp:
             self._close()
         return self.claims
+
+    def _block_topic(self):
+        """The current block's topic, worked out from its opening line the first time it is asked for."""
+        if self.topic_line is not None:
+            self.topic, self.topic_line = self._topic(self.topic_line), None
+        return self.topic
 
     def _topic(self, s: Sentence):
         """'1、一般公共服务支出（类）财政事务（款）行政运行（项）。' opens a paragraph about that item."""
@@ -583,8 +590,8 @@ class _Extractor:
                          and _nlp.concept(x.subject).get("side") in (side, "both")), None)
             if prev is not None:
                 subject = prev.subject
-        if kind == "amount" and self.topic and (subject is None or (
-                subject in _GENERIC and _generic_word(subject_text))):
+        if kind == "amount" and (subject is None or (subject in _GENERIC and _generic_word(subject_text))) \
+                and self._block_topic():
             subject, subject_text = self.topic
         if self.final and base is None and re.search(r"年初预算(?:数)?(?:为|是)?$", window):
             base = "年初预算"
