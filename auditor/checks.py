@@ -632,10 +632,10 @@ class _TableChecks:
 
     def _row_sums(self, t: Table) -> list[Row]:
         rows = []
-        segs = list(link.segments(t))
         for spec in _table_rules().get("row_sums") or []:
             if t.type not in spec["tables"]:
                 continue
+            segs = link.segments(t)
             whole = _first_fig(segs, spec["whole"])
             parts = [_first_fig(segs, p) for p in spec["parts"]]
             if whole is None or whole[1] is None or any(p is None for p in parts):
