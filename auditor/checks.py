@@ -161,11 +161,12 @@ class _ClaimChecks:
             return [self.row(c, "amount_matches_table",
                              f"表中未找到「{leaf or c.subject or c.subject_text or '?'}」", has_evidence=False)]
         stated = Interval.printed(c.stated)
-        best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
+        spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
+        best = cells[min(range(len(cells)), key=lambda i: spans[i].distance(stated))]
         value, lo, hi = best.in_unit(c.unit)
         # every place that prints this figure: the year-on-year check compares like with like
-        self.best[c.id] = [_cell_record(x) for x in cells if x.value is not None
-                           and Interval(*x.in_unit(c.unit)[1:]).meets(stated)]
+        self.best[c.id] = [_cell_record(x) for x, span in zip(cells, spans) if x.value is not None
+                           and span.meets(stated)]
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
         cap = ""
