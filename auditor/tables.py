@@ -54,6 +54,7 @@ _TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/�
 _HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
 _DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
 _DIGIT = re.compile(r"\d")
+_COLNUM = re.compile(r"\d{1,2}")
 
 
 # ---------------------------------------------------------------- types
@@ -81,6 +82,7 @@ def _norm_title(title: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_title(title: str) -> str | None:
     """Type id for a table title, or None when the title names no standard table."""
     s = _norm_title(title)
@@ -148,19 +150,22 @@ def label_text(cell) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _figure(s: str) -> Decimal | None:
-    """The number a cell's text prints (None for text, blanks and '-'); cells repeat, so remembered."""
-    n = try_number(s) if s else None
-    return n if n is not None and _DIGIT.search(s) else None
+def _cell(text: str) -> Cell:
+    """What a cell of a figure column holds: the number its text prints, else the text; None when
+    blank. Cells repeat across rows and tables, so each text is read once."""
+    if not text:
+        return None
+    n = try_number(text)
+    return n if n is not None and _DIGIT.search(text) else text
 
 
 def _is_num(s: str) -> bool:
-    return _figure(s) is not None
+    return isinstance(_cell(s), Decimal)
 
 
 def _is_colnum_row(row: list[str]) -> bool:
     vals = [c for c in row if c]
-    if len(vals) < 3 or not all(re.fullmatch(r"\d{1,2}", c) for c in vals):
+    if len(vals) < 3 or not all(_COLNUM.fullmatch(c) for c in vals):
         return False
     nums = [int(c) for c in vals]
     return nums == list(range(nums[0], nums[0] + len(nums)))
@@ -538,27 +543,18 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     columns = [columns[j] for j in keep]
     body = [[r[j] for j in keep] for r in body]
     text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
-    rows = [[_typed(text_cols[j], v) for j, v in enumerate(r)] for r in body]
+    rows = [[(v or None) if text_cols[j] else _cell(v) for j, v in enumerate(r)] for r in body]
     title = first.title
     unit = context_unit(context, columns)
     note = context_note(context)
-    body_text = " ".join(str(c) for r in body[:40] for c in r if c)
     ttype = classify_title(title) or "other"
     figures = [c for r in rows for c in r if isinstance(c, Decimal)]
     empty = bool(note and _EMPTY_RE.search(note)) or not any(f != 0 for f in figures)
     if ttype == "other" and not title and figures:
+        body_text = " ".join(str(c) for r in body[:40] for c in r if c)
         ttype = classify("", columns, body_text)
     return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
                  codes=codes, empty=empty, note=note, file=first.raw.file)
-
-
-def _typed(text_column: bool, v: str) -> Cell:
-    if not v:
-        return None
-    if text_column:
-        return v
-    n = _figure(v)
-    return v if n is None else n
 
 
 def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]], list[str | None]]:
