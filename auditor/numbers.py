@@ -142,7 +142,8 @@ class Interval:
 
 
 def interval_sum(items) -> Interval:
-    total = Interval(Decimal(0), Decimal(0))
-    for it in items:
-        total = total + it
-    return total
+    lo = hi = Decimal(0)
+    for it in items:  # the ends added up directly: no Interval per partial sum
+        lo += it.lo
+        hi += it.hi
+    return Interval(lo, hi)
