@@ -100,6 +100,7 @@ class _ClaimChecks:
         self.by_id = {c.id: c for c in claims}
         self.tables = list(doc.tables)
         self._found: dict[str, list[link.Cell]] = {}
+        self._labels: dict[str, list[link.Cell]] | None = None   # link.label_index, built on first use
         self.best: dict[str, list] = {}    # claim id -> the cells that agree with its amount
 
     def cells(self, concept: str | None) -> list[link.Cell]:
@@ -108,6 +109,12 @@ class _ClaimChecks:
         if concept not in self._found:
             self._found[concept] = link.find(concept, self.tables)
         return self._found[concept]
+
+    def labelled(self, label: str) -> list[link.Cell]:
+        """link.find_label over the document's tables, through one index of their row labels."""
+        if self._labels is None:
+            self._labels = link.label_index(self.tables)
+        return list(self._labels.get(link.clean_label(label), []))
 
     def row(self, c, rule: str, evidence: str, **kw) -> Row:
         return Row(check_id=f"{c.id}:{rule}", doc=c.doc, scope="claim", rule=rule, evidence=evidence,
@@ -148,7 +155,7 @@ class _ClaimChecks:
             return [self.row(c, "amount_matches_table", "原因或增减说明中的数字（增减额），不是本年数",
                              has_evidence=False)]
         leaf = _sub_item(c, self._item_line(c))
-        cells = link.find_label(leaf, self.tables) if leaf else self.cells(c.subject)
+        cells = self.labelled(leaf) if leaf else self.cells(c.subject)
         scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + _head(c)))
         if scoped:
             # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part

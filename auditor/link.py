@@ -165,17 +165,21 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
 
 def find_label(label: str, tables: Iterable[Table]) -> list[Cell]:
     """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name)."""
-    rx = clean_label(label)
-    out = []
+    return list(label_index(tables).get(clean_label(label), []))
+
+
+def label_index(tables: Iterable[Table]) -> dict[str, list[Cell]]:
+    """Cleaned row label -> the first figure of every row so labelled, in table order
+    (find_label for many labels of one document without walking every table each time)."""
+    index: dict[str, list[Cell]] = {}
     for t in tables:
         if t.empty:
             continue
         for r, lab, figures in segments(t):
-            if lab == rx:
-                val = next(((col, v) for col, v in figures if v is not None), None)
-                if val is not None:
-                    out.append(Cell(t, r, val[0], lab, val[1]))
-    return out
+            val = next(((col, v) for col, v in figures if v is not None), None)
+            if val is not None:
+                index.setdefault(lab, []).append(Cell(t, r, val[0], lab, val[1]))
+    return index
 
 
 @lru_cache(maxsize=None)
