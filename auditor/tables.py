@@ -136,9 +136,14 @@ def clean_cell(cell) -> str:
     return _WS.sub(" ", s)
 
 
-def _clean_row(row: list) -> bool:
-    """A row of text cells none of which has whitespace: clean_cell would return it as it is."""
-    return all(type(c) is str for c in row) and not _ANY_WS.search("".join(row))
+def _clean_row(row: list) -> list[str]:
+    """clean_cell of every cell; a row of text without whitespace (most rows) is taken as it is."""
+    try:
+        if not _ANY_WS.search("".join(row)):
+            return list(row)
+    except TypeError:  # a missing (None) cell: clean them one by one
+        pass
+    return [clean_cell(c) for c in row]
 
 
 def label_text(cell) -> str:
@@ -380,7 +385,7 @@ def context_note(context: Sequence[str]) -> str | None:
 class _Part:
     def __init__(self, raw: RawTable, index: int):
         self.raw = raw
-        rows = [list(r) if _clean_row(r) else [clean_cell(c) for c in r] for r in raw.rows]
+        rows = [_clean_row(r) for r in raw.rows]
         rows = [r for r in rows if any(r)]
         rows = _split_code_leaf_row(rows)
         width = max((len(r) for r in rows), default=0)
