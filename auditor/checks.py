@@ -395,16 +395,24 @@ def _counted(concept: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
+_DIGIT = re.compile(r"[\d０-９]")
+_SPACES = re.compile(r"\s+")
+_SUBJECT_CODE = re.compile(r"\d{3,7}")
 
 
 def _head(c) -> str:
     """The words of the claim's clause before its figure, spaces removed
     ("2.提租补贴(项):支出 2,586.61万元" -> "2.提租补贴(项):支出")."""
-    before = c.sentence[:c.start]
+    return _clause_head(c.sentence, c.start, c.text)
+
+
+@lru_cache(maxsize=4096)
+def _clause_head(sentence: str, start: int, text: str) -> str:  # asked for several times per claim
+    before = sentence[:start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    m = re.search(r"[\d０-９]", c.text)
-    text = before[cut:] + (c.text[:m.start()] if m else c.text)
-    return re.sub(r"\s+", "", text)
+    m = _DIGIT.search(text)
+    text = before[cut:] + (text[:m.start()] if m else text)
+    return _SPACES.sub("", text)
 
 
 def _sub_item(c, context: str = "") -> str | None:
@@ -714,7 +722,7 @@ def _side_by_side_codes(t: Table) -> bool:
     for row, code in zip(t.rows, t.codes):
         if not code:
             continue
-        others = [c for c in row if isinstance(c, str) and re.fullmatch(r"\d{3,7}", c.strip()) and c.strip() != code]
+        others = [c for c in row if isinstance(c, str) and _SUBJECT_CODE.fullmatch(c.strip()) and c.strip() != code]
         if any(o.strip()[0] == code[0] for o in others):
             return True
     return False
