@@ -128,14 +128,9 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     """
     if not text.translate(_IRREGULAR):  # every character stands for one: offsets unchanged
         return text.translate(_SQUEEZED), list(range(len(text) + 1))
-    out: list[str] = []
-    pos: list[int] = []
-    for i, ch in enumerate(text):
-        for c in _SQUEEZED[ord(ch)]:
-            out.append(c)
-            pos.append(i)
+    pos = [i for i, ch in enumerate(text) for _ in _SQUEEZED[ord(ch)]]  # one offset per character kept
     pos.append(len(text))
-    return "".join(out), pos
+    return text.translate(_SQUEEZED), pos
 
 
 class _Squeezed(dict):
