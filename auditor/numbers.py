@@ -92,7 +92,7 @@ def fmt(value: Decimal | float | None, places: int | None = None) -> str:
         value = Decimal(str(value))
     if places is None:
         return f"{value:f}"
-    return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+    return f"{value.quantize(_unit(places)):f}"
 
 
 class Interval:
