@@ -56,9 +56,12 @@ class Row:
     def as_dict(self) -> dict:
         # counts are whole things: no rounding band
         exact = self.claim_kind == "count" or (self.claim_kind == "composition" and self.unit not in link.UNIT_IN_YUAN)
-        st = (Interval.exact(self.stated) if exact else Interval.printed(self.stated)) if self.stated is not None else None
         exp = self.expected
-        places = decimals(self.stated) if self.stated is not None else 2
+        if self.stated is None:
+            st, places, step = None, 2, Decimal("0.01")
+        else:
+            st = Interval.exact(self.stated) if exact else Interval.printed(self.stated)
+            places, step = decimals(self.stated), unit_of_last_digit(self.stated)
         return {
             "check_id": self.check_id, "doc": self.doc, "scope": self.scope, "rule": self.rule,
             "claim_kind": self.claim_kind, "subject": self.subject, "page": self.page,
@@ -66,20 +69,20 @@ class Row:
             "stated": fmt(self.stated) if self.stated is not None else "",
             "unit": self.unit or "",
             "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
-            "step": (0.0 if exact else float(unit_of_last_digit(self.stated))) if self.stated is not None else None,
-            "expected": _show(exp, self.point, places, self.stated),
+            "step": (0.0 if exact else float(step)) if self.stated is not None else None,
+            "expected": _show(exp, self.point, places, step),
             "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
             "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level, "cap": self.cap,
             "evidence": self.evidence,
         }
 
 
-def _show(exp: Interval | None, point: Decimal | None, places: int, stated: Decimal | None) -> str:
-    """The expected figure at the stated precision; its range when the inputs leave more than one digit open."""
+def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decimal) -> str:
+    """The expected figure at the stated precision (`places`, last digit `step`); its range when the
+    inputs leave more than one digit open."""
     if exp is None:
         return ""
     shown = fmt(point if point is not None else exp.mid, places)
-    step = unit_of_last_digit(stated) if stated is not None else Decimal("0.01")
     if point is not None or exp.hi - exp.lo <= step:
         return shown
     return f"{shown}（{fmt(exp.lo, places)}~{fmt(exp.hi, places)}）"
