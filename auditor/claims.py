@@ -59,7 +59,7 @@ _OPEN_Q = set(_Q)
 _CLAUSE = set(",，、:：;；。")
 
 
-@dataclass
+@dataclass(slots=True)  # many thousands per run: no per-claim __dict__
 class Claim:
     id: str
     doc: str
@@ -444,11 +444,11 @@ class _Extractor:
                     made.append(c)
                     last_end = m.end()
             elif kind == "absence":
-                c_list = self._absence(s, m)
+                c_list, words_end = self._absence(s, m)
                 if c_list:
                     made.extend(c_list)
-                    skip_to = max(skip_to, c_list[-1]._sq_end)
-                    last_end = max(last_end, c_list[-1]._sq_end)
+                    skip_to = max(skip_to, words_end)
+                    last_end = max(last_end, words_end)
             elif kind == "comp":
                 if at < comp_end:
                     continue
@@ -466,8 +466,6 @@ class _Extractor:
                 if self.comp and not self.comp["line_mode"]:
                     self._close()
                 skip_to = end  # the reason's words are not claims
-        for c in made:
-            c.__dict__.pop("_sq_end", None)
         return made
 
     # -- composition -----------------------------------------------------
@@ -736,20 +734,21 @@ class _Extractor:
         self.claims.append(c)
         return c
 
-    def _absence(self, s: Sentence, m) -> list[Claim]:
+    def _absence(self, s: Sentence, m) -> tuple[list[Claim], int]:
+        """The absence claims of one 无… marker, and where (in the squeezed text) their words end."""
         sq = s.squeezed
         end = m.end()
         while end < len(sq) and (sq[end] not in _CLAUSE or sq[end] == "、"):
             end += 1
         tail = sq[m.end():end]
         if not tail or self.P.absence_not.match(tail):
-            return []
+            return [], 0
         if m.start() > 0 and sq[m.start() - 1] in "并增有毫":   # 并无? keep; 增无/有无 are not absences
             if sq[m.start() - 1] != "并":
-                return []
+                return [], 0
         ms = [x for x in self._mentions(s, m.end(), end) if x.concept]
         if not ms:
-            return []
+            return [], 0
         specific = [x for x in ms if len(x.text) > 2]
         ms = specific or ms
         chained = []
@@ -765,7 +764,6 @@ class _Extractor:
         for x in ms:
             c = self._new(s, "absence", m.start(), x.end, subject=x.concept, subject_text=x.text,
                           direction=None)
-            c._sq_end = x.end
             self.claims.append(c)
             out.append(c)
-        return out
+        return out, ms[-1].end
