@@ -50,6 +50,7 @@ _META = re.compile(r"^(单\s*位|金额单位|部门名称|单位名称|部门|�
 _TITLE_MARK = re.compile(r"^(表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*\d+|附表\s*\d*)$")
 _NOTE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|并已公开空表|此表为空|本表为空|无数据[。.]?$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE = re.compile(r"[^\S\t]")  # whitespace other than a tab
 
 
 def read_text(path: Path) -> tuple[list[Block], list[RawTable]]:
@@ -117,6 +118,8 @@ def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     if not line.strip():
         return (lineno, "blank", "")
     if "\t" in line.strip("\n"):
+        if not _SPACE.search(line):  # no whitespace but the tabs: the cells are already stripped
+            return (lineno, "row", line)
         cells = [c.strip() for c in line.split("\t")]
         if any(cells):
             return (lineno, "row", "\t".join(cells))
