@@ -760,6 +760,8 @@ def _performance_amount(t: Table):
                 unit_m = _UNIT_IN_LABEL.search(" ".join(x for x in cells if isinstance(x, str)))
                 if val is not None:
                     amount = (val, unit_m.group(1) if unit_m else None)
+        if name is not None and amount is not None:
+            break  # both found: the rest of the form cannot change them
     return name, amount
 
 
