@@ -169,6 +169,9 @@ def _is_num(s: str) -> bool:
 
 
 def _is_colnum_row(row: list[str]) -> bool:
+    first = next((c for c in row if c), "")
+    if not _COLNUM.fullmatch(first):  # most rows: the first cell already says no
+        return False
     vals = [c for c in row if c]
     if len(vals) < 3 or not all(_COLNUM.fullmatch(c) for c in vals):
         return False
