@@ -83,7 +83,7 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
     while i < len(lines):
         line = lines[i]
         lineno = i + 1
-        m = _TABLE_OPEN.search(line)
+        m = _TABLE_OPEN.search(line) if "<" in line else None
         if m:
             # gather the whole <table>…</table> (may span lines)
             j = i
