@@ -556,9 +556,10 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     unit = context_unit(context, columns)
     note = context_note(context)
     ttype = classify_title(title) or "other"
-    figures = [c for r in rows for c in r if isinstance(c, Decimal)]
-    empty = bool(note and _EMPTY_RE.search(note)) or not any(f != 0 for f in figures)
-    if ttype == "other" and not title and figures:
+    # both stop at the first figure that answers them (most tables: in their first rows)
+    empty = bool(note and _EMPTY_RE.search(note)) or not any(
+        isinstance(c, Decimal) and c != 0 for r in rows for c in r)
+    if ttype == "other" and not title and any(isinstance(c, Decimal) for r in rows for c in r):
         body_text = " ".join(str(c) for r in body[:40] for c in r if c)
         ttype = classify("", columns, body_text)
     return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
