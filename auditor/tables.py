@@ -533,7 +533,8 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         # header repeated inside one block (page break in a text file)
         i = 0
         while i < len(rows):
-            if header_key and _starts_with(rows[i:i + len(header)], header_key):
+            if header_key and _row_key(rows[i]) == header_key[0] \
+                    and _starts_with(rows[i:i + len(header)], header_key):  # the first row rules most out
                 i += len(header)
                 continue
             body.append(rows[i])
