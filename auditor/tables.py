@@ -55,6 +55,8 @@ _HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|
 _DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
 _DIGIT = re.compile(r"\d")
 _COLNUM = re.compile(r"\d{1,2}")
+_CODE_DIGITS = re.compile(r"\d{3,}")
+_YEAR_CELL = re.compile(r"\d{4}年?.*")
 
 
 # ---------------------------------------------------------------- types
@@ -180,12 +182,8 @@ def _is_colnum_row(row: list[str]) -> bool:
 
 
 def _has_figure(row: list[str]) -> bool:
-    for c in row:
-        if _is_num(c) and not re.fullmatch(r"\d{3,}", c.replace(",", "")):
-            return True
-        if _is_num(c) and "." in c:
-            return True
-    return False
+    """A figure: a number with decimals, or one that is not a bare run of 3+ digits (a code)."""
+    return any(_is_num(c) and ("." in c or not _CODE_DIGITS.fullmatch(c.replace(",", ""))) for c in row)
 
 
 def _header_len(rows: list[list[str]]) -> int:
@@ -199,7 +197,7 @@ def _header_len(rows: list[list[str]]) -> int:
         first = nonempty[0] if nonempty else ""
         if any(len(c) > 40 for c in nonempty):  # header cells are short; long text is a form's body
             break
-        if _has_figure(row) and not all(re.fullmatch(r"\d{4}年?.*", c) or not _is_num(c) for c in nonempty):
+        if _has_figure(row) and not all(_YEAR_CELL.fullmatch(c) or not _is_num(c) for c in nonempty):
             break
         if _TOTAL_RE.match(first.replace(" ", "")):
             after = row[row.index(first) + 1:]
