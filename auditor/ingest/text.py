@@ -229,12 +229,17 @@ def _is_toc(rows: list[list[str]]) -> bool:
     """A table of contents: most rows end in a small page number, often with dot leaders."""
     if not rows:
         return False
-    hits = 0
+    need = max(2, 0.7 * len(rows))
+    hits = misses = 0
     for r in rows:
         cells = [c for c in r if c]
         if 1 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]) and len(cells) >= 2:
             hits += 1
-    if hits < max(2, 0.7 * len(rows)):
+        else:
+            misses += 1
+            if len(rows) - misses < need:  # too few rows left to make it one
+                return False
+    if hits < need:
         return False
     return hits == len(rows) or any(_DOTS.search(c) for r in rows for c in r)
 
