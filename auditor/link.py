@@ -71,6 +71,7 @@ class Cell:
         return f"《{self.table.title}》{where}「{self.label}」行「{col}」列 = {shown}"
 
 
+@lru_cache(maxsize=None)  # a handful of unit pairs, asked for on every cell compared
 def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
     a = UNIT_IN_YUAN.get(from_unit or "万元", Decimal(10000))
     b = UNIT_IN_YUAN.get(to_unit or "万元", Decimal(10000))
