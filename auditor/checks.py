@@ -752,10 +752,10 @@ def _performance_amount(t: Table):
     for row in t.rows:
         cells = [c for c in row if c is not None and c != ""]
         for i, c in enumerate(cells):
-            if isinstance(c, str) and link.clean_label(c) == "项目名称" and name is None:
+            if name is None and isinstance(c, str) and link.clean_label(c) == "项目名称":
                 nxt = next((x for x in cells[i + 1:] if isinstance(x, str) and x.strip()), None)
                 name = link.clean_label(nxt) if nxt else None
-            if isinstance(c, str) and _AMOUNT_LABEL.search(c) and amount is None:
+            if amount is None and isinstance(c, str) and _AMOUNT_LABEL.search(c):
                 val = next((x for x in cells[i + 1:] if isinstance(x, Decimal)), None)
                 unit_m = _UNIT_IN_LABEL.search(" ".join(x for x in cells if isinstance(x, str)))
                 if val is not None:
