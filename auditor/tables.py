@@ -550,7 +550,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     columns = [columns[j] for j in keep]
     body = [[r[j] for j in keep] for r in body]
     text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
-    rows = [[(v or None) if text_cols[j] else _cell(v) for j, v in enumerate(r)] for r in body]
+    rows = [[(v or None) if is_text else _cell(v) for is_text, v in zip(text_cols, r)] for r in body]
     title = first.title
     unit = context_unit(context, columns)
     note = context_note(context)
