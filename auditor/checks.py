@@ -410,12 +410,11 @@ def _head(c) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _clause_head(sentence: str, start: int, text: str) -> str:  # asked for several times per claim
+def _clause_head(sentence: str, start: int, claim_text: str) -> str:  # asked for several times per claim
     before = sentence[:start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    m = _DIGIT.search(text)
-    text = before[cut:] + (text[:m.start()] if m else text)
-    return _SPACES.sub("", text)
+    m = _DIGIT.search(claim_text)
+    return _SPACES.sub("", before[cut:] + (claim_text[:m.start()] if m else claim_text))
 
 
 def _sub_item(c, context: str = "") -> str | None:
