@@ -547,8 +547,9 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     columns, body, codes = _join_codes(columns, body)
     # drop columns that are empty everywhere and unnamed
     keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and all(not r[j] for r in body))]
-    columns = [columns[j] for j in keep]
-    body = [[r[j] for j in keep] for r in body]
+    if len(keep) < len(columns):
+        columns = [columns[j] for j in keep]
+        body = [[r[j] for j in keep] for r in body]
     text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
     rows = [[(v or None) if is_text else _cell(v) for is_text, v in zip(text_cols, r)] for r in body]
     title = first.title
