@@ -56,9 +56,12 @@ class Row:
     def as_dict(self) -> dict:
         # counts are whole things: no rounding band
         exact = self.claim_kind == "count" or (self.claim_kind == "composition" and self.unit not in link.UNIT_IN_YUAN)
-        st = (Interval.exact(self.stated) if exact else Interval.printed(self.stated)) if self.stated is not None else None
         exp = self.expected
-        places = decimals(self.stated) if self.stated is not None else 2
+        if self.stated is None:
+            st, places, step = None, 2, Decimal("0.01")
+        else:
+            st = Interval.exact(self.stated) if exact else Interval.printed(self.stated)
+            places, step = decimals(self.stated), unit_of_last_digit(self.stated)
         return {
             "check_id": self.check_id, "doc": self.doc, "scope": self.scope, "rule": self.rule,
             "claim_kind": self.claim_kind, "subject": self.subject, "page": self.page,
@@ -66,20 +69,20 @@ class Row:
             "stated": fmt(self.stated) if self.stated is not None else "",
             "unit": self.unit or "",
             "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
-            "step": (0.0 if exact else float(unit_of_last_digit(self.stated))) if self.stated is not None else None,
-            "expected": _show(exp, self.point, places, self.stated),
+            "step": (0.0 if exact else float(step)) if self.stated is not None else None,
+            "expected": _show(exp, self.point, places, step),
             "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
             "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level, "cap": self.cap,
             "evidence": self.evidence,
         }
 
 
-def _show(exp: Interval | None, point: Decimal | None, places: int, stated: Decimal | None) -> str:
-    """The expected figure at the stated precision; its range when the inputs leave more than one digit open."""
+def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decimal) -> str:
+    """The expected figure at the stated precision (`places`, last digit `step`); its range when the
+    inputs leave more than one digit open."""
     if exp is None:
         return ""
     shown = fmt(point if point is not None else exp.mid, places)
-    step = unit_of_last_digit(stated) if stated is not None else Decimal("0.01")
     if point is not None or exp.hi - exp.lo <= step:
         return shown
     return f"{shown}（{fmt(exp.lo, places)}~{fmt(exp.hi, places)}）"
@@ -100,6 +103,7 @@ class _ClaimChecks:
         self.by_id = {c.id: c for c in claims}
         self.tables = list(doc.tables)
         self._found: dict[str, list[link.Cell]] = {}
+        self._labels: dict[str, list[link.Cell]] | None = None   # link.label_index, built on first use
         self.best: dict[str, list] = {}    # claim id -> the cells that agree with its amount
 
     def cells(self, concept: str | None) -> list[link.Cell]:
@@ -108,6 +112,12 @@ class _ClaimChecks:
         if concept not in self._found:
             self._found[concept] = link.find(concept, self.tables)
         return self._found[concept]
+
+    def labelled(self, label: str) -> list[link.Cell]:
+        """link.find_label over the document's tables, through one index of their row labels."""
+        if self._labels is None:
+            self._labels = link.label_index(self.tables)
+        return list(self._labels.get(link.clean_label(label), []))
 
     def row(self, c, rule: str, evidence: str, **kw) -> Row:
         return Row(check_id=f"{c.id}:{rule}", doc=c.doc, scope="claim", rule=rule, evidence=evidence,
@@ -148,7 +158,7 @@ class _ClaimChecks:
             return [self.row(c, "amount_matches_table", "原因或增减说明中的数字（增减额），不是本年数",
                              has_evidence=False)]
         leaf = _sub_item(c, self._item_line(c))
-        cells = link.find_label(leaf, self.tables) if leaf else self.cells(c.subject)
+        cells = self.labelled(leaf) if leaf else self.cells(c.subject)
         scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + _head(c)))
         if scoped:
             # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
@@ -161,11 +171,12 @@ class _ClaimChecks:
             return [self.row(c, "amount_matches_table",
                              f"表中未找到「{leaf or c.subject or c.subject_text or '?'}」", has_evidence=False)]
         stated = Interval.printed(c.stated)
-        best = min(cells, key=lambda cell: Interval(*cell.in_unit(c.unit)[1:]).distance(stated))
+        spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
+        best = cells[min(range(len(cells)), key=lambda i: spans[i].distance(stated))]
         value, lo, hi = best.in_unit(c.unit)
         # every place that prints this figure: the year-on-year check compares like with like
-        self.best[c.id] = [_cell_record(x) for x in cells if x.value is not None
-                           and Interval(*x.in_unit(c.unit)[1:]).meets(stated)]
+        self.best[c.id] = [_cell_record(x) for x, span in zip(cells, spans) if x.value is not None
+                           and span.meets(stated)]
         others = [x.describe() for x in cells if x is not best][:2]
         ev = best.describe() + (f"；另见 {'；'.join(others)}" if others else "")
         cap = ""
@@ -387,16 +398,23 @@ def _counted(concept: str) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]")
+_DIGIT = re.compile(r"[\d０-９]")
+_SPACES = re.compile(r"\s+")
+_SUBJECT_CODE = re.compile(r"\d{3,7}")
 
 
 def _head(c) -> str:
     """The words of the claim's clause before its figure, spaces removed
     ("2.提租补贴(项):支出 2,586.61万元" -> "2.提租补贴(项):支出")."""
-    before = c.sentence[:c.start]
+    return _clause_head(c.sentence, c.start, c.text)
+
+
+@lru_cache(maxsize=4096)
+def _clause_head(sentence: str, start: int, claim_text: str) -> str:  # asked for several times per claim
+    before = sentence[:start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    m = re.search(r"[\d０-９]", c.text)
-    text = before[cut:] + (c.text[:m.start()] if m else c.text)
-    return re.sub(r"\s+", "", text)
+    m = _DIGIT.search(claim_text)
+    return _SPACES.sub("", before[cut:] + (claim_text[:m.start()] if m else claim_text))
 
 
 def _sub_item(c, context: str = "") -> str | None:
@@ -632,10 +650,10 @@ class _TableChecks:
 
     def _row_sums(self, t: Table) -> list[Row]:
         rows = []
-        segs = list(link.segments(t))
         for spec in _table_rules().get("row_sums") or []:
             if t.type not in spec["tables"]:
                 continue
+            segs = link.segments(t)
             whole = _first_fig(segs, spec["whole"])
             parts = [_first_fig(segs, p) for p in spec["parts"]]
             if whole is None or whole[1] is None or any(p is None for p in parts):
@@ -706,7 +724,7 @@ def _side_by_side_codes(t: Table) -> bool:
     for row, code in zip(t.rows, t.codes):
         if not code:
             continue
-        others = [c for c in row if isinstance(c, str) and re.fullmatch(r"\d{3,7}", c.strip()) and c.strip() != code]
+        others = [c for c in row if isinstance(c, str) and _SUBJECT_CODE.fullmatch(c.strip()) and c.strip() != code]
         if any(o.strip()[0] == code[0] for o in others):
             return True
     return False
@@ -733,14 +751,16 @@ def _performance_amount(t: Table):
     for row in t.rows:
         cells = [c for c in row if c is not None and c != ""]
         for i, c in enumerate(cells):
-            if isinstance(c, str) and link.clean_label(c) == "项目名称" and name is None:
+            if name is None and isinstance(c, str) and link.clean_label(c) == "项目名称":
                 nxt = next((x for x in cells[i + 1:] if isinstance(x, str) and x.strip()), None)
                 name = link.clean_label(nxt) if nxt else None
-            if isinstance(c, str) and _AMOUNT_LABEL.search(c) and amount is None:
+            if amount is None and isinstance(c, str) and _AMOUNT_LABEL.search(c):
                 val = next((x for x in cells[i + 1:] if isinstance(x, Decimal)), None)
                 unit_m = _UNIT_IN_LABEL.search(" ".join(x for x in cells if isinstance(x, str)))
                 if val is not None:
                     amount = (val, unit_m.group(1) if unit_m else None)
+        if name is not None and amount is not None:
+            break  # both found: the rest of the form cannot change them
     return name, amount
 
 

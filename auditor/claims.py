@@ -6,7 +6,8 @@ so the audit can check it against the tables.
 Pipeline per document
   blocks -> sentences (split at 。；！？ and line ends, offsets kept)
          -> squeezed matching form (auditor.nlp.squeeze: NFKC, no spaces/quotes)
-         -> spaCy + jieba tokens (auditor.nlp.pipeline, run with nlp.pipe)
+         -> spaCy + jieba tokens (auditor.nlp.token_bounds), only for the sentences
+            whose short concept words need token boundaries, once each
          -> events (numbers with units, flat/absence/composition/reason markers)
             from the patterns in auditor/data/patterns.yaml, compiled once
          -> claims with subjects (auditor/data/ontology.yaml concepts) and
@@ -37,6 +38,7 @@ PATTERNS_FILE = Path(__file__).parent / "data" / "patterns.yaml"
 KINDS = ("amount", "share", "growth", "change", "count", "absence", "flat", "composition")
 MONEY = {"万元", "亿元", "千元", "元"}
 _ENDERS = "。；！？;!?"
+_SENTENCE_END = re.compile("[" + _ENDERS + "\n]")
 _GENERIC = {"收入总计", "支出总计"}
 _GAP = re.compile(r"^(?:|:|预算|年度|年)$")
 
@@ -57,7 +59,7 @@ _OPEN_Q = set(_Q)
 _CLAUSE = set(",，、:：;；。")
 
 
-@dataclass
+@dataclass(slots=True)  # many thousands per run: no per-claim __dict__
 class Claim:
     id: str
     doc: str
@@ -173,8 +175,13 @@ class Sentence:
     line_end: bool = False  # nothing but spaces between it and the next line break / block end
     squeezed: str = ""
     pos: list[int] = field(default_factory=list)
-    token_starts: frozenset = frozenset()
-    token_ends: frozenset = frozenset()
+    _bounds: tuple[frozenset, frozenset] | None = None
+
+    def is_token(self, start: int, end: int) -> bool:
+        """Whether squeezed[start:end] begins and ends at token boundaries (tokenised on first use)."""
+        if self._bounds is None:
+            self._bounds = _nlp.token_bounds(self.squeezed)
+        return start in self._bounds[0] and end in self._bounds[1]
 
 
 def block_to_sentences(block: Block) -> list[Sentence]:
@@ -182,17 +189,17 @@ def block_to_sentences(block: Block) -> list[Sentence]:
     out = []
     text = block.text
     start = 0
-    for i, ch in enumerate(text + "\n"):
-        if ch in _ENDERS or ch == "\n":
-            end = i + 1 if ch != "\n" else i
-            piece = text[start:end]
-            stripped = piece.strip()
-            if stripped:
-                lead = len(piece) - len(piece.lstrip())
-                nl = text.find("\n", end)
-                line_end = ch == "\n" or not text[end:(nl if nl >= 0 else len(text))].strip()
-                out.append(Sentence(stripped, block, start + lead, ch, line_end))
-            start = i + 1
+    for m in _SENTENCE_END.finditer(text + "\n"):
+        i, ch = m.start(), m.group()
+        end = i + 1 if ch != "\n" else i
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            nl = text.find("\n", end)
+            line_end = ch == "\n" or not text[end:(nl if nl >= 0 else len(text))].strip()
+            out.append(Sentence(stripped, block, start + lead, ch, line_end))
+        start = i + 1
     return out
 
 
@@ -217,6 +224,7 @@ def extract_text(text: str, doc: str = "-", page: int | None = None,
 
 
 def _prepare(sentences: list[Sentence]) -> None:
+    _nlp.pipeline()  # the tokenizer and its dictionaries, loaded once per process before a sentence needs them
     marker = patterns().level_marker
     for s in sentences:
         sq, pos = _nlp.squeeze(s.text)
@@ -227,10 +235,6 @@ def _prepare(sentences: list[Sentence]) -> None:
             pos = [p for p, k in zip(pos, keep + []) if k] + [pos[-1]]
             sq = "".join(c for c, k in zip(sq, keep) if k)
         s.squeezed, s.pos = sq, pos
-    nlp = _nlp.pipeline()
-    for s, d in zip(sentences, nlp.pipe(s.squeezed for s in sentences)):
-        s.token_starts = frozenset(t.idx for t in d)
-        s.token_ends = frozenset(t.idx + len(t.text) for t in d)
 
 
 def comp_outer(comp):
@@ -274,7 +278,7 @@ class _Extractor:
         out = []
         sq = s.squeezed
         for m in _nlp.concepts_in(sq, a, b):
-            if len(m.text) <= 2 and (m.start not in s.token_starts or m.end not in s.token_ends):
+            if len(m.text) <= 2 and not s.is_token(m.start, m.end):
                 continue
             if (m.start > a and out and out[-1].concept and out[-1].end == m.start
                     and out[-1].concept not in _GENERIC and not _is_fund(out[-1].concept)
@@ -335,6 +339,7 @@ class _Extractor:
         self.last_base = None     # comparison base of the last change in the block
         self.prev_head = None     # first figure of the previous sentence
         self.topic = None         # (concept, words) a block's opening item line names
+        self.topic_line = None    # that line, until a figure needs its topic worked out
         first = True              # at the block's first sentence
         pending: list[Claim] = []  # change/growth waiting for a reason in the next sentence
         for s in sentences:
@@ -346,7 +351,7 @@ class _Extractor:
                 elif self.comp:
                     self.comp["idle"] += 1
                 block = new_block
-                self.topic = None
+                self.topic = self.topic_line = None
                 first = True
                 self.last_amount = None if not (self.comp and self.comp["line_mode"]) else self.last_amount
                 pending = []
@@ -361,7 +366,7 @@ class _Extractor:
             if first:
                 first = False
                 if not made and not s.block.heading:
-                    self.topic = self._topic(s)
+                    self.topic_line = s
             heads = [c for c in made if c.kind in ("amount", "count")]
             self.prev_head = heads[0] if heads else None
             pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
@@ -371,6 +376,12 @@ class _Extractor:
         if self.comp:
             self._close()
         return self.claims
+
+    def _block_topic(self):
+        """The current block's topic, worked out from its opening line the first time it is asked for."""
+        if self.topic_line is not None:
+            self.topic, self.topic_line = self._topic(self.topic_line), None
+        return self.topic
 
     def _topic(self, s: Sentence):
         """'1、一般公共服务支出（类）财政事务（款）行政运行（项）。' opens a paragraph about that item."""
@@ -433,11 +444,11 @@ class _Extractor:
                     made.append(c)
                     last_end = m.end()
             elif kind == "absence":
-                c_list = self._absence(s, m)
+                c_list, words_end = self._absence(s, m)
                 if c_list:
                     made.extend(c_list)
-                    skip_to = max(skip_to, c_list[-1]._sq_end)
-                    last_end = max(last_end, c_list[-1]._sq_end)
+                    skip_to = max(skip_to, words_end)
+                    last_end = max(last_end, words_end)
             elif kind == "comp":
                 if at < comp_end:
                     continue
@@ -455,8 +466,6 @@ class _Extractor:
                 if self.comp and not self.comp["line_mode"]:
                     self._close()
                 skip_to = end  # the reason's words are not claims
-        for c in made:
-            c.__dict__.pop("_sq_end", None)
         return made
 
     # -- composition -----------------------------------------------------
@@ -531,7 +540,7 @@ class _Extractor:
         # plain amount / count
         kind = "amount" if ukind == "amount" else "count"
         if kind == "count":   # the thing counted is named in the same clause
-            clause = max((i + 1 for i, ch in enumerate(sq[:m.start()]) if ch in _CLAUSE), default=0)
+            clause = self._clause_start(sq, m.start())
             cut = max(win_start, clause)
             ms = [x for x in self._mentions(s, cut, m.start())
                   if x.concept and _nlp.concept(x.concept).get("count")
@@ -579,8 +588,8 @@ class _Extractor:
                          and _nlp.concept(x.subject).get("side") in (side, "both")), None)
             if prev is not None:
                 subject = prev.subject
-        if kind == "amount" and self.topic and (subject is None or (
-                subject in _GENERIC and _generic_word(subject_text))):
+        if kind == "amount" and (subject is None or (subject in _GENERIC and _generic_word(subject_text))) \
+                and self._block_topic():
             subject, subject_text = self.topic
         if self.final and base is None and re.search(r"年初预算(?:数)?(?:为|是)?$", window):
             base = "年初预算"
@@ -623,7 +632,7 @@ class _Extractor:
 
     @staticmethod
     def _clause_start(sq: str, at: int) -> int:
-        return max((i + 1 for i in range(at) if sq[i] in _CLAUSE), default=0)
+        return max(sq.rfind(ch, 0, at) for ch in _CLAUSE) + 1
 
     def _attach_change(self, s: Sentence, c: Claim, win_start: int, verb_at: int, made):
         """Subject, of and base of a change/flat: the words before the verb, else the amount before."""
@@ -725,20 +734,21 @@ class _Extractor:
         self.claims.append(c)
         return c
 
-    def _absence(self, s: Sentence, m) -> list[Claim]:
+    def _absence(self, s: Sentence, m) -> tuple[list[Claim], int]:
+        """The absence claims of one 无… marker, and where (in the squeezed text) their words end."""
         sq = s.squeezed
         end = m.end()
         while end < len(sq) and (sq[end] not in _CLAUSE or sq[end] == "、"):
             end += 1
         tail = sq[m.end():end]
         if not tail or self.P.absence_not.match(tail):
-            return []
+            return [], 0
         if m.start() > 0 and sq[m.start() - 1] in "并增有毫":   # 并无? keep; 增无/有无 are not absences
             if sq[m.start() - 1] != "并":
-                return []
+                return [], 0
         ms = [x for x in self._mentions(s, m.end(), end) if x.concept]
         if not ms:
-            return []
+            return [], 0
         specific = [x for x in ms if len(x.text) > 2]
         ms = specific or ms
         chained = []
@@ -754,7 +764,6 @@ class _Extractor:
         for x in ms:
             c = self._new(s, "absence", m.start(), x.end, subject=x.concept, subject_text=x.text,
                           direction=None)
-            c._sq_end = x.end
             self.claims.append(c)
             out.append(c)
-        return out
+        return out, ms[-1].end

@@ -28,8 +28,11 @@ _ORDINAL = re.compile(
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")
 
 
+@lru_cache(maxsize=1 << 16)
 def clean_label(text: str) -> str:
-    """'（一）一般公共预算拨款' -> '一般公共预算拨款'; '收 入 总 计' -> '收入总计'."""
+    """'（一）一般公共预算拨款' -> '一般公共预算拨款'; '收 入 总 计' -> '收入总计'.
+
+    Labels repeat on every table and every lookup, so each text is cleaned once."""
     s = _STRIP.sub("", normalize(text or ""))
     prev = None
     while prev != s:
@@ -68,6 +71,7 @@ class Cell:
         return f"《{self.table.title}》{where}「{self.label}」行「{col}」列 = {shown}"
 
 
+@lru_cache(maxsize=None)  # a handful of unit pairs, asked for on every cell compared
 def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
     a = UNIT_IN_YUAN.get(from_unit or "万元", Decimal(10000))
     b = UNIT_IN_YUAN.get(to_unit or "万元", Decimal(10000))
@@ -100,8 +104,12 @@ def _segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal 
             yield r, label, figures
 
 
+_CODE = re.compile(r"\d{3,}")
+
+
+@lru_cache(maxsize=1 << 16)
 def _is_code(text: str) -> bool:
-    return bool(re.fullmatch(r"\d{3,}", normalize(text).strip()))
+    return bool(_CODE.fullmatch(normalize(text).strip()))
 
 
 @lru_cache(maxsize=None)
@@ -127,6 +135,7 @@ def locations(concept: str) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=1 << 12)
 def clean_column(path: str) -> str:
     """A column path for matching: NFKC, no spaces or quotes ("“三公”经费合计" -> "三公经费合计")."""
     return _STRIP.sub("", normalize(path or ""))
@@ -157,17 +166,21 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
 
 def find_label(label: str, tables: Iterable[Table]) -> list[Cell]:
     """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name)."""
-    rx = clean_label(label)
-    out = []
+    return list(label_index(tables).get(clean_label(label), []))
+
+
+def label_index(tables: Iterable[Table]) -> dict[str, list[Cell]]:
+    """Cleaned row label -> the first figure of every row so labelled, in table order
+    (find_label for many labels of one document without walking every table each time)."""
+    index: dict[str, list[Cell]] = {}
     for t in tables:
         if t.empty:
             continue
         for r, lab, figures in segments(t):
-            if lab == rx:
-                val = next(((col, v) for col, v in figures if v is not None), None)
-                if val is not None:
-                    out.append(Cell(t, r, val[0], lab, val[1]))
-    return out
+            val = next(((col, v) for col, v in figures if v is not None), None)
+            if val is not None:
+                index.setdefault(lab, []).append(Cell(t, r, val[0], lab, val[1]))
+    return index
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Cells that stand for "no value" (missing), never for zero.
 _MISSING = {"", "-", "--", "—", "——", "―", "－", "/", "…", "……", "x", "X", "*"}
@@ -55,17 +56,31 @@ def try_number(text: str | None) -> Decimal | None:
 
 def decimals(value: Decimal) -> int:
     """Printed decimal places: Decimal('1.50') -> 2, Decimal('12') -> 0."""
+    text = str(value)  # the digits after the point, read off the plain notation (much cheaper than as_tuple)
+    if "E" not in text and "e" not in text:
+        point = text.find(".")
+        return 0 if point < 0 else len(text) - point - 1
     exp = value.as_tuple().exponent
     return max(0, -exp) if isinstance(exp, int) else 0
 
 
+@lru_cache(maxsize=None)
+def _unit(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+@lru_cache(maxsize=None)
+def _half_unit(places: int) -> Decimal:
+    return _unit(places) / 2
+
+
 def unit_of_last_digit(value: Decimal) -> Decimal:
-    return Decimal(1).scaleb(-decimals(value))
+    return _unit(decimals(value))
 
 
 def interval(value: Decimal) -> tuple[Decimal, Decimal]:
     """The interval a printed (rounded) figure stands for: half a unit of its last digit each side."""
-    half = unit_of_last_digit(value) / 2
+    half = _half_unit(decimals(value))
     return value - half, value + half
 
 
@@ -77,7 +92,7 @@ def fmt(value: Decimal | float | None, places: int | None = None) -> str:
         value = Decimal(str(value))
     if places is None:
         return f"{value:f}"
-    return f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+    return f"{value.quantize(_unit(places)):f}"
 
 
 class Interval:
@@ -127,7 +142,8 @@ class Interval:
 
 
 def interval_sum(items) -> Interval:
-    total = Interval(Decimal(0), Decimal(0))
-    for it in items:
-        total = total + it
-    return total
+    lo = hi = Decimal(0)
+    for it in items:  # the ends added up directly: no Interval per partial sum
+        lo += it.lo
+        hi += it.hi
+    return Interval(lo, hi)

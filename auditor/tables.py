@@ -39,6 +39,7 @@ _DATA = Path(__file__).parent / "data" / "tables.yaml"
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WS_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
+_ANY_WS = re.compile(r"\s")
 _UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(亿元|千元|万元|元|万)")
 _HEADER_UNIT_RE = re.compile(r"[（(]\s*(亿元|千元|万元|元)\s*[)）]")
 _EMPTY_RE = re.compile(r"本表无数据|此表无数据|本表为空|此表为空|(?:并已|已|故)公开空表|以空表公开|无数据[。.]?$")
@@ -52,6 +53,10 @@ _CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科�
 _TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标(?!类)|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
 _HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
 _DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
+_DIGIT = re.compile(r"\d")
+_COLNUM = re.compile(r"\d{1,2}")
+_CODE_DIGITS = re.compile(r"\d{3,}")
+_YEAR_CELL = re.compile(r"\d{4}年?.*")
 
 
 # ---------------------------------------------------------------- types
@@ -79,6 +84,7 @@ def _norm_title(title: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_title(title: str) -> str | None:
     """Type id for a table title, or None when the title names no standard table."""
     s = _norm_title(title)
@@ -124,9 +130,22 @@ def classify(title: str, columns: Sequence[str] = (), body_text: str = "") -> st
 def clean_cell(cell) -> str:
     if cell is None:
         return ""
-    s = str(cell).replace("\u00a0", " ").replace("\u3000", " ")
+    s = str(cell)
+    if not _ANY_WS.search(s):  # most cells: nothing to clean
+        return s
+    s = s.replace("\u00a0", " ").replace("\u3000", " ")
     s = _WS_IN_CJK.sub("", s.strip())
     return _WS.sub(" ", s)
+
+
+def _clean_row(row: list) -> list[str]:
+    """clean_cell of every cell; a row of text without whitespace (most rows) is taken as it is."""
+    try:
+        if not _ANY_WS.search("".join(row)):
+            return list(row)
+    except TypeError:  # a missing (None) cell: clean them one by one
+        pass
+    return [clean_cell(c) for c in row]
 
 
 def label_text(cell) -> str:
@@ -137,25 +156,34 @@ def label_text(cell) -> str:
     return clean_label(cell) if isinstance(cell, str) else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _cell(text: str) -> Cell:
+    """What a cell of a figure column holds: the number its text prints, else the text; None when
+    blank. Cells repeat across rows and tables, so each text is read once."""
+    if not text:
+        return None
+    n = try_number(text)
+    return n if n is not None and _DIGIT.search(text) else text
+
+
 def _is_num(s: str) -> bool:
-    return bool(s) and try_number(s) is not None and bool(re.search(r"\d", s))
+    return isinstance(_cell(s), Decimal)
 
 
 def _is_colnum_row(row: list[str]) -> bool:
+    first = next((c for c in row if c), "")
+    if not _COLNUM.fullmatch(first):  # most rows: the first cell already says no
+        return False
     vals = [c for c in row if c]
-    if len(vals) < 3 or not all(re.fullmatch(r"\d{1,2}", c) for c in vals):
+    if len(vals) < 3 or not all(_COLNUM.fullmatch(c) for c in vals):
         return False
     nums = [int(c) for c in vals]
     return nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 def _has_figure(row: list[str]) -> bool:
-    for c in row:
-        if _is_num(c) and not re.fullmatch(r"\d{3,}", c.replace(",", "")):
-            return True
-        if _is_num(c) and "." in c:
-            return True
-    return False
+    """A figure: a number with decimals, or one that is not a bare run of 3+ digits (a code)."""
+    return any(_is_num(c) and ("." in c or not _CODE_DIGITS.fullmatch(c.replace(",", ""))) for c in row)
 
 
 def _header_len(rows: list[list[str]]) -> int:
@@ -169,7 +197,7 @@ def _header_len(rows: list[list[str]]) -> int:
         first = nonempty[0] if nonempty else ""
         if any(len(c) > 40 for c in nonempty):  # header cells are short; long text is a form's body
             break
-        if _has_figure(row) and not all(re.fullmatch(r"\d{4}年?.*", c) or not _is_num(c) for c in nonempty):
+        if _has_figure(row) and not all(_YEAR_CELL.fullmatch(c) or not _is_num(c) for c in nonempty):
             break
         if _TOTAL_RE.match(first.replace(" ", "")):
             after = row[row.index(first) + 1:]
@@ -358,7 +386,7 @@ def context_note(context: Sequence[str]) -> str | None:
 class _Part:
     def __init__(self, raw: RawTable, index: int):
         self.raw = raw
-        rows = [[clean_cell(c) for c in r] for r in raw.rows]
+        rows = [_clean_row(r) for r in raw.rows]
         rows = [r for r in rows if any(r)]
         rows = _split_code_leaf_row(rows)
         width = max((len(r) for r in rows), default=0)
@@ -385,12 +413,20 @@ def _split_code_leaf_row(rows: list[list[str]]) -> list[list[str]]:
     return rows
 
 
+def _row_key(row: list[str]) -> list[str]:
+    """A header row as compared: its non-empty cells without spaces."""
+    return [c.replace(" ", "") for c in row if c]
+
+
 def _same_header(a: list[list[str]], b: list[list[str]]) -> bool:
     if not a or not b:
         return False
-    na = [[c.replace(" ", "") for c in r if c] for r in a]
-    nb = [[c.replace(" ", "") for c in r if c] for r in b[: len(a)]]
-    return na == nb
+    return _starts_with(b, [_row_key(r) for r in a])
+
+
+def _starts_with(rows: list[list[str]], key: list[list[str]]) -> bool:
+    """The first rows are the header whose row keys are `key` (compared row by row, first miss stops)."""
+    return len(rows) >= len(key) and all(_row_key(r) == k for r, k in zip(rows, key))
 
 
 def _continues(group: list[_Part], cur: _Part) -> bool:
@@ -480,6 +516,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         parts = [merged] + parts[2:]
         first = merged
     header = [r + [""] * (width - len(r)) for r in first.header]
+    header_key = [_row_key(r) for r in header]
     body: list[list[str]] = []
     context = list(first.context)
     pages: list[int] = []
@@ -494,7 +531,8 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         # header repeated inside one block (page break in a text file)
         i = 0
         while i < len(rows):
-            if header and _same_header(header, rows[i:]):
+            if header_key and _row_key(rows[i]) == header_key[0] \
+                    and _starts_with(rows[i:i + len(header)], header_key):  # the first row rules most out
                 i += len(header)
                 continue
             body.append(rows[i])
@@ -509,31 +547,23 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     columns, body, codes = _join_codes(columns, body)
     # drop columns that are empty everywhere and unnamed
     keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and all(not r[j] for r in body))]
-    columns = [columns[j] for j in keep]
-    body = [[r[j] for j in keep] for r in body]
-    rows = [[_typed(columns[j], v) for j, v in enumerate(r)] for r in body]
+    if len(keep) < len(columns):
+        columns = [columns[j] for j in keep]
+        body = [[r[j] for j in keep] for r in body]
+    text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
+    rows = [[(v or None) if is_text else _cell(v) for is_text, v in zip(text_cols, r)] for r in body]
     title = first.title
     unit = context_unit(context, columns)
     note = context_note(context)
-    body_text = " ".join(str(c) for r in body[:40] for c in r if c)
     ttype = classify_title(title) or "other"
-    figures = [c for r in rows for c in r if isinstance(c, Decimal)]
-    empty = bool(note and _EMPTY_RE.search(note)) or not any(f != 0 for f in figures)
-    if ttype == "other" and not title and figures:
+    # both stop at the first figure that answers them (most tables: in their first rows)
+    empty = bool(note and _EMPTY_RE.search(note)) or not any(
+        isinstance(c, Decimal) and c != 0 for r in rows for c in r)
+    if ttype == "other" and not title and any(isinstance(c, Decimal) for r in rows for c in r):
+        body_text = " ".join(str(c) for r in body[:40] for c in r if c)
         ttype = classify("", columns, body_text)
     return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
                  codes=codes, empty=empty, note=note, file=first.raw.file)
-
-
-def _typed(column: str, v: str) -> Cell:
-    if not v:
-        return None
-    if _TEXT_COL.search(column):
-        return v
-    n = try_number(v)
-    if n is None or not re.search(r"\d", v):
-        return v
-    return n
 
 
 def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]], list[str | None]]:

@@ -50,6 +50,7 @@ _META = re.compile(r"^(单\s*位|金额单位|部门名称|单位名称|部门|�
 _TITLE_MARK = re.compile(r"^(表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*\d+|附表\s*\d*)$")
 _NOTE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|并已公开空表|此表为空|本表为空|无数据[。.]?$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE = re.compile(r"[^\S\t]")  # whitespace other than a tab
 
 
 def read_text(path: Path) -> tuple[list[Block], list[RawTable]]:
@@ -82,7 +83,7 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
     while i < len(lines):
         line = lines[i]
         lineno = i + 1
-        m = _TABLE_OPEN.search(line)
+        m = _TABLE_OPEN.search(line) if "<" in line else None
         if m:
             # gather the whole <table>…</table> (may span lines)
             j = i
@@ -117,6 +118,8 @@ def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     if not line.strip():
         return (lineno, "blank", "")
     if "\t" in line.strip("\n"):
+        if not _SPACE.search(line):  # no whitespace but the tabs: the cells are already stripped
+            return (lineno, "row", line)
         cells = [c.strip() for c in line.split("\t")]
         if any(cells):
             return (lineno, "row", "\t".join(cells))
@@ -132,9 +135,15 @@ def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     return (lineno, "text", _strip_md(s))
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_UNDERLINE = re.compile(r"__(.+?)__")
+
+
 def _strip_md(s: str) -> str:
-    s = re.sub(r"\*\*(.+?)\*\*", r"\1", s)
-    s = re.sub(r"__(.+?)__", r"\1", s)
+    if "**" in s:
+        s = _BOLD.sub(r"\1", s)
+    if "__" in s:
+        s = _UNDERLINE.sub(r"\1", s)
     if s.startswith("- ") or s.startswith("* "):
         s = s[2:]
     return s.strip()
@@ -220,13 +229,19 @@ def _is_toc(rows: list[list[str]]) -> bool:
     """A table of contents: most rows end in a small page number, often with dot leaders."""
     if not rows:
         return False
-    hits = 0
+    need = max(2, 0.7 * len(rows))
+    hits = misses = 0
     for r in rows:
         cells = [c for c in r if c]
         if 1 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]) and len(cells) >= 2:
             hits += 1
-    dots = sum(1 for r in rows if any(_DOTS.search(c) for c in r))
-    return hits >= max(2, 0.7 * len(rows)) and (dots >= 1 or hits == len(rows))
+        else:
+            misses += 1
+            if len(rows) - misses < need:  # too few rows left to make it one
+                return False
+    if hits < need:
+        return False
+    return hits == len(rows) or any(_DOTS.search(c) for r in rows for c in r)
 
 
 def _join(a: str, b: str) -> str:
