@@ -895,4 +895,4 @@ def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
         if n:
             d["check_id"] = f"{d['check_id']}-{n + 1}"
         records.append(d)
-    return pd.DataFrame(records, columns=COLUMNS)
+    return pd.DataFrame(records, columns=COLUMNS, dtype=object)  # kept as built: no per-column type inference

@@ -109,16 +109,21 @@ def _judged_positions(frame: pd.DataFrame):
 
 
 def judged_rows(frame: pd.DataFrame, first_key: int = 0) -> pd.DataFrame:
-    """The rows GX judges (those with evidence), only the columns it reads, keyed from `first_key`."""
-    data = frame.loc[_has_evidence(frame), JUDGED_COLUMNS[1:]].copy()
-    data.insert(0, "row", range(first_key, first_key + len(data)))
+    """The rows GX judges (those with evidence), only the columns it reads, keyed from `first_key`.
+    (Runs once per document in the workers: plain arrays, one DataFrame built at the end.)"""
+    import numpy as np
+
+    has = _has_evidence(frame).to_numpy()
+    n = int(has.sum())
+    data = {"row": np.arange(first_key, first_key + n, dtype="int64")}
     for col in NUMERIC_COLUMNS:
-        data[col] = pd.to_numeric(data[col], errors="coerce").astype("float64")
-    data["holds"] = data["holds"].fillna(True).astype(bool)
-    data["level"] = data["level"].fillna("fail")
+        data[col] = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)[has]
+    data["holds"] = frame["holds"].fillna(True).to_numpy(dtype=bool)[has]
     for col in _CATEGORIES:
-        data[col] = data[col].fillna("").astype(str).astype("category")
-    return data.reset_index(drop=True)
+        values = frame[col].to_numpy(dtype=object)[has]
+        default = "fail" if col == "level" else ""
+        data[col] = pd.Categorical([default if v is None or v != v else str(v) for v in values])
+    return pd.DataFrame(data, columns=JUDGED_COLUMNS)
 
 
 def concat_judged(frames: list[pd.DataFrame]) -> pd.DataFrame:
