@@ -108,9 +108,8 @@ def bench_gx(n_claims: int) -> dict:
     claims = gx.judged_rows(rows[rows["scope"] == "claim"])
     reps = -(-n_claims // len(claims))
     frame = pd.concat([claims] * reps, ignore_index=True).iloc[:n_claims].copy()
-    frame["row"] = range(len(frame))
-    frame["check_id"] = [f"{c}#{i}" for i, c in enumerate(frame["check_id"])]
-    frame["doc"] = [f"{d}#{i // len(claims)}" for i, d in enumerate(frame["doc"])]
+    frame["row"] = range(len(frame))  # unique keys; one "document" per copy of the seeds' rows
+    frame["doc"] = [f"{d}#{i // len(claims)}" for i, d in enumerate(frame["doc"].astype(str))]
     frame = gx.concat_judged([frame])
     gx.validate(frame.iloc[:200].copy())  # GX's own start-up (imports, registry) out of the figure
     t = time.perf_counter()
