@@ -139,10 +139,10 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
         if res.error is not None:
             errors.append(res.error if isinstance(res.error, IngestError) else IngestError("?", str(res.error)))
             continue
-        for attr, what in (("spill", "details"), ("document", "document")):
-            if row[what] is not None:
-                dest = parallel.spill_path(folder, res.index, "rows" if what == "details" else "doc")
-                dest.write_bytes(row[what])
+        for attr, column, kind in (("spill", "details", "rows"), ("document", "document", "doc")):
+            if row[column] is not None:  # the executor's spill file, written where the driver reads it
+                dest = parallel.spill_path(folder, res.index, kind)
+                dest.write_bytes(row[column])
                 setattr(res, attr, str(dest))
         got.add(res)
     run = got.finish(errors, time.perf_counter() - t0, tmp=tmp)

@@ -79,7 +79,3 @@ def format_total(data: dict, out_dir: str | None = None) -> str:
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     return "\n".join(lines)
-
-
-def format_audit(data: dict, out_dir: str | None = None) -> str:
-    return "\n".join(x for x in (format_part(data), format_total(data, out_dir)) if x)
