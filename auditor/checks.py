@@ -117,7 +117,7 @@ class _ClaimChecks:
         """link.find_label over the document's tables, through one index of their row labels."""
         if self._labels is None:
             self._labels = link.label_index(self.tables)
-        return list(self._labels.get(link.clean_label(label), []))
+        return link.find_label(label, self._labels)
 
     def row(self, c, rule: str, evidence: str, **kw) -> Row:
         return Row(check_id=f"{c.id}:{rule}", doc=c.doc, scope="claim", rule=rule, evidence=evidence,
@@ -807,21 +807,23 @@ def series_key(doc: str, department: str | None, kind: str) -> str:
     return kind + "|" + _YEAR.sub("", doc)
 
 
+def prior_documents(documents: list[dict]) -> dict[str, dict]:
+    """doc -> the same department's previous-year document among `documents` (dicts with doc, year,
+    department, kind; of two for one year, the later listed)."""
+    def key(d: dict, year: int) -> tuple[str, int]:
+        return series_key(d["doc"], d.get("department"), d.get("kind") or ""), year
+
+    by_series = {key(d, int(d["year"])): d for d in documents if d.get("year")}
+    return {d["doc"]: by_series[key(d, int(d["year"]) - 1)] for d in documents
+            if d.get("year") and key(d, int(d["year"]) - 1) in by_series}
+
+
 def prior_year_rows(documents: list[dict], claims: list, values: dict[str, dict]) -> list[Row]:
     """Changes and growth rates "比上年" against the same department's previous-year document
     in the run: change = this year's figure − last year's table figure; growth = change ÷ last year's.
 
     `documents`: dicts with doc, year, department, kind; `values`: per doc, from document_checks."""
-    by_series: dict[tuple[str, int], str] = {}
-    for d in documents:
-        if d.get("year"):
-            by_series[(series_key(d["doc"], d.get("department"), d.get("kind") or ""), int(d["year"]))] = d["doc"]
-    prior_of = {}
-    for d in documents:
-        if d.get("year"):
-            p = by_series.get((series_key(d["doc"], d.get("department"), d.get("kind") or ""), int(d["year"]) - 1))
-            if p:
-                prior_of[d["doc"]] = (p, int(d["year"]) - 1)
+    prior_of = {doc: (p["doc"], int(p["year"])) for doc, p in prior_documents(documents).items()}
     by_id = {c.id: c for c in claims}
     rows = []
     for c in claims:

@@ -164,14 +164,14 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
     return found
 
 
-def find_label(label: str, tables: Iterable[Table]) -> list[Cell]:
-    """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name)."""
-    return list(label_index(tables).get(clean_label(label), []))
+def find_label(label: str, index: dict[str, list[Cell]]) -> list[Cell]:
+    """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name),
+    looked up in label_index(tables), built once for a document's tables."""
+    return list(index.get(clean_label(label), []))
 
 
 def label_index(tables: Iterable[Table]) -> dict[str, list[Cell]]:
-    """Cleaned row label -> the first figure of every row so labelled, in table order
-    (find_label for many labels of one document without walking every table each time)."""
+    """Cleaned row label -> the first figure of every row so labelled, in table order."""
     index: dict[str, list[Cell]] = {}
     for t in tables:
         if t.empty:

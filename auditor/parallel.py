@@ -229,15 +229,11 @@ class Gathered:
         beside the document's own, their judged rows returned."""
         from auditor import checks
 
-        by_series = {}
-        for m in self.metas:
-            if m.get("year"):
-                by_series[(checks.series_key(m["doc"], m.get("department"), m.get("kind") or ""), int(m["year"]))] = m
+        prior_of = checks.prior_documents(self.metas)
         out = []
         for m in self.metas:
-            prior = m.get("year") and by_series.get(
-                (checks.series_key(m["doc"], m.get("department"), m.get("kind") or ""), int(m["year"]) - 1))
-            if not prior:
+            prior = prior_of.get(m["doc"])
+            if prior is None:
                 continue
             mine, theirs = load(m["spill"]), load(prior["spill"])
             rows = checks.prior_year_rows([prior, m], mine["claims"],
@@ -322,6 +318,11 @@ def _isolated(items, spill_dir: str, keep_documents: bool, ctx) -> Iterator[DocR
             pool.shutdown()
 
 
+def chunk_size(n: int, workers: int) -> int:
+    """Documents per task: small chunks balance the workers; bigger ones (up to 8) for thousands of small documents."""
+    return max(1, min(8, n // (max(workers, 1) * 16)))
+
+
 def ordered_map(fn, items: list, workers: int = 1, chunksize: int = 1) -> Iterator:
     """fn(item) for every item, in input order; in `workers` forked processes when asked.
 
@@ -357,8 +358,8 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
     files, errors = expand_paths(paths)
     groups = group_paths(files)
     folder, tmp = spill_folder(spill_dir)
-    if chunksize is None:  # small chunks: balance; bigger ones for thousands of small documents
-        chunksize = max(1, min(8, len(groups) // (max(workers, 1) * 16)))
+    if chunksize is None:
+        chunksize = chunk_size(len(groups), workers)
     bar = progress_bar(len(groups), progress)
     got = Gathered(folder)
     n_err = len(errors)  # errors so far: unreadable paths first

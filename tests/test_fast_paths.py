@@ -62,5 +62,5 @@ def test_label_index_is_find_label():
                     ["工资福利支出", None, "办公费", Decimal("2.00")]])
     index = link.label_index([t])
     assert [c.value for c in index["办公费"]] == [Decimal("1.00"), Decimal("2.00")]
-    assert [c.value for c in link.find_label("（二）办公费", [t])] == [Decimal("1.00"), Decimal("2.00")]
-    assert [c.value for c in link.find_label("工资福利支出", [t])] == [Decimal("5.00")]
+    assert [c.value for c in link.find_label("（二）办公费", index)] == [Decimal("1.00"), Decimal("2.00")]
+    assert [c.value for c in link.find_label("工资福利支出", index)] == [Decimal("5.00")]

@@ -69,7 +69,7 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     _JOB.update(run=run, validation=validation, site=site)
     bar = parallel.progress_bar(len(run.docs), progress, "findings")
     try:
-        chunk = max(1, min(8, len(run.docs) // (max(workers, 1) * 16)))
+        chunk = parallel.chunk_size(len(run.docs), workers)
         for part, found in parallel.ordered_map(document_part, range(len(run.docs)), workers, chunk):
             deliver(part)
             labels.update(found)
