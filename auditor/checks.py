@@ -887,8 +887,8 @@ def _year_on_year(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Ro
     return made
 
 
-def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
-    """One frame for the whole run; check ids made unique (a claim may meet one rule twice)."""
+def rows_to_records(rows: Iterable[Row]) -> list[dict]:
+    """The check rows as plain records (keys: COLUMNS); check ids made unique (a claim may meet one rule twice)."""
     records, seen = [], {}
     for r in rows:
         d = r.as_dict()
@@ -897,4 +897,9 @@ def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
         if n:
             d["check_id"] = f"{d['check_id']}-{n + 1}"
         records.append(d)
-    return pd.DataFrame(records, columns=COLUMNS, dtype=object)  # kept as built: no per-column type inference
+    return records
+
+
+def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
+    """rows_to_records as a frame, kept as built (object columns, no per-column type inference)."""
+    return pd.DataFrame(rows_to_records(rows), columns=COLUMNS, dtype=object)

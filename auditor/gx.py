@@ -35,20 +35,19 @@ class Validation:
     results: list                # GX CheckpointResult run results (for Data Docs)
     context_root: Path | None    # the run folder holding gx/ (None: ephemeral)
 
-    def labels(self, frame: pd.DataFrame, first_key: int = 0) -> dict[int, dict]:
-        """{row key: {check_id, sentence}} of `frame`'s rows that did not pass (for the Data Docs)."""
-        rows = _judged_positions(frame)
-        return {first_key + k: {"check_id": frame["check_id"].iat[p], "sentence": frame["sentence"].iat[p] or ""}
-                for k, p in enumerate(rows) if first_key + k in self.verdicts}
+    def labels(self, rows: list[dict], first_key: int = 0) -> dict[int, dict]:
+        """{row key: {check_id, sentence}} of the check rows (checks.rows_to_records) that did not pass (for the Data Docs)."""
+        return {first_key + k: {"check_id": rows[p]["check_id"], "sentence": rows[p]["sentence"] or ""}
+                for k, p in enumerate(judged_positions(rows)) if first_key + k in self.verdicts}
 
-    def statuses(self, frame: pd.DataFrame, first_key: int = 0) -> tuple[pd.Series, pd.Series]:
-        """Status and deciding expectation for each row of `frame` (checks.COLUMNS), whose judged
+    def statuses(self, rows: list[dict], first_key: int = 0) -> tuple[list[str], list[str]]:
+        """Status and deciding expectation for each check row (checks.rows_to_records), whose judged
         rows were given keys from `first_key` by judged_rows(): rows without evidence are
         'unverified', judged rows 'pass' unless a verdict says otherwise."""
-        status, rule = ["unverified"] * len(frame), [""] * len(frame)
-        for k, p in enumerate(_judged_positions(frame)):
+        status, rule = ["unverified"] * len(rows), [""] * len(rows)
+        for k, p in enumerate(judged_positions(rows)):
             status[p], rule[p] = self.verdicts.get(first_key + k, ("pass", ""))
-        return pd.Series(status, index=frame.index, dtype=object), pd.Series(rule, index=frame.index, dtype=object)
+        return status, rule
 
 
 def load_suites(suites_dir: Path | None = None) -> list[dict]:
@@ -99,48 +98,50 @@ NUMERIC_COLUMNS = ["stated_lo", "stated_hi", "expected_lo", "expected_hi", "step
 _CATEGORIES = ["doc", "rule", "level", "cap"]  # few distinct values each: stored once
 
 
-def _has_evidence(frame: pd.DataFrame) -> pd.Series:
-    return frame["has_evidence"].fillna(False).astype(bool)
+def judged_positions(rows: list[dict]) -> list[int]:
+    """Positions of the check rows GX judges (those with evidence), in order: judged row k of a
+    document has key first_key + k."""
+    return [p for p, r in enumerate(rows) if r["has_evidence"]]
 
 
-def _judged_positions(frame: pd.DataFrame):
-    """Positions of the rows GX judges, in order: judged row k of a document has key first_key + k."""
-    return _has_evidence(frame).to_numpy().nonzero()[0]
-
-
-def judged_rows(frame: pd.DataFrame, first_key: int = 0) -> pd.DataFrame:
-    """The rows GX judges (those with evidence), only the columns it reads, keyed from `first_key`.
-    (Runs once per document in the workers: plain arrays, one DataFrame built at the end.)"""
+def judged_rows(rows: list[dict], first_key: int = 0) -> dict:
+    """The check rows GX judges, only the columns it reads, keyed from `first_key`: plain arrays
+    (one document's worth, made in a worker; concat_judged makes them one frame)."""
     import numpy as np
 
-    has = _has_evidence(frame).to_numpy()
-    n = int(has.sum())
-    data = {"row": np.arange(first_key, first_key + n, dtype="int64")}
-    for col in NUMERIC_COLUMNS:
-        data[col] = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)[has]
-    data["holds"] = frame["holds"].fillna(True).to_numpy(dtype=bool)[has]
+    judged = [rows[p] for p in judged_positions(rows)]
+    data = {"row": np.arange(first_key, first_key + len(judged), dtype="int64")}
+    for col in NUMERIC_COLUMNS:  # None -> NaN
+        data[col] = np.array([r[col] for r in judged], dtype="float64")
+    data["holds"] = np.array([r["holds"] is not False for r in judged], dtype=bool)
     for col in _CATEGORIES:
-        values = frame[col].to_numpy(dtype=object)[has]
         default = "fail" if col == "level" else ""
-        data[col] = pd.Categorical([default if v is None or v != v else str(v) for v in values])
+        data[col] = [r[col] or default for r in judged]
+    return data
+
+
+def concat_judged(parts: list) -> pd.DataFrame:
+    """Many documents' judged rows (judged_rows' arrays, or frames of JUDGED_COLUMNS) as one compact
+    frame, repeated strings as categories."""
+    import numpy as np
+    from pandas.api.types import union_categoricals
+
+    parts = [p for p in parts if len(p["row"])]
+    if not parts:
+        parts = [judged_rows([])]
+    data = {col: np.concatenate([np.asarray(p[col]) for p in parts]) for col in JUDGED_COLUMNS
+            if col not in _CATEGORIES}
+    for col in _CATEGORIES:  # joined as categories: never one string object per row for long
+        data[col] = union_categoricals([p[col] if isinstance(p[col], pd.Series) and
+                                        isinstance(p[col].dtype, pd.CategoricalDtype)
+                                        else pd.Categorical(np.asarray(p[col], dtype=object)) for p in parts],
+                                       ignore_order=True)
     return pd.DataFrame(data, columns=JUDGED_COLUMNS)
 
 
-def concat_judged(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Many documents' judged rows as one compact frame (repeated strings as categories)."""
-    from pandas.api.types import union_categoricals
-
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return judged_rows(pd.DataFrame(columns=JUDGED_COLUMNS[1:] + ["has_evidence"]))
-    for f in frames:
-        for col in _CATEGORIES:
-            if not isinstance(f[col].dtype, pd.CategoricalDtype):
-                f[col] = f[col].astype("category")
-    data = pd.concat([f.drop(columns=_CATEGORIES) for f in frames], ignore_index=True)
-    for col in _CATEGORIES:  # joined as categories: never one string object per row, even for a moment
-        data[col] = union_categoricals([f[col] for f in frames], ignore_order=True)
-    return data[JUDGED_COLUMNS]
+def judged_frame(rows: list[dict], first_key: int = 0) -> pd.DataFrame:
+    """judged_rows as one frame (a single document, a test)."""
+    return concat_judged([judged_rows(rows, first_key)])
 
 
 def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None) -> Validation:

@@ -43,7 +43,7 @@ class DocResult:
 
     index: int                          # position of the document's group in the run (keeps output order)
     meta: dict | None = None            # META_FIELDS, n_tables, n_blocks, pages, warnings, n_claims, n_judged
-    judged: pd.DataFrame | None = None  # gx.judged_rows of its check rows, keyed from index × gx.KEY_STRIDE
+    judged: dict | None = None          # gx.judged_rows of its check rows, keyed from index × gx.KEY_STRIDE
     spill: str | None = None            # its claims, check rows and figures on disk (spill_path)
     document: str | None = None         # the pickled Document on disk (when documents are kept)
     error: IngestError | None = None
@@ -85,10 +85,10 @@ def document_to_result(group: list[str | Path], index: int, spill_dir: str | Pat
         return DocResult(index, error=IngestError(group[0], f"unexpected error while auditing: "
                                                             f"{type(exc).__name__}: {exc}"),
                          seconds=time.perf_counter() - t0)
-    frame = checks.rows_to_frame(rows)  # check ids start with the document id: unique per document is enough
-    judged = gx.judged_rows(frame, index * gx.KEY_STRIDE)
-    meta = {**document_meta(doc), "n_claims": len(claims), "n_judged": len(judged)}
-    spill = dump({"claims": claims, "rows": frame, "values": values}, spill_path(spill_dir, index, "rows"))
+    records = checks.rows_to_records(rows)  # check ids start with the document id: unique per document is enough
+    judged = gx.judged_rows(records, index * gx.KEY_STRIDE)
+    meta = {**document_meta(doc), "n_claims": len(claims), "n_judged": len(judged["row"])}
+    spill = dump({"claims": claims, "rows": records, "values": values}, spill_path(spill_dir, index, "rows"))
     kept = dump(doc, spill_path(spill_dir, index, "doc")) if keep_document else None
     return DocResult(index, meta, judged, spill, kept, None, time.perf_counter() - t0)
 
@@ -198,14 +198,14 @@ class Collected:
         m = self.metas[i]
         got = load(m["spill"])
         if m.get("yoy"):
-            got["rows"] = pd.concat([got["rows"], load(m["yoy"])], ignore_index=True)
+            got["rows"] = got["rows"] + load(m["yoy"])
         return got
 
 
 class Gathered:
     """The run-wide part of the document results, taken one DocResult at a time (both engines)."""
 
-    BATCH = 256  # documents' judged rows joined into one frame (a small DataFrame costs kilobytes of its own)
+    BATCH = 256  # documents' judged rows joined into one frame (each column a category or an array)
 
     def __init__(self, spill_dir: str):
         self.spill_dir = spill_dir
@@ -223,7 +223,7 @@ class Gathered:
                 self.pending = []
         self.pages += res.meta.get("pages", 0)
 
-    def year_on_year(self) -> list[pd.DataFrame]:
+    def year_on_year(self) -> list[dict]:
         """Changes and growth rates against the same department's previous-year document in the run
         (checks.prior_year_rows, one pair of documents at a time): their check rows are spilled
         beside the document's own, their judged rows returned."""
@@ -240,9 +240,9 @@ class Gathered:
                                           {m["doc"]: mine["values"], prior["doc"]: theirs["values"]})
             if not rows:
                 continue
-            frame = checks.rows_to_frame(rows)
-            m["yoy"] = dump(frame, spill_path(self.spill_dir, m["index"], "yoy"))
-            out.append(gx.judged_rows(frame, m["first_key"] + m["n_judged"]))
+            records = checks.rows_to_records(rows)
+            m["yoy"] = dump(records, spill_path(self.spill_dir, m["index"], "yoy"))
+            out.append(gx.judged_rows(records, m["first_key"] + m["n_judged"]))
         return out
 
     def finish(self, errors: list[IngestError], seconds: float, tmp=None) -> Collected:

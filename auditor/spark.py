@@ -107,7 +107,7 @@ def _judged_frames(frames):
     for pdf in frames:
         for blob in pdf["judged"]:
             if blob is not None:
-                yield _typed(pickle.loads(blob))
+                yield pd.DataFrame(pickle.loads(blob), columns=gx.JUDGED_COLUMNS)
 
 
 def documents_to_checks(spark, paths: Iterable[str | Path], keep_documents: bool = False,

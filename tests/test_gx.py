@@ -1,7 +1,6 @@
 """The GX layer turns interval rows into pass / warn / fail / unverified, in one validation."""
 import json
 
-import pandas as pd
 import pytest
 
 from auditor import gx
@@ -25,19 +24,19 @@ def judged(tmp_path_factory):
         _row("contradiction", "prose_consistent", None, None, None, None, None, holds=False),
         _row("footing_ok", "parts_sum_to_whole", 318.275, 318.285, 318.28, 318.3, 0.01),
     ]
-    frame = pd.DataFrame(rows)
     out = tmp_path_factory.mktemp("run")
-    return frame, gx.validate(gx.judged_rows(frame), out), out
+    return rows, gx.validate(gx.judged_frame(rows), out), out
 
 
 def test_statuses_follow_printed_precision(judged):
-    frame, v, _ = judged
-    status, rule = v.statuses(frame)
-    got = dict(zip(frame["check_id"], status))
+    rows, v, _ = judged
+    status, rule = v.statuses(rows)
+    ids = [r["check_id"] for r in rows]
+    got = dict(zip(ids, status))
     assert got == {"meet": "pass", "one_unit_off": "warn", "far_off": "fail", "no_evidence": "unverified",
                    "truncated_share": "warn", "blank_reason": "warn", "contradiction": "fail",
                    "footing_ok": "pass"}
-    by = dict(zip(frame["check_id"], rule))
+    by = dict(zip(ids, rule))
     assert len(v.verdicts) == 5  # only the rows that did not pass are kept
     assert by["far_off"] == "expect_amount_to_match_table_cell"
     assert by["contradiction"] == "expect_prose_to_be_consistent"
@@ -46,8 +45,8 @@ def test_statuses_follow_printed_precision(judged):
 def test_failing_rows_are_identified_in_gx_results_and_named_in_data_docs(judged):
     from auditor.report import datadocs
 
-    frame, v, out = judged
-    labels = v.labels(frame)
+    rows, v, out = judged
+    labels = v.labels(rows)
     assert {x["check_id"] for x in labels.values()} == {"one_unit_off", "far_off", "truncated_share",
                                                         "blank_reason", "contradiction"}
     hits = [hit for run in v.results for r in run.results for hit in r.result.get("unexpected_index_list") or []]

@@ -37,12 +37,10 @@ def _clean(v):
     return v
 
 
-def build(docs: list[Document], errors: list[IngestError], claims: list, frame: pd.DataFrame,
-          status: pd.Series) -> dict:
-    """The `auditor audit --json` contract."""
-    records = frame.to_dict("records")  # one pass over the frame: the rest is plain Python
-    for rec, st in zip(records, status):
-        rec["status"] = st
+def build(docs: list[Document], errors: list[IngestError], claims: list, rows: list[dict],
+          status: list[str]) -> dict:
+    """The `auditor audit --json` contract, from the check rows (checks.rows_to_records) and their statuses."""
+    records = [{**rec, "status": st} for rec, st in zip(rows, status)]
     table_rows = [r for r in records if r["scope"] == "table"]
     by_claim: dict[str, list[dict]] = {}
     for rec in records:
