@@ -19,6 +19,7 @@ headings and HTML fragments):
 """
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,6 +38,9 @@ _HEADING_RES = [
     re.compile(r"^附件"),
     re.compile(r"^目\s*录$"),
 ]
+_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADING_RES))  # any of them
+_DEFINITION = re.compile(r"[:：].{8,}")
+_SENTENCE_MARK = re.compile(r"[。；;]")
 _HEADING_MAX = 40
 _SENT_END = tuple("。；;！!？?：:…")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -51,6 +55,7 @@ _TITLE_MARK = re.compile(r"^(表\s*[\d一二三四五六七八九十]+(?:[-—]\
 _NOTE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|并已公开空表|此表为空|本表为空|无数据[。.]?$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE = re.compile(r"[^\S\t]")  # whitespace other than a tab
+_SPACE_ANY = re.compile(r"\s")
 
 
 def read_text(path: Path) -> tuple[list[Block], list[RawTable]]:
@@ -63,12 +68,12 @@ def is_heading(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > _HEADING_MAX:
         return False
-    if any(p.match(s) for p in _HEADING_RES):
+    if _HEADING.match(s):
         # "（一）因公出国费 0 万元。主要用于…" is a paragraph, not a heading
         inner = s[:-1] if s.endswith(("。", ".")) else s
-        if re.search(r"[:：].{8,}", inner):  # "一、基本支出：指为保障…" is a definition, not a heading
+        if _DEFINITION.search(inner):  # "一、基本支出：指为保障…" is a definition, not a heading
             return False
-        return not re.search(r"[。；;]", inner)
+        return not _SENTENCE_MARK.search(inner)
     return False
 
 
@@ -115,21 +120,21 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
 def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     if "<" in line and ">" in line:
         line = _strip_tags(line)
-    if not line.strip():
+    s = line.strip()
+    if not s:
         return (lineno, "blank", "")
-    if "\t" in line.strip("\n"):
+    if "\t" in line:
         if not _SPACE.search(line):  # no whitespace but the tabs: the cells are already stripped
             return (lineno, "row", line)
         cells = [c.strip() for c in line.split("\t")]
         if any(cells):
             return (lineno, "row", "\t".join(cells))
         return (lineno, "blank", "")
-    s = line.strip()
     if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
         if _MD_SEP.match(s):
             return (lineno, "sep", "")
         return (lineno, "row", "\t".join(c.strip() for c in s[1:-1].split("|")))
-    m = _MD_HEADING.match(line)
+    m = _MD_HEADING.match(line) if "#" in line[:4] else None  # the '#' comes after at most 3 spaces
     if m:
         return (lineno, "md", _strip_md(m.group(2)))
     return (lineno, "text", _strip_md(s))
@@ -244,12 +249,15 @@ def _is_toc(rows: list[list[str]]) -> bool:
     return hits == len(rows) or any(_DOTS.search(c) for r in rows for c in r)
 
 
+_WIDE = re.compile(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]")  # CJK text and full-width punctuation
+
+
 def _join(a: str, b: str) -> str:
     if not a:
         return b
     if not b:
         return a
-    if re.match(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]", b[0]) or re.match(rf"[{_CJK}\u3000-\u303f\uff00-\uffef]", a[-1]):
+    if _WIDE.match(b[0]) or _WIDE.match(a[-1]):
         return a + b
     return a + " " + b
 
@@ -265,9 +273,13 @@ def html_to_text(text: str) -> str:
     return text
 
 
+_HTML_PAGE = re.compile(r"(?i)<(?:html|body)\b")
+_LABEL_LINE = re.compile(r"^[^，。：:]{2,12}[：:]")  # "主要职责：" opens a list, it does not wrap
+
+
 def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable]]:
     """The reader proper (no I/O): text -> (blocks, raw tables)."""
-    if re.search(r"(?i)<(?:html|body)\b", text[:2000]):
+    if _HTML_PAGE.search(text, 0, 2000):
         text = html_to_text(text)
     lines = _logical_lines(text)
     n = len(lines)
@@ -370,12 +382,13 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
     toc_at = dict(toc_blocks)
     for idx, (lineno, kind, s) in enumerate(lines):
         if idx in toc_at:
-            flush()
+            if para:
+                flush()
             if toc_at[idx]:
                 blocks.append(Block(text=toc_at[idx], section=section, file=file, line=lineno))
             continue
         if used[idx] or kind in ("row", "sep"):
-            if kind == "row" or used[idx] and kind != "blank":
+            if para and (kind == "row" or used[idx] and kind != "blank"):
                 flush()
             continue
         if kind == "blank":
@@ -384,7 +397,7 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
                 # continue a wrapped sentence across blank lines
                 nxt = _next_text(lines, idx, used)
                 if nxt is not None and not last.endswith(_SENT_END) and len(last) >= 20 \
-                        and not (re.match(r"^[^，。：:]{2,12}[：:]", last) and len(last) < 40) \
+                        and not (_LABEL_LINE.match(last) and len(last) < 40) \
                         and not is_heading(nxt) and lines[_next_idx(lines, idx, used)][1] != "md" \
                         and not is_heading(para[0]):
                     continue
@@ -417,11 +430,17 @@ _ENUM = re.compile(rf"^(?:[（(]\s*[{_CN}\d]+\s*[)）]|[{_CN}]+\s*[、．.]|\d{{
 def _enum_style(s: str) -> str | None:
     """'(14) …' -> '(N)'; '二、…' -> 'C、'; None when the line starts with no enumerator."""
     m = _ENUM.match(s.strip())
-    if not m:
-        return None
-    pre = re.sub(r"\s", "", m.group(0)).replace("（", "(").replace("）", ")")
-    pre = re.sub(r"\d+", "N", pre)
-    return re.sub(rf"[{_CN}]+", "C", pre)
+    return _enum_prefix_style(m.group(0)) if m else None
+
+
+_DIGITS = re.compile(r"\d+")
+_CN_RUN = re.compile(rf"[{_CN}]+")
+
+
+@functools.lru_cache(maxsize=1024)
+def _enum_prefix_style(prefix: str) -> str:
+    pre = _SPACE_ANY.sub("", prefix).replace("（", "(").replace("）", ")")
+    return _CN_RUN.sub("C", _DIGITS.sub("N", pre))
 
 
 def _joined(parts: list[str]) -> str:
@@ -447,10 +466,14 @@ def _next_text(lines, idx, used):
     return lines[k][2]
 
 
+_UNIT_OPEN = re.compile(r"单\s*位\s*[:：]\s*[万千亿]?$")
+_UNIT_REST = re.compile(r"[万千亿]?元")
+
+
 def _join_unit(context: list[str]) -> list[str]:
     out: list[str] = []
     for s in context:
-        if out and re.search(r"单\s*位\s*[:：]\s*[万千亿]?$", out[-1]) and re.fullmatch(r"[万千亿]?元", s.strip()):
+        if out and _UNIT_OPEN.search(out[-1]) and _UNIT_REST.fullmatch(s.strip()):
             out[-1] = out[-1] + s.strip()
         else:
             out.append(s)
