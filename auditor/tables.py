@@ -48,7 +48,7 @@ _TITLE_MARK = re.compile(r"^(?:表\s*[\d一二三四五六七八九十]+(?:[-—
 _META_RE = re.compile(r"^(?:金额)?单\s*位\s*[:：]|^(部门|单位|编制单位|预算单位)名称\s*[:：]|^编制单位\s*[:：]|^[（(]\s*\d{4}\s*年度?\s*[)）]$")
 _TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计|收入合计|支出合计)[:：]?$")
 _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_CODE_LEAF = re.compile(r"^(类|款|项)$")
+_CODE_LEAF = frozenset(("类", "款", "项"))  # the code columns' labels (cells are cleaned: no stray whitespace)
 _CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科目代码|功能分类科目编码")
 _TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标(?!类)|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
 _HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
@@ -127,11 +127,18 @@ def classify(title: str, columns: Sequence[str] = (), body_text: str = "") -> st
 
 # ---------------------------------------------------------------- cells
 
+def _no_space(s: str) -> bool:
+    """No whitespace in s. Every whitespace character but the ASCII space is unprintable, so
+    most text answers with two scans in C; the rest (zero-width and other unprintable
+    characters) ask the pattern."""
+    return (" " not in s and s.isprintable()) or not _ANY_WS.search(s)
+
+
 def clean_cell(cell) -> str:
     if cell is None:
         return ""
     s = str(cell)
-    if not _ANY_WS.search(s):  # most cells: nothing to clean
+    if _no_space(s):  # most cells: nothing to clean
         return s
     s = s.replace("\u00a0", " ").replace("\u3000", " ")
     s = _WS_IN_CJK.sub("", s.strip())
@@ -141,7 +148,7 @@ def clean_cell(cell) -> str:
 def _clean_row(row: list) -> list[str]:
     """clean_cell of every cell; a row of text without whitespace (most rows) is taken as it is."""
     try:
-        if not _ANY_WS.search("".join(row)):
+        if _no_space("".join(row)):
             return list(row)
     except TypeError:  # a missing (None) cell: clean them one by one
         pass
@@ -171,8 +178,7 @@ def _is_num(s: str) -> bool:
 
 
 def _is_colnum_row(row: list[str]) -> bool:
-    first = next((c for c in row if c), "")
-    if not _COLNUM.fullmatch(first):  # most rows: the first cell already says no
+    if not "".join(row).isdecimal():  # most rows: a cell that is not digits (str.isdecimal is \d)
         return False
     vals = [c for c in row if c]
     if len(vals) < 3 or not all(_COLNUM.fullmatch(c) for c in vals):
@@ -222,36 +228,45 @@ def flatten_header(header: list[list[str]], width: int, body: list[list[str]] | 
     h = len(grid)
     _drop_misaligned(grid, width)
     _shift_subtotals(grid, width, body or [])
+    # below[r][c]: a label under row r in column c (rows below r are not changed before row r is spread)
+    below = [[False] * width]
+    for r in range(h - 1, 0, -1):
+        below.append([b or bool(v) for b, v in zip(below[-1], grid[r])])
+    below.reverse()
+    starts = [False] * width  # a parent starts in column c in a row above (a boundary a span never crosses)
     for r in range(h - 1):
+        row = grid[r]
         j = 0
         while j < width:
-            lab = grid[r][j]
+            lab = row[j]
             if not lab:
                 j += 1
                 continue
             k = j + 1
-            while k < width and not grid[r][k]:
+            while k < width and not row[k]:
                 k += 1
-            # a new parent starting above is a boundary a span never crosses
-            end = next((c for c in range(j + 1, k)
-                        if any(grid[rr][c] and grid[rr][c] != grid[rr][c - 1] for rr in range(r))), k)
-            closed = end == k and k < width  # ended by the next label of the same row: a merged cell
-            for c in range(j + 1, end):
-                if closed or any(grid[rr][c] for rr in range(r + 1, h)):
-                    grid[r][c] = lab
+            if k > j + 1:
+                end = next((c for c in range(j + 1, k) if starts[c]), k)
+                closed = end == k and k < width  # ended by the next label of the same row: a merged cell
+                under = below[r]
+                for c in range(j + 1, end):
+                    if closed or under[c]:
+                        row[c] = lab
             j = k
+        for c in range(1, width):
+            if row[c] and row[c] != row[c - 1]:
+                starts[c] = True
     cols = []
-    for j in range(width):
+    for j, column in enumerate(zip(*grid)):
         parts: list[str] = []
-        for r in range(h):
-            v = grid[r][j]
+        for v in column:
             if v and (not parts or parts[-1] != v):
                 parts.append(v)
         cols.append("/".join(parts) if parts else f"列{j + 1}")
     return cols
 
 
-_SUBTOTAL = re.compile(r"^(小计|合计)$")
+_SUBTOTAL = frozenset(("小计", "合计"))
 
 
 def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -> None:
@@ -264,7 +279,7 @@ def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -
     for r in range(1, len(grid)):
         j = 1
         while j < width:
-            if _SUBTOTAL.match(grid[r][j]) and not grid[r][j - 1] \
+            if grid[r][j] in _SUBTOTAL and not grid[r][j - 1] \
                     and grid[r - 1][j - 1] and not grid[r - 1][j] \
                     and (j - 1 == 0 or grid[r - 1][j - 1] != grid[r - 1][j - 2]) \
                     and not any(grid[rr][j - 1] for rr in range(r + 1, len(grid))) \
@@ -279,7 +294,7 @@ def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -
 def _misaligned(grid: list[list[str]], r: int, width: int) -> bool:
     """Row r has a label under a leaf label of a row above (a label followed by another label)."""
     for j, v in enumerate(grid[r]):
-        if not v or _CODE_LEAF.match(v) or v == grid[r - 1][j]:  # rowspan copy
+        if not v or v in _CODE_LEAF or v == grid[r - 1][j]:  # rowspan copy
             continue
         for rr in range(r - 1, -1, -1):
             up = grid[rr][j]
@@ -300,11 +315,11 @@ def _respread(upper: list[str], lower: list[str], width: int) -> list[str] | Non
     j = 0
     changed = False
     while j < width:
-        if not lower[j] or _CODE_LEAF.match(lower[j]):
+        if not lower[j] or lower[j] in _CODE_LEAF:
             j += 1
             continue
         b = j
-        while b < width and lower[b] and not _CODE_LEAF.match(lower[b]):
+        while b < width and lower[b] and lower[b] not in _CODE_LEAF:
             b += 1
         run = upper[j:b]
         k = 0
@@ -337,21 +352,67 @@ def _drop_misaligned(grid: list[list[str]], width: int) -> None:
             if not _misaligned(grid, r, width):
                 continue
             grid[r - 1] = saved
-        grid[r] = [v if _CODE_LEAF.match(v) else "" for v in grid[r]]
+        grid[r] = [v if v in _CODE_LEAF else "" for v in grid[r]]
 
 
 # ---------------------------------------------------------------- context
 
+# Context lines, titles and column names repeat across the tables of a document and across documents
+# (the standard tables): what each text says is worked out once (bounded caches keyed on the text).
+
+@functools.lru_cache(maxsize=4096)
+def _is_note(line: str) -> bool:
+    return _NOTE_RE.search(line) is not None
+
+
+_YEAR_LINE = re.compile(r"[（(]?\d{4}\s*年度?[)）]?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_candidate(line: str) -> str | None:
+    """The context line as a title candidate; None for a note, a meta line (单位：…), a bare table mark or year."""
+    t = line.strip().lstrip("#").strip()
+    if not t or _is_note(t):
+        return None
+    n = normalize(t)
+    if _META_RE.search(n) or _TITLE_MARK.fullmatch(n.replace(" ", "")) or _YEAR_LINE.fullmatch(t):
+        return None
+    return t
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare_title(title: str) -> str:
+    return _TITLE_MARK.sub("", normalize(title)).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _printed_unit(text: str) -> str | None:
+    """The unit a 单位：… line states ("单位：万" is 万元)."""
+    m = _UNIT_RE.search(normalize(text).replace(" ", ""))
+    if m:
+        return "万元" if m.group(1) == "万" else m.group(1)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_unit(header: str) -> str | None:
+    m = _HEADER_UNIT_RE.search(normalize(header))
+    return m.group(1) if m else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_text_col(column: str) -> bool:
+    return _TEXT_COL.search(column) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_code_col(column: str) -> bool:
+    return _CODE_COL.search(column) is not None
+
+
 def context_title(context: Sequence[str]) -> str:
     """The table's title among its context lines ('' when none)."""
-    cands = []
-    for s in context:
-        t = s.strip().lstrip("#").strip()
-        if not t or _NOTE_RE.search(t) or _META_RE.search(normalize(t)):
-            continue
-        if _TITLE_MARK.fullmatch(normalize(t).replace(" ", "")) or re.fullmatch(r"[（(]?\d{4}\s*年度?[)）]?", t):
-            continue
-        cands.append(t)
+    cands = [t for t in map(_title_candidate, context) if t is not None]
     with_table = [i for i, c in enumerate(cands) if "表" in c]
     if with_table:
         i = with_table[-1]
@@ -361,23 +422,16 @@ def context_title(context: Sequence[str]) -> str:
             pick = cands[i - 1] + pick
     else:
         pick = cands[-1] if cands else ""
-    pick = re.sub(r"\*\*", "", pick)
-    return _TITLE_MARK.sub("", normalize(pick)).strip() if pick else ""
+    pick = pick.replace("**", "")
+    return _bare_title(pick) if pick else ""
 
 
 def context_unit(context: Sequence[str], columns: Sequence[str] = ()) -> str | None:
-    joined = normalize("".join(s for s in context if not _NOTE_RE.search(s))).replace(" ", "")
-    m = _UNIT_RE.search(joined)
-    if m:
-        return "万元" if m.group(1) == "万" else m.group(1)
-    m = _HEADER_UNIT_RE.search(normalize(" ".join(columns)))
-    if m:
-        return m.group(1)
-    return None
+    return _printed_unit("".join(s for s in context if not _is_note(s))) or _header_unit(" ".join(columns))
 
 
 def context_note(context: Sequence[str]) -> str | None:
-    notes = [s.strip() for s in context if _NOTE_RE.search(s)]
+    notes = [s.strip() for s in context if _is_note(s)]
     return "\n".join(notes) if notes else None
 
 
@@ -390,7 +444,7 @@ class _Part:
         rows = [r for r in rows if any(r)]
         rows = _split_code_leaf_row(rows)
         width = max((len(r) for r in rows), default=0)
-        self.rows = [r + [""] * (width - len(r)) for r in rows]
+        self.rows = [_pad(r, width) for r in rows]
         self.width = width
         self.title = context_title(raw.context)
         self.hlen = _header_len(self.rows)
@@ -400,11 +454,17 @@ class _Part:
         self.index = index
 
 
+def _pad(row: list[str], width: int) -> list[str]:
+    """The row with empty cells up to the width (the row itself when it has them all: rows are never
+    changed in place once cleaned)."""
+    return row if len(row) >= width else row + [""] * (width - len(row))
+
+
 def _split_code_leaf_row(rows: list[list[str]]) -> list[list[str]]:
     """"类|款|项|合计|2946.25|…": the code labels of the header printed on the first body row -> two rows."""
     for i, row in enumerate(rows[:6]):
         k = 0
-        while k < len(row) and _CODE_LEAF.match(row[k] or ""):
+        while k < len(row) and row[k] in _CODE_LEAF:
             k += 1
         if k >= 2 and row[0] == "类" and _has_figure(row[k:]):
             head = row[:k] + [""] * (len(row) - k)
@@ -515,24 +575,26 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         merged.raw = RawTable(rows=[], pages=merged.pages, context=first.context + nxt.context, file=first.raw.file)
         parts = [merged] + parts[2:]
         first = merged
-    header = [r + [""] * (width - len(r)) for r in first.header]
+    header = [_pad(r, width) for r in first.header]
     header_key = [_row_key(r) for r in header]
+    # a row is compared with the header's first row only when its text is the same (most rows: not)
+    first_text = "".join(header_key[0]) if header_key else None
     body: list[list[str]] = []
     context = list(first.context)
     pages: list[int] = []
     for k, p in enumerate(parts):
-        rows = _align(p.rows, body, width) if k > 0 else [r + [""] * (width - len(r)) for r in p.rows]
         if k > 0:
-            context += [c for c in p.context if _NOTE_RE.search(c)]
+            rows = _align(p.rows, body, width)
+            context += [c for c in p.context if _is_note(c)]
             if _same_header(first.header, rows):
                 rows = rows[len(first.header):]
         else:
-            rows = rows[len(header):]
+            rows = [_pad(r, width) for r in p.rows[len(header):]]
         # header repeated inside one block (page break in a text file)
         i = 0
         while i < len(rows):
-            if header_key and _row_key(rows[i]) == header_key[0] \
-                    and _starts_with(rows[i:i + len(header)], header_key):  # the first row rules most out
+            if first_text is not None and "".join(rows[i]).replace(" ", "") == first_text \
+                    and _starts_with(rows[i:i + len(header)], header_key):
                 i += len(header)
                 continue
             body.append(rows[i])
@@ -550,7 +612,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     if len(keep) < len(columns):
         columns = [columns[j] for j in keep]
         body = [[r[j] for j in keep] for r in body]
-    text_cols = [bool(_TEXT_COL.search(c)) for c in columns]
+    text_cols = [_is_text_col(c) for c in columns]
     rows = [[(v or None) if is_text else _cell(v) for is_text, v in zip(text_cols, r)] for r in body]
     title = first.title
     unit = context_unit(context, columns)
@@ -575,7 +637,7 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
         leaf = columns[j].split("/")[-1]
         if leaf == "类":
             k = j + 1
-            while k < width and _CODE_LEAF.match(columns[k].split("/")[-1]) and columns[k].split("/")[-1] != "类":
+            while k < width and columns[k].split("/")[-1] in _CODE_LEAF and columns[k].split("/")[-1] != "类":
                 k += 1
             if k > j + 1 and _codeish(body, range(j, k)):
                 parent = "/".join(p for p in columns[j].split("/")[:-1] if p not in ("科目编码",))
@@ -586,18 +648,17 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
     single = None
     if not groups:
         for j, c in enumerate(columns):
-            if _CODE_COL.search(c) and _codeish(body, [j]):
+            if _is_code_col(c) and _codeish(body, [j]):
                 single = j
                 break
     if not groups and single is None:
         return columns, body, []
-    new_cols: list[str] = []
-    new_body: list[list[str]] = [[] for _ in body]
-    codes: list[str | None] = []
     main = groups[0] if groups else (single, single + 1, "")
-    for r, row in enumerate(body):
-        code = "".join(row[x] for x in range(main[0], main[1]) if row[x]).replace(" ", "")
-        codes.append(code if code.isdigit() else None)
+    printed = ["".join(row[main[0]:main[1]]) for row in body]  # blank cells add nothing
+    codes: list[str | None] = [c if c.isdigit() else None for c in (p.replace(" ", "") for p in printed)]
+    # the other columns in order, each other code group joined into one column
+    new_cols: list[str] = []
+    plan: list[int | tuple[int, int]] = []  # a column index, or the (start, end) of a code group
     j = 0
     gi = {g[0]: g for g in groups[1:]}
     while j < width:
@@ -607,18 +668,19 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
         if j in gi:
             s, e, parent = gi[j]
             new_cols.append(f"{parent}/科目编码" if parent else "科目编码#2")
-            for r, row in enumerate(body):
-                new_body[r].append("".join(row[x] for x in range(s, e) if row[x]))
+            plan.append((s, e))
             j = e
             continue
         new_cols.append(columns[j])
-        for r, row in enumerate(body):
-            new_body[r].append(row[j])
+        plan.append(j)
         j += 1
     columns = ["科目编码"] + new_cols
     # a label printed in the code column (合计) stays visible as text
-    body = [[codes[r] or "".join(row[x] for x in range(main[0], main[1]) if row[x])] + new_body[r]
-            for r, row in enumerate(body)]
+    if not gi:
+        body = [[code or text] + [row[x] for x in plan] for code, text, row in zip(codes, printed, body)]
+    else:
+        body = [[code or text] + [row[x] if isinstance(x, int) else "".join(row[x[0]:x[1]]) for x in plan]
+                for code, text, row in zip(codes, printed, body)]
     return columns, body, codes
 
 

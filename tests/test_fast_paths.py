@@ -1,15 +1,21 @@
-"""The fast paths give what the plain definitions give (squeeze, token boundaries, decimals, label lookups)."""
+"""The fast paths give what the plain definitions give (squeeze, token boundaries, decimals, label lookups,
+the reader's whitespace tests, column-number rows and header spreading)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from auditor import link, nlp
 from auditor.claims import Sentence
 from auditor.model import Block, Table
+from auditor.ingest.encoding import read_text_file
+from auditor.ingest.text import text_to_parts
 from auditor.numbers import Interval, decimals, interval_sum
+from auditor.tables import _drop_misaligned, _is_colnum_row, _no_space, _Part, _shift_subtotals, flatten_header
 
 
 def _squeeze_by_character(text: str) -> tuple[str, list[int]]:
@@ -64,3 +70,85 @@ def test_label_index_is_find_label():
     assert [c.value for c in index["办公费"]] == [Decimal("1.00"), Decimal("2.00")]
     assert [c.value for c in link.find_label("（二）办公费", index)] == [Decimal("1.00"), Decimal("2.00")]
     assert [c.value for c in link.find_label("工资福利支出", index)] == [Decimal("5.00")]
+
+
+# --- the reader (auditor.ingest.text, auditor.tables) ------------------------------------------
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "corpus").glob("00*.txt"))
+ODD_SPACES = ["", " ", "a b", "a\u3000b", "a\xa0b", "a\u200bb", "\ufeffa", "a\tb", "a\nb", "a\x1fb", "a\u2028b",
+              "a\u202fb", "ａｂ", "工资福利支 出", "2023年", "\u3000", "\t\t", " a \t b ", "a\u200b\tb", "a\u3000\tb"]
+
+
+def _seed_parts():
+    return [text_to_parts(read_text_file(p), p.name) for p in SEEDS]
+
+
+def _seed_tables():
+    return [_Part(raw, i) for _, raws in _seed_parts() for i, raw in enumerate(raws)]
+
+
+def test_no_space_is_the_whitespace_pattern():
+    texts = ODD_SPACES + [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts += [line for t in texts for line in t.split("\n")]
+    texts += [c for _, raws in _seed_parts() for raw in raws for row in raw.rows for c in row]
+    for s in texts:
+        assert _no_space(s) == (re.search(r"\s", s) is None), repr(s)
+
+
+def _colnum_row_by_definition(row):
+    vals = [c for c in row if c]
+    if len(vals) < 3 or not all(re.fullmatch(r"\d{1,2}", c) for c in vals):
+        return False
+    nums = [int(c) for c in vals]
+    return nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def test_colnum_rows_as_defined():
+    rows = [row for part in _seed_tables() for row in part.rows]
+    rows += [["1", "2", "3"], ["", "1", "2", "3", ""], ["１", "２", "３"], ["1", "2", "4"], ["1", "2"], ["01", "02", "03"],
+             ["1", "2", "3", "x"], ["", "", ""], ["123", "124", "125"], ["٣", "٤", "٥"], ["²", "³", "⁴"]]
+    for row in rows:
+        assert _is_colnum_row(row) == _colnum_row_by_definition(row), row
+
+
+def _flatten_by_definition(header, width, body):
+    grid = [list(r) + [""] * (width - len(r)) for r in header]
+    h = len(grid)
+    _drop_misaligned(grid, width)
+    _shift_subtotals(grid, width, body)
+    for r in range(h - 1):
+        j = 0
+        while j < width:
+            lab = grid[r][j]
+            if not lab:
+                j += 1
+                continue
+            k = j + 1
+            while k < width and not grid[r][k]:
+                k += 1
+            end = next((c for c in range(j + 1, k)
+                        if any(grid[rr][c] and grid[rr][c] != grid[rr][c - 1] for rr in range(r))), k)
+            closed = end == k and k < width
+            for c in range(j + 1, end):
+                if closed or any(grid[rr][c] for rr in range(r + 1, h)):
+                    grid[r][c] = lab
+            j = k
+    cols = []
+    for j in range(width):
+        parts = []
+        for r in range(h):
+            v = grid[r][j]
+            if v and (not parts or parts[-1] != v):
+                parts.append(v)
+        cols.append("/".join(parts) if parts else f"列{j + 1}")
+    return cols
+
+
+def test_flatten_header_spreads_parents_as_defined():
+    cases = [(p.header, p.width, p.rows[p.hlen:]) for p in _seed_tables() if p.header]
+    cases += [([["项目", "本年收入", "", "", "本年支出", ""], ["", "小计", "财政", "其他", "基本", "项目"],
+                ["", "", "拨款", "", "", ""]], 6, []),
+              ([["a", "", "b", ""], ["", "c", "", ""], ["", "", "d", "e"]], 4, []),
+              ([["功能分类", "支出用途", "", ""], ["类", "款", "工资", "办公"]], 4, [["201", "01", "1.00", "2.00"]])]
+    for header, width, body in cases:
+        assert flatten_header(header, width, body) == _flatten_by_definition(header, width, body), header
