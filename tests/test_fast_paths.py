@@ -13,7 +13,7 @@ from auditor import link, nlp
 from auditor.claims import Sentence
 from auditor.model import Block, Table
 from auditor.ingest.encoding import read_text_file
-from auditor.ingest.text import text_to_parts
+from auditor.ingest.text import _classify, text_to_parts
 from auditor.numbers import Interval, decimals, interval_sum
 from auditor.tables import _drop_misaligned, _is_colnum_row, _no_space, _Part, _shift_subtotals, flatten_header
 
@@ -93,6 +93,16 @@ def test_no_space_is_the_whitespace_pattern():
     texts += [c for _, raws in _seed_parts() for raw in raws for row in raw.rows for c in row]
     for s in texts:
         assert _no_space(s) == (re.search(r"\s", s) is None), repr(s)
+
+
+def test_text_rows_are_split_and_stripped_cells():
+    lines = ODD_SPACES + [line for p in SEEDS for line in p.read_text(encoding="utf-8").split("\n")]
+    for line in lines:
+        if "\t" not in line or "<" in line:
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        kind, text = _classify(1, line)[1:]
+        assert (kind, text) == (("row", cells) if any(cells) else ("blank", "")), repr(line)
 
 
 def _colnum_row_by_definition(row):

@@ -54,7 +54,6 @@ _META = re.compile(r"^(单\s*位|金额单位|部门名称|单位名称|部门|�
 _TITLE_MARK = re.compile(r"^(表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*\d+|附表\s*\d*)$")
 _NOTE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|并已公开空表|此表为空|本表为空|无数据[。.]?$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_SPACE = re.compile(r"[^\S\t]")  # whitespace other than a tab
 _SPACE_ANY = re.compile(r"\s")
 
 
@@ -79,8 +78,9 @@ def is_heading(line: str) -> bool:
 
 # --- logical lines --------------------------------------------------------
 
-def _logical_lines(text: str) -> list[tuple[int, str, str]]:
-    """(line number, kind, text): kind 'row' (cells joined by \\t), 'text', 'blank', 'md' (markdown heading)."""
+def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
+    """(line number, kind, text): kind 'row' (text: the list of its cells), 'text', 'blank', 'sep',
+    'md' (markdown heading)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     out: list[tuple[int, str, str]] = []
     lines = text.split("\n")
@@ -106,7 +106,7 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
                 end = _TABLE_HTML.search(chunk)
                 html = end.group(0) if end else chunk
                 for row in html_table_to_rows(html):
-                    out.append((lineno, "row", "\t".join(c.replace("\t", " ") for c in row)))
+                    out.append((lineno, "row", [c.replace("\t", " ") for c in row]))
                 rest = chunk[end.end():] if end else ""
                 if rest.strip():
                     out.append(_classify(lineno, _strip_tags(rest)))
@@ -124,16 +124,18 @@ def _classify(lineno: int, line: str) -> tuple[int, str, str]:
     if not s:
         return (lineno, "blank", "")
     if "\t" in line:
-        if not _SPACE.search(line):  # no whitespace but the tabs: the cells are already stripped
-            return (lineno, "row", line)
-        cells = [c.strip() for c in line.split("\t")]
-        if any(cells):
-            return (lineno, "row", "\t".join(cells))
-        return (lineno, "blank", "")
+        cells = line.split("\t")
+        joined = "".join(cells)
+        # whitespace but the tabs? (every whitespace character but the space is unprintable)
+        if " " in joined or not joined.isprintable():
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                return (lineno, "blank", "")
+        return (lineno, "row", cells)
     if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
         if _MD_SEP.match(s):
             return (lineno, "sep", "")
-        return (lineno, "row", "\t".join(c.strip() for c in s[1:-1].split("|")))
+        return (lineno, "row", [c.strip() for c in s[1:-1].split("|")])
     m = _MD_HEADING.match(line) if "#" in line[:4] else None  # the '#' comes after at most 3 spaces
     if m:
         return (lineno, "md", _strip_md(m.group(2)))
@@ -304,7 +306,7 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
     toc_blocks: list[tuple[int, str]] = []
     prev_end = -1
     for si, (a, b) in enumerate(spans):
-        rows = [lines[k][2].split("\t") for k in range(a, b + 1) if lines[k][1] == "row"]
+        rows = [lines[k][2] for k in range(a, b + 1) if lines[k][1] == "row"]
         for k in range(a, b + 1):
             used[k] = True
         if _is_toc(rows):
