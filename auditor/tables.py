@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal
+from itertools import chain, repeat
+from operator import contains
 from pathlib import Path
 from typing import Iterable, Pattern, Sequence
 
@@ -131,7 +133,9 @@ def _no_space(s: str) -> bool:
     """No whitespace in s. Every whitespace character but the ASCII space is unprintable, so
     most text answers with two scans in C; the rest (zero-width and other unprintable
     characters) ask the pattern."""
-    return (" " not in s and s.isprintable()) or not _ANY_WS.search(s)
+    if " " in s:
+        return False
+    return s.isprintable() or not _ANY_WS.search(s)
 
 
 def clean_cell(cell) -> str:
@@ -140,6 +144,12 @@ def clean_cell(cell) -> str:
     s = str(cell)
     if _no_space(s):  # most cells: nothing to clean
         return s
+    return _cleaned(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cleaned(s: str) -> str:
+    """The whitespace of a cell cleaned (the same cells, mostly header labels, come back table after table)."""
     s = s.replace("\u00a0", " ").replace("\u3000", " ")
     s = _WS_IN_CJK.sub("", s.strip())
     return _WS.sub(" ", s)
@@ -152,7 +162,17 @@ def _clean_row(row: list) -> list[str]:
             return list(row)
     except TypeError:  # a missing (None) cell: clean them one by one
         pass
-    return [clean_cell(c) for c in row]
+    return [clean_cell(c) if c is None or " " in c or not c.isprintable() else c for c in row]  # (see _no_space)
+
+
+def _clean_rows(rows: list[list]) -> list[list[str]]:
+    """_clean_row of every row, rows left blank dropped; a table without whitespace (most) is copied as it is."""
+    try:
+        if _no_space("".join(chain.from_iterable(rows))):
+            return list(map(list, filter(any, rows)))
+    except TypeError:  # a missing (None) cell
+        pass
+    return [r for r in map(_clean_row, rows) if any(r)]
 
 
 def label_text(cell) -> str:
@@ -187,9 +207,18 @@ def _is_colnum_row(row: list[str]) -> bool:
     return nums == list(range(nums[0], nums[0] + len(nums)))
 
 
+def _without_colnum_rows(rows: list[list[str]]) -> list[list[str]]:
+    if not any(map(str.isdecimal, map("".join, rows))):  # most tables: no row of bare digits
+        return rows
+    return [r for r in rows if not _is_colnum_row(r)]
+
+
 def _has_figure(row: list[str]) -> bool:
     """A figure: a number with decimals, or one that is not a bare run of 3+ digits (a code)."""
-    return any(_is_num(c) and ("." in c or not _CODE_DIGITS.fullmatch(c.replace(",", ""))) for c in row)
+    if not _DIGIT.search("".join(row)):  # a figure prints a digit (see _cell)
+        return False
+    return any(isinstance(_cell(c), Decimal) and ("." in c or not _CODE_DIGITS.fullmatch(c.replace(",", "")))
+               for c in row)
 
 
 def _header_len(rows: list[list[str]]) -> int:
@@ -199,9 +228,9 @@ def _header_len(rows: list[list[str]]) -> int:
         if _is_colnum_row(row):
             n = i + 1
             continue
-        nonempty = [c for c in row if c]
+        nonempty = list(filter(None, row))
         first = nonempty[0] if nonempty else ""
-        if any(len(c) > 40 for c in nonempty):  # header cells are short; long text is a form's body
+        if nonempty and max(map(len, nonempty)) > 40:  # header cells are short; long text is a form's body
             break
         if _has_figure(row) and not all(_YEAR_CELL.fullmatch(c) or not _is_num(c) for c in nonempty):
             break
@@ -224,10 +253,25 @@ def flatten_header(header: list[list[str]], width: int, body: list[list[str]] | 
     """Header rows -> one path per column; a parent spans the empty cells to its right that have children."""
     if not header:
         return [f"列{j + 1}" for j in range(width)]
+    cols = _header_paths(tuple(map(tuple, header)), width)
+    return list(cols) if cols is not None else _flatten(header, width, body or [])
+
+
+@functools.lru_cache(maxsize=2048)
+def _header_paths(header: tuple[tuple[str, ...], ...], width: int) -> tuple[str, ...] | None:
+    """flatten_header of a header whose paths the body does not decide (None when it does: a 小计 that
+    may have been shifted). Headers repeat across tables and documents: each is flattened once."""
+    cols = _flatten(header, width, None)
+    return tuple(cols) if cols is not None else None
+
+
+def _flatten(header: Sequence[Sequence[str]], width: int, body: list[list[str]] | None) -> list[str] | None:
+    """flatten_header proper; None when body is None and its figures would decide."""
     grid = [list(r) + [""] * (width - len(r)) for r in header]
     h = len(grid)
     _drop_misaligned(grid, width)
-    _shift_subtotals(grid, width, body or [])
+    if not _shift_subtotals(grid, width, body):
+        return None
     # below[r][c]: a label under row r in column c (rows below r are not changed before row r is spread)
     below = [[False] * width]
     for r in range(h - 1, 0, -1):
@@ -269,10 +313,11 @@ def flatten_header(header: list[list[str]], width: int, body: list[list[str]] | 
 _SUBTOTAL = frozenset(("小计", "合计"))
 
 
-def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -> None:
+def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]] | None) -> bool:
     """小计 is the first child of its parent: "项目支出" at column j with its "小计" at j+1, while column j
     holds figures and has no label of its own, means that part of the header row was shifted right by
-    extraction; move it back (up to the next parent above)."""
+    extraction; move it back (up to the next parent above). False (and the grid left half done) when
+    the figures would decide but there is no body (None) to ask."""
     def has_figures(c: int) -> bool:
         return any(c < len(row) and _is_num(row[c]) for row in body)
 
@@ -282,13 +327,16 @@ def _shift_subtotals(grid: list[list[str]], width: int, body: list[list[str]]) -
             if grid[r][j] in _SUBTOTAL and not grid[r][j - 1] \
                     and grid[r - 1][j - 1] and not grid[r - 1][j] \
                     and (j - 1 == 0 or grid[r - 1][j - 1] != grid[r - 1][j - 2]) \
-                    and not any(grid[rr][j - 1] for rr in range(r + 1, len(grid))) \
-                    and has_figures(j - 1):
-                k = j + 1
-                while k < width and not any(grid[rr][k] for rr in range(r)):
-                    k += 1
-                grid[r][j - 1:k] = grid[r][j:k] + [""]
+                    and not any(grid[rr][j - 1] for rr in range(r + 1, len(grid))):
+                if body is None:
+                    return False
+                if has_figures(j - 1):
+                    k = j + 1
+                    while k < width and not any(grid[rr][k] for rr in range(r)):
+                        k += 1
+                    grid[r][j - 1:k] = grid[r][j:k] + [""]
             j += 1
+    return True
 
 
 def _misaligned(grid: list[list[str]], r: int, width: int) -> bool:
@@ -440,11 +488,9 @@ def context_note(context: Sequence[str]) -> str | None:
 class _Part:
     def __init__(self, raw: RawTable, index: int):
         self.raw = raw
-        rows = [_clean_row(r) for r in raw.rows]
-        rows = [r for r in rows if any(r)]
-        rows = _split_code_leaf_row(rows)
-        width = max((len(r) for r in rows), default=0)
-        self.rows = [_pad(r, width) for r in rows]
+        rows = _split_code_leaf_row(_clean_rows(raw.rows))
+        width = max(map(len, rows), default=0)
+        self.rows = _padded(rows, width)
         self.width = width
         self.title = context_title(raw.context)
         self.hlen = _header_len(self.rows)
@@ -454,19 +500,23 @@ class _Part:
         self.index = index
 
 
-def _pad(row: list[str], width: int) -> list[str]:
-    """The row with empty cells up to the width (the row itself when it has them all: rows are never
+def _padded(rows: list[list[str]], width: int) -> list[list[str]]:
+    """The rows with empty cells up to the width (a row that has them all is itself: rows are never
     changed in place once cleaned)."""
-    return row if len(row) >= width else row + [""] * (width - len(row))
+    if not rows or min(map(len, rows)) >= width:
+        return list(rows)
+    return [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
 
 
 def _split_code_leaf_row(rows: list[list[str]]) -> list[list[str]]:
     """"类|款|项|合计|2946.25|…": the code labels of the header printed on the first body row -> two rows."""
     for i, row in enumerate(rows[:6]):
-        k = 0
+        if not row or row[0] != "类":
+            continue
+        k = 1
         while k < len(row) and row[k] in _CODE_LEAF:
             k += 1
-        if k >= 2 and row[0] == "类" and _has_figure(row[k:]):
+        if k >= 2 and _has_figure(row[k:]):
             head = row[:k] + [""] * (len(row) - k)
             body = [""] * k + row[k:]
             return rows[:i] + [head, body] + rows[i + 1:]
@@ -481,6 +531,8 @@ def _row_key(row: list[str]) -> list[str]:
 def _same_header(a: list[list[str]], b: list[list[str]]) -> bool:
     if not a or not b:
         return False
+    if "".join(a[0]).replace(" ", "") != "".join(b[0]).replace(" ", ""):  # most: the first rows' text differs
+        return False
     return _starts_with(b, [_row_key(r) for r in a])
 
 
@@ -493,11 +545,12 @@ def _continues(group: list[_Part], cur: _Part) -> bool:
     prev, last = group[0], group[-1]
     if last.raw.file != cur.raw.file:
         return False
-    if cur.title and not _same_header(prev.header, cur.rows):
+    same = _same_header(prev.header, cur.rows)
+    if cur.title and not same:
         return False
     if cur.title and classify_title(cur.title) != classify_title(prev.title):
         return False
-    if _same_header(prev.header, cur.rows):
+    if same:
         return True
     if cur.title:
         return False
@@ -575,10 +628,9 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         merged.raw = RawTable(rows=[], pages=merged.pages, context=first.context + nxt.context, file=first.raw.file)
         parts = [merged] + parts[2:]
         first = merged
-    header = [_pad(r, width) for r in first.header]
-    header_key = [_row_key(r) for r in header]
+    header = _padded(first.header, width)
     # a row is compared with the header's first row only when its text is the same (most rows: not)
-    first_text = "".join(header_key[0]) if header_key else None
+    first_text = "".join(header[0]).replace(" ", "") if header else None  # "".join(_row_key(header[0]))
     body: list[list[str]] = []
     context = list(first.context)
     pages: list[int] = []
@@ -589,47 +641,60 @@ def _parts_to_table(parts: list[_Part]) -> Table:
             if _same_header(first.header, rows):
                 rows = rows[len(first.header):]
         else:
-            rows = [_pad(r, width) for r in p.rows[len(header):]]
+            rows = _padded(p.rows[len(header):], width)
         # header repeated inside one block (page break in a text file)
-        i = 0
-        while i < len(rows):
-            if first_text is not None and "".join(rows[i]).replace(" ", "") == first_text \
-                    and _starts_with(rows[i:i + len(header)], header_key):
-                i += len(header)
-                continue
-            body.append(rows[i])
-            i += 1
+        texts = list(map("".join, rows)) if first_text is not None else []
+        if first_text is None or (first_text not in texts and not any(map(contains, texts, repeat(" ")))):
+            body += rows  # most blocks: no row has the header's first row's text (spaces aside)
+        else:
+            header_key = [_row_key(r) for r in header]
+            i = 0
+            while i < len(rows):
+                if texts[i].replace(" ", "") == first_text and _starts_with(rows[i:i + len(header)], header_key):
+                    i += len(header)
+                    continue
+                body.append(rows[i])
+                i += 1
         for pg in p.pages:
             if pg not in pages:
                 pages.append(pg)
     # drop column-number rows inside the header/body
-    body = [r for r in body if not _is_colnum_row(r)]
-    header = [r for r in header if not _is_colnum_row(r)]
+    body = _without_colnum_rows(body)
+    header = _without_colnum_rows(header)
     columns = flatten_header(header, width, body)
-    columns, body, codes = _join_codes(columns, body)
+    # from here on the body is taken column by column (every row has one cell per column)
+    data = list(zip(*body)) if body else [()] * width
+    columns, data, codes = _join_codes(columns, data)
     # drop columns that are empty everywhere and unnamed
-    keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and all(not r[j] for r in body))]
+    keep = [j for j, c in enumerate(columns) if not (c.startswith("列") and not any(data[j]))]
     if len(keep) < len(columns):
         columns = [columns[j] for j in keep]
-        body = [[r[j] for j in keep] for r in body]
+        data = [data[j] for j in keep]
     text_cols = [_is_text_col(c) for c in columns]
-    rows = [[(v or None) if is_text else _cell(v) for is_text, v in zip(text_cols, r)] for r in body]
+    typed = [list(map(_BLANK_NONE, col, col)) if is_text else list(map(_cell, col))
+             for is_text, col in zip(text_cols, data)]
+    rows = list(map(list, zip(*typed))) if typed else [[] for _ in body]
     title = first.title
     unit = context_unit(context, columns)
     note = context_note(context)
     ttype = classify_title(title) or "other"
     # both stop at the first figure that answers them (most tables: in their first rows)
     empty = bool(note and _EMPTY_RE.search(note)) or not any(
-        isinstance(c, Decimal) and c != 0 for r in rows for c in r)
+        isinstance(c, Decimal) and c != 0 for col, is_text in zip(typed, text_cols) if not is_text for c in col)
     if ttype == "other" and not title and any(isinstance(c, Decimal) for r in rows for c in r):
-        body_text = " ".join(str(c) for r in body[:40] for c in r if c)
+        body_text = " ".join(str(c) for r in list(zip(*data))[:40] for c in r if c)
         ttype = classify("", columns, body_text)
     return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
                  codes=codes, empty=empty, note=note, file=first.raw.file)
 
 
-def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Join 类/款/项 columns into one code column; the first code group moves to the front as 科目编码."""
+_BLANK_NONE = {"": None}.get  # (text, text) -> None for a blank cell, else the text (a text column's cell)
+
+
+def _join_codes(columns: list[str], data: list[Sequence[str]]
+                ) -> tuple[list[str], list[Sequence[str]], list[str | None]]:
+    """Join 类/款/项 columns into one code column; the first code group moves to the front as 科目编码.
+    ``data``: the body column by column."""
     width = len(columns)
     groups: list[tuple[int, int, str]] = []  # start, end (excl), name
     j = 0
@@ -639,7 +704,7 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
             k = j + 1
             while k < width and columns[k].split("/")[-1] in _CODE_LEAF and columns[k].split("/")[-1] != "类":
                 k += 1
-            if k > j + 1 and _codeish(body, range(j, k)):
+            if k > j + 1 and _codeish(data[j:k]):
                 parent = "/".join(p for p in columns[j].split("/")[:-1] if p not in ("科目编码",))
                 groups.append((j, k, parent))
                 j = k
@@ -648,17 +713,18 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
     single = None
     if not groups:
         for j, c in enumerate(columns):
-            if _is_code_col(c) and _codeish(body, [j]):
+            if _is_code_col(c) and _codeish(data[j:j + 1]):
                 single = j
                 break
     if not groups and single is None:
-        return columns, body, []
+        return columns, data, []
     main = groups[0] if groups else (single, single + 1, "")
-    printed = ["".join(row[main[0]:main[1]]) for row in body]  # blank cells add nothing
+    printed = _joined_columns(data, main[0], main[1])
     codes: list[str | None] = [c if c.isdigit() else None for c in (p.replace(" ", "") for p in printed)]
+    # a label printed in the code column (合计) stays visible as text
+    new_cols: list[str] = ["科目编码"]
+    new_data: list[Sequence[str]] = [[code or text for code, text in zip(codes, printed)]]
     # the other columns in order, each other code group joined into one column
-    new_cols: list[str] = []
-    plan: list[int | tuple[int, int]] = []  # a column index, or the (start, end) of a code group
     j = 0
     gi = {g[0]: g for g in groups[1:]}
     while j < width:
@@ -668,24 +734,22 @@ def _join_codes(columns: list[str], body: list[list[str]]) -> tuple[list[str], l
         if j in gi:
             s, e, parent = gi[j]
             new_cols.append(f"{parent}/科目编码" if parent else "科目编码#2")
-            plan.append((s, e))
+            new_data.append(_joined_columns(data, s, e))
             j = e
             continue
         new_cols.append(columns[j])
-        plan.append(j)
+        new_data.append(data[j])
         j += 1
-    columns = ["科目编码"] + new_cols
-    # a label printed in the code column (合计) stays visible as text
-    if not gi:
-        body = [[code or text] + [row[x] for x in plan] for code, text, row in zip(codes, printed, body)]
-    else:
-        body = [[code or text] + [row[x] if isinstance(x, int) else "".join(row[x[0]:x[1]]) for x in plan]
-                for code, text, row in zip(codes, printed, body)]
-    return columns, body, codes
+    return new_cols, new_data, codes
 
 
-def _codeish(body: list[list[str]], cols) -> bool:
-    vals = [row[j] for row in body for j in cols if row[j]]
+def _joined_columns(data: list[Sequence[str]], start: int, end: int) -> Sequence[str]:
+    """Columns start..end-1 joined into one, row by row (blank cells add nothing)."""
+    return data[start] if end == start + 1 else list(map("".join, zip(*data[start:end])))
+
+
+def _codeish(columns: list[Sequence[str]]) -> bool:
+    vals = [v for col in columns for v in col if v]
     if not vals:
         return True
     return sum(1 for v in vals if _DIGITS.match(v.replace(" ", ""))) >= 0.8 * len(vals)

@@ -15,7 +15,8 @@ from auditor.model import Block, Table
 from auditor.ingest.encoding import read_text_file
 from auditor.ingest.text import _classify, text_to_parts
 from auditor.numbers import Interval, decimals, interval_sum
-from auditor.tables import _drop_misaligned, _is_colnum_row, _no_space, _Part, _shift_subtotals, flatten_header
+from auditor.tables import (_cell, _clean_row, _clean_rows, _CODE_DIGITS, _drop_misaligned, _has_figure, _is_colnum_row,
+                            _no_space, _Part, _shift_subtotals, _without_colnum_rows, flatten_header)
 
 
 def _squeeze_by_character(text: str) -> tuple[str, list[int]]:
@@ -119,6 +120,17 @@ def test_colnum_rows_as_defined():
              ["1", "2", "3", "x"], ["", "", ""], ["123", "124", "125"], ["٣", "٤", "٥"], ["²", "³", "⁴"]]
     for row in rows:
         assert _is_colnum_row(row) == _colnum_row_by_definition(row), row
+    assert _without_colnum_rows(rows) == [r for r in rows if not _colnum_row_by_definition(r)]
+
+
+def test_clean_rows_and_figures_as_defined():
+    raws = [raw.rows for _, raws in _seed_parts() for raw in raws]
+    raws += [[["a", None, "b c"], ["", ""]], [["项 目", "x"], ["", ""], ["\u3000", "1"]], [["a\u200bb", "c"]], []]
+    for rows in raws:
+        assert _clean_rows(rows) == [r for r in map(_clean_row, rows) if any(r)]
+    for row in (r for rows in raws[:-4] for r in _clean_rows(rows)):
+        assert _has_figure(row) == any(isinstance(_cell(c), Decimal) and (
+            "." in c or not _CODE_DIGITS.fullmatch(c.replace(",", ""))) for c in row), row
 
 
 def _flatten_by_definition(header, width, body):
@@ -159,6 +171,9 @@ def test_flatten_header_spreads_parents_as_defined():
     cases += [([["项目", "本年收入", "", "", "本年支出", ""], ["", "小计", "财政", "其他", "基本", "项目"],
                 ["", "", "拨款", "", "", ""]], 6, []),
               ([["a", "", "b", ""], ["", "c", "", ""], ["", "", "d", "e"]], 4, []),
-              ([["功能分类", "支出用途", "", ""], ["类", "款", "工资", "办公"]], 4, [["201", "01", "1.00", "2.00"]])]
+              ([["功能分类", "支出用途", "", ""], ["类", "款", "工资", "办公"]], 4, [["201", "01", "1.00", "2.00"]]),
+              # a 小计 that may have been shifted: the body decides (figures under 项目支出 or not)
+              ([["科目", "项目支出", "", ""], ["", "", "小计", "其他"]], 4, [["a", "1.00", "2.00", "3.00"]]),
+              ([["科目", "项目支出", "", ""], ["", "", "小计", "其他"]], 4, [["a", "", "2.00", "3.00"]])]
     for header, width, body in cases:
         assert flatten_header(header, width, body) == _flatten_by_definition(header, width, body), header
