@@ -199,6 +199,8 @@ def document_metadata(blocks: list[Block], tables: list, name: str = "", context
 
     lines = [b.text for b in blocks[:80]] + list(contexts)
     for s in lines:
+        if "部门" not in s and "单位" not in s:  # every form of the line names one of them
+            continue
         mm = _DEPT_LINE.search(s)
         if mm and mm.group(1).strip():
             dept = mm.group(1).strip()
