@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import re
 from html.parser import HTMLParser
+from itertools import compress, count, repeat
+from operator import contains, itemgetter
 from pathlib import Path
 
 from auditor.ingest.encoding import read_text_file
@@ -81,57 +83,61 @@ def is_heading(line: str) -> bool:
 def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
     """(line number, kind, text): kind 'row' (text: the list of its cells), 'text', 'blank', 'sep',
     'md' (markdown heading)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[tuple[int, str, str]] = []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        lineno = i + 1
-        m = _TABLE_OPEN.search(line) if "<" in line else None
-        if m:
-            # gather the whole <table>…</table> (may span lines)
-            j = i
-            chunk = line
-            while "</table" not in chunk.lower() and j + 1 < len(lines):
-                j += 1
-                chunk += "\n" + lines[j]
-            before = chunk[: m.start()]
-            if before.strip():
-                # a table inside a cell or a sentence: flatten it to text
-                flat = _TABLE_HTML.sub(lambda mm: _html_flat(mm.group(0)), chunk)
-                for k, part in enumerate(flat.split("\n")):
-                    out.append(_classify(lineno + k if k == 0 else lineno, _strip_tags(part)))
-            else:
-                end = _TABLE_HTML.search(chunk)
-                html = end.group(0) if end else chunk
-                for row in html_table_to_rows(html):
-                    out.append((lineno, "row", [c.replace("\t", " ") for c in row]))
-                rest = chunk[end.end():] if end else ""
-                if rest.strip():
-                    out.append(_classify(lineno, _strip_tags(rest)))
-            i = j + 1
+    # the lines opening an HTML table (most lines hold no tag at all)
+    opening = [k for k in compress(count(), map(contains, lines, repeat("<"))) if _TABLE_OPEN.search(lines[k])]
+    out: list[tuple[int, str, str | list[str]]] = []
+    i = 0  # lines before it are read
+    for k in opening:
+        if k < i:  # inside the table read before
             continue
-        out.append(_classify(lineno, line))
-        i += 1
+        out += map(_classify, range(i + 1, k + 1), lines[i:k])
+        line = lines[k]
+        lineno = k + 1
+        m = _TABLE_OPEN.search(line)
+        # gather the whole <table>…</table> (may span lines)
+        j = k
+        chunk = line
+        while "</table" not in chunk.lower() and j + 1 < len(lines):
+            j += 1
+            chunk += "\n" + lines[j]
+        before = chunk[: m.start()]
+        if before.strip():
+            # a table inside a cell or a sentence: flatten it to text
+            flat = _TABLE_HTML.sub(lambda mm: _html_flat(mm.group(0)), chunk)
+            for n, part in enumerate(flat.split("\n")):
+                out.append(_classify(lineno + n if n == 0 else lineno, _strip_tags(part)))
+        else:
+            end = _TABLE_HTML.search(chunk)
+            html = end.group(0) if end else chunk
+            for row in html_table_to_rows(html):
+                out.append((lineno, "row", [c.replace("\t", " ") for c in row]))
+            rest = chunk[end.end():] if end else ""
+            if rest.strip():
+                out.append(_classify(lineno, _strip_tags(rest)))
+        i = j + 1
+    out += map(_classify, range(i + 1, len(lines) + 1), lines[i:])
     return out
 
 
 def _classify(lineno: int, line: str) -> tuple[int, str, str]:
+    if not line:
+        return (lineno, "blank", "")
     if "<" in line and ">" in line:
         line = _strip_tags(line)
-    s = line.strip()
-    if not s:
-        return (lineno, "blank", "")
     if "\t" in line:
         cells = line.split("\t")
         joined = "".join(cells)
-        # whitespace but the tabs? (every whitespace character but the space is unprintable)
-        if " " in joined or not joined.isprintable():
-            cells = [c.strip() for c in cells]
-            if not any(cells):
-                return (lineno, "blank", "")
-        return (lineno, "row", cells)
+        # no whitespace but the tabs (every whitespace character but the space is unprintable)
+        if " " not in joined and joined.isprintable():
+            return (lineno, "row", cells) if joined else (lineno, "blank", "")
+        cells = [c.strip() for c in cells]
+        return (lineno, "row", cells) if any(cells) else (lineno, "blank", "")
+    s = line.strip()
+    if not s:
+        return (lineno, "blank", "")
     if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
         if _MD_SEP.match(s):
             return (lineno, "sep", "")
@@ -151,7 +157,7 @@ def _strip_md(s: str) -> str:
         s = _BOLD.sub(r"\1", s)
     if "__" in s:
         s = _UNDERLINE.sub(r"\1", s)
-    if s.startswith("- ") or s.startswith("* "):
+    if s.startswith(("- ", "* ")):
         s = s[2:]
     return s.strip()
 
@@ -239,8 +245,8 @@ def _is_toc(rows: list[list[str]]) -> bool:
     need = max(2, 0.7 * len(rows))
     hits = misses = 0
     for r in rows:
-        cells = [c for c in r if c]
-        if 1 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]) and len(cells) >= 2:
+        cells = list(filter(None, r))
+        if 2 <= len(cells) <= 3 and _TOC_PAGE.match(cells[-1]):
             hits += 1
         else:
             misses += 1
@@ -276,6 +282,8 @@ def html_to_text(text: str) -> str:
 
 
 _HTML_PAGE = re.compile(r"(?i)<(?:html|body)\b")
+_KIND_LETTER = {"row": "r", "blank": "b", "sep": "s", "text": "t", "md": "m"}
+_SPAN = re.compile(r"r(?:[bs]*r)*")  # over the kinds' letters: a table span
 _LABEL_LINE = re.compile(r"^[^，。：:]{2,12}[：:]")  # "主要职责：" opens a list, it does not wrap
 
 
@@ -285,30 +293,19 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
         text = html_to_text(text)
     lines = _logical_lines(text)
     n = len(lines)
-    # 1. table spans: runs of 'row' lines, blank/sep lines inside allowed
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if lines[i][1] == "row":
-            j = i
-            k = i + 1
-            while k < n and lines[k][1] in ("row", "blank", "sep"):
-                if lines[k][1] == "row":
-                    j = k
-                k += 1
-            spans.append((i, j))
-            i = j + 1
-        else:
-            i += 1
+    # 1. table spans: runs of 'row' lines, blank/sep lines inside allowed (first and last line a row)
+    kinds = "".join(map(_KIND_LETTER.__getitem__, map(itemgetter(1), lines)))
+    spans = [(m.start(), m.end() - 1) for m in _SPAN.finditer(kinds)]
     used = [False] * n  # lines consumed as table context (not narrative)
-    items: list[tuple[int, object]] = []  # (line index, RawTable | Block-ish) in order
     tables: list[RawTable] = []
     toc_blocks: list[tuple[int, str]] = []
     prev_end = -1
     for si, (a, b) in enumerate(spans):
-        rows = [lines[k][2] for k in range(a, b + 1) if lines[k][1] == "row"]
-        for k in range(a, b + 1):
-            used[k] = True
+        if kinds.count("r", a, b + 1) == b + 1 - a:  # rows only (most spans)
+            rows = list(map(itemgetter(2), lines[a:b + 1]))
+        else:
+            rows = [line[2] for line in lines[a:b + 1] if line[1] == "row"]
+        used[a:b + 1] = [True] * (b + 1 - a)
         if _is_toc(rows):
             entries = []
             for r in rows:
@@ -382,7 +379,15 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
         para, para_line = [], None
 
     toc_at = dict(toc_blocks)
-    for idx, (lineno, kind, s) in enumerate(lines):
+    # the lines in order, a table span by its first line only (the rest of it is never narrative)
+    order: list[int] = []
+    after = 0
+    for a, b in spans:
+        order += range(after, a + 1)
+        after = b + 1
+    order += range(after, n)
+    for idx in order:
+        lineno, kind, s = lines[idx]
         if idx in toc_at:
             if para:
                 flush()
