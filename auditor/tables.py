@@ -22,8 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal
-from itertools import chain, repeat
-from operator import contains
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Iterable, Pattern, Sequence
 
@@ -165,14 +164,17 @@ def _clean_row(row: list) -> list[str]:
     return [clean_cell(c) if c is None or " " in c or not c.isprintable() else c for c in row]  # (see _no_space)
 
 
-def _clean_rows(rows: list[list]) -> list[list[str]]:
-    """_clean_row of every row, rows left blank dropped; a table without whitespace (most) is copied as it is."""
+def _clean_rows(rows: list[list]) -> tuple[list[list[str]], list[str]]:
+    """_clean_row of every row, rows left blank dropped; and the text of each row ("".join of its cells).
+    A table without whitespace (most) is copied as it is."""
     try:
-        if _no_space("".join(chain.from_iterable(rows))):
-            return list(map(list, filter(any, rows)))
+        texts = list(map("".join, rows))
     except TypeError:  # a missing (None) cell
-        pass
-    return [r for r in map(_clean_row, rows) if any(r)]
+        texts = None
+    if texts is not None and _no_space("".join(texts)):
+        return list(map(list, compress(rows, texts))), list(filter(None, texts))
+    rows = [r for r in map(_clean_row, rows) if any(r)]
+    return rows, list(map("".join, rows))
 
 
 def label_text(cell) -> str:
@@ -207,8 +209,9 @@ def _is_colnum_row(row: list[str]) -> bool:
     return nums == list(range(nums[0], nums[0] + len(nums)))
 
 
-def _without_colnum_rows(rows: list[list[str]]) -> list[list[str]]:
-    if not any(map(str.isdecimal, map("".join, rows))):  # most tables: no row of bare digits
+def _without_colnum_rows(rows: list[list[str]], texts: list[str]) -> list[list[str]]:
+    """The rows but column-number rows (texts: the rows' texts)."""
+    if not any(map(str.isdecimal, texts)):  # most tables: no row of bare digits
         return rows
     return [r for r in rows if not _is_colnum_row(r)]
 
@@ -488,9 +491,13 @@ def context_note(context: Sequence[str]) -> str | None:
 class _Part:
     def __init__(self, raw: RawTable, index: int):
         self.raw = raw
-        rows = _split_code_leaf_row(_clean_rows(raw.rows))
+        rows, texts = _clean_rows(raw.rows)
+        split = _split_code_leaf_row(rows)
+        if split is not rows:
+            rows, texts = split, list(map("".join, split))
         width = max(map(len, rows), default=0)
         self.rows = _padded(rows, width)
+        self.texts = texts  # each row's text ("".join of its cells; padding adds none)
         self.width = width
         self.title = context_title(raw.context)
         self.hlen = _header_len(self.rows)
@@ -621,6 +628,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         merged = _Part.__new__(_Part)
         merged.__dict__.update(first.__dict__)
         merged.rows = [_spread(r, width) for r in first.rows] + [r + [""] * (width - len(r)) for r in nxt.rows]
+        merged.texts = first.texts + nxt.texts
         merged.header = merged.rows[: len(first.rows) + nxt.hlen]
         merged.hlen = len(merged.header)
         merged.width = width
@@ -632,20 +640,22 @@ def _parts_to_table(parts: list[_Part]) -> Table:
     # a row is compared with the header's first row only when its text is the same (most rows: not)
     first_text = "".join(header[0]).replace(" ", "") if header else None  # "".join(_row_key(header[0]))
     body: list[list[str]] = []
+    body_texts: list[str] = []  # the body rows' texts
     context = list(first.context)
     pages: list[int] = []
     for k, p in enumerate(parts):
+        texts = p.texts  # (padding and alignment add empty cells only: the texts stay)
         if k > 0:
             rows = _align(p.rows, body, width)
             context += [c for c in p.context if _is_note(c)]
             if _same_header(first.header, rows):
-                rows = rows[len(first.header):]
+                rows, texts = rows[len(first.header):], texts[len(first.header):]
         else:
-            rows = _padded(p.rows[len(header):], width)
+            rows, texts = _padded(p.rows[len(header):], width), texts[len(header):]
         # header repeated inside one block (page break in a text file)
-        texts = list(map("".join, rows)) if first_text is not None else []
-        if first_text is None or (first_text not in texts and not any(map(contains, texts, repeat(" ")))):
+        if first_text is None or first_text not in map(str.replace, texts, repeat(" "), repeat("")):
             body += rows  # most blocks: no row has the header's first row's text (spaces aside)
+            body_texts += texts
         else:
             header_key = [_row_key(r) for r in header]
             i = 0
@@ -654,13 +664,14 @@ def _parts_to_table(parts: list[_Part]) -> Table:
                     i += len(header)
                     continue
                 body.append(rows[i])
+                body_texts.append(texts[i])
                 i += 1
         for pg in p.pages:
             if pg not in pages:
                 pages.append(pg)
     # drop column-number rows inside the header/body
-    body = _without_colnum_rows(body)
-    header = _without_colnum_rows(header)
+    body = _without_colnum_rows(body, body_texts)
+    header = _without_colnum_rows(header, first.texts[:len(header)])
     columns = flatten_header(header, width, body)
     # from here on the body is taken column by column (every row has one cell per column)
     data = list(zip(*body)) if body else [()] * width
@@ -697,12 +708,12 @@ def _join_codes(columns: list[str], data: list[Sequence[str]]
     ``data``: the body column by column."""
     width = len(columns)
     groups: list[tuple[int, int, str]] = []  # start, end (excl), name
+    leaves = [c.rpartition("/")[2] for c in columns]  # (the last part of each path)
     j = 0
     while j < width:
-        leaf = columns[j].split("/")[-1]
-        if leaf == "类":
+        if leaves[j] == "类":
             k = j + 1
-            while k < width and columns[k].split("/")[-1] in _CODE_LEAF and columns[k].split("/")[-1] != "类":
+            while k < width and leaves[k] in _CODE_LEAF and leaves[k] != "类":
                 k += 1
             if k > j + 1 and _codeish(data[j:k]):
                 parent = "/".join(p for p in columns[j].split("/")[:-1] if p not in ("科目编码",))

@@ -120,15 +120,16 @@ def test_colnum_rows_as_defined():
              ["1", "2", "3", "x"], ["", "", ""], ["123", "124", "125"], ["٣", "٤", "٥"], ["²", "³", "⁴"]]
     for row in rows:
         assert _is_colnum_row(row) == _colnum_row_by_definition(row), row
-    assert _without_colnum_rows(rows) == [r for r in rows if not _colnum_row_by_definition(r)]
+    assert _without_colnum_rows(rows, ["".join(r) for r in rows]) == [r for r in rows if not _colnum_row_by_definition(r)]
 
 
 def test_clean_rows_and_figures_as_defined():
     raws = [raw.rows for _, raws in _seed_parts() for raw in raws]
     raws += [[["a", None, "b c"], ["", ""]], [["项 目", "x"], ["", ""], ["\u3000", "1"]], [["a\u200bb", "c"]], []]
     for rows in raws:
-        assert _clean_rows(rows) == [r for r in map(_clean_row, rows) if any(r)]
-    for row in (r for rows in raws[:-4] for r in _clean_rows(rows)):
+        cleaned = [r for r in map(_clean_row, rows) if any(r)]
+        assert _clean_rows(rows) == (cleaned, ["".join(r) for r in cleaned])
+    for row in (r for rows in raws[:-4] for r in _clean_rows(rows)[0]):
         assert _has_figure(row) == any(isinstance(_cell(c), Decimal) and (
             "." in c or not _CODE_DIGITS.fullmatch(c.replace(",", ""))) for c in row), row
 
