@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
@@ -184,7 +185,7 @@ def document_metadata(blocks: list[Block], tables: list, name: str = "", context
     """(kind, year, department) from the document's title area, 部门名称 lines and table titles."""
     from auditor.numbers import normalize
 
-    head = [normalize(b.text) for b in blocks[:6] if b.text.strip()]
+    head = [normalize(t) for t in islice((b.text for b in blocks[:6] if b.text.strip()), 3)]  # (3 are used)
     title_area = " ".join(head[:3]) + " " + name
     kind = "final_account" if "决算" in title_area or "final-account" in name or any(
         t.type.startswith("final_") for t in tables[:3]) else "budget"
@@ -199,7 +200,8 @@ def document_metadata(blocks: list[Block], tables: list, name: str = "", context
 
     lines = [b.text for b in blocks[:80]] + list(contexts)
     for s in lines:
-        if "部门" not in s and "单位" not in s:  # every form of the line names one of them
+        # every form of the line names 部门 or 单位, then a colon
+        if ("部门" not in s and "单位" not in s) or (":" not in s and "：" not in s):
             continue
         mm = _DEPT_LINE.search(s)
         if mm and mm.group(1).strip():
