@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat, zip_longest
 from typing import Iterable
 
 import pandas as pd
 import yaml
 
-from auditor import link
+from auditor import link, nlp
 from auditor.model import Document, Table
-from auditor.numbers import Interval, decimals, fmt, interval_sum, unit_of_last_digit
+from auditor.numbers import (Interval, fmt, half_unit_of_place, interval_sum, printed, printed_sum, unit_of_last_digit,
+                             unit_of_place)
 from auditor.numbers import normalize as numbers_normalize
 
 HUNDRED = Decimal(100)
@@ -54,27 +56,37 @@ class Row:
     table: str = ""
 
     def as_dict(self) -> dict:
-        # counts are whole things: no rounding band
-        exact = self.claim_kind == "count" or (self.claim_kind == "composition" and self.unit not in link.UNIT_IN_YUAN)
-        exp = self.expected
-        if self.stated is None:
-            st, places, step = None, 2, Decimal("0.01")
+        stated, exp = self.stated, self.expected
+        if stated is None:
+            shown, st_lo, st_hi, step_f, places, step = "", None, None, None, 2, _CENT
         else:
-            st = Interval.exact(self.stated) if exact else Interval.printed(self.stated)
-            places, step = decimals(self.stated), unit_of_last_digit(self.stated)
+            shown, places = printed(stated)
+            step = unit_of_place(places)
+            # counts are whole things: no rounding band
+            if self.claim_kind == "count" or (self.claim_kind == "composition" and self.unit not in link.UNIT_IN_YUAN):
+                st_lo = st_hi = float(stated)
+                step_f = 0.0
+            else:
+                half = half_unit_of_place(places)
+                st_lo, st_hi, step_f = float(stated - half), float(stated + half), _unit_float(places)
         return {
             "check_id": self.check_id, "doc": self.doc, "scope": self.scope, "rule": self.rule,
             "claim_kind": self.claim_kind, "subject": self.subject, "page": self.page,
             "section": self.section, "sentence": self.sentence, "text": self.text, "table": self.table,
-            "stated": fmt(self.stated) if self.stated is not None else "",
-            "unit": self.unit or "",
-            "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
-            "step": (0.0 if exact else float(step)) if self.stated is not None else None,
+            "stated": shown, "unit": self.unit or "", "stated_lo": st_lo, "stated_hi": st_hi, "step": step_f,
             "expected": _show(exp, self.point, places, step),
             "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
             "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level, "cap": self.cap,
             "evidence": self.evidence,
         }
+
+
+_CENT = Decimal("0.01")
+
+
+@lru_cache(maxsize=None)  # a handful of precisions
+def _unit_float(places: int) -> float:
+    return float(unit_of_place(places))
 
 
 def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decimal) -> str:
@@ -389,8 +401,6 @@ def _in_reason(c) -> bool:
 
 def _counted(concept: str) -> bool:
     """True for things counted (项目数, 车辆…) rather than paid."""
-    from auditor import nlp
-
     try:
         return bool(nlp.concept(concept).get("count"))
     except KeyError:
@@ -431,8 +441,6 @@ def _sub_item(c, context: str = "") -> str | None:
     words = [w for w in words if w and not _GENERIC_TAIL.match(w)]
     if not words:
         return None
-    from auditor import nlp
-
     names = ({link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
              if c.subject else set())
     last = words[-1]
@@ -479,8 +487,10 @@ def project_count(t: Table) -> int:
 # --------------------------------------------------------------------------- tables
 
 class _TableChecks:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, found: dict[str, list[link.Cell]] | None = None):
         self.doc = doc
+        self.found = found or {}       # concept -> link.find over the document's tables, when already looked up
+        self._numeric: dict[int, list[int]] = {}
 
     def row(self, t: Table, key: str, rule: str, stated: Decimal, expected: Interval, evidence: str) -> Row:
         pages = t.pages[0] if t.pages else None
@@ -513,7 +523,13 @@ class _TableChecks:
         return [r]
 
     def _numeric_columns(self, t: Table) -> list[int]:
-        return [j for j in range(len(t.columns)) if any(isinstance(row[j], Decimal) for row in t.rows if j < len(row))]
+        """The columns with a figure on some row (once per table: two checks ask)."""
+        cols = self._numeric.get(id(t))
+        if cols is None:
+            # column by column (rows may be short: the missing cells are None)
+            cols = self._numeric[id(t)] = [j for j, column in zip(range(len(t.columns)), zip_longest(*t.rows))
+                                           if any(map(isinstance, column, repeat(Decimal)))]
+        return cols
 
     def _code_footing(self, t: Table) -> list[Row]:
         if not t.codes or not any(t.codes) or _side_by_side_codes(t):
@@ -540,7 +556,7 @@ class _TableChecks:
             for j in cols:
                 rows.extend(self._sum_check(t, r, kids, j, f"{parent}={'+'.join(codes[k] for k in kids)}",
                                             f"科目 {parent} 等于其下级科目之和"))
-        total_row = next((r for r in range(len(t.rows)) if link._row_label(t, r) in ("合计", "总计")), None)
+        total_row = next((r for r, label in enumerate(link.row_labels(t)) if label in ("合计", "总计")), None)
         top_len = min((len(code) for code in codes if code), default=0)  # 类 codes, or 项 codes when only leaves
         tops = [r for r, code in enumerate(codes) if code and len(code) == top_len]
         if total_row is not None and tops and len({codes[r] for r in tops}) == len(tops):
@@ -554,9 +570,10 @@ class _TableChecks:
         parts = [t.rows[r][j] for r in part_rs]
         if not isinstance(whole, Decimal) or not any(isinstance(p, Decimal) for p in parts):
             return []
-        expected = interval_sum(Interval.printed(p) for p in parts if isinstance(p, Decimal))
+        vals = [p for p in parts if isinstance(p, Decimal)]
+        expected = printed_sum(vals)
         col = t.columns[j]
-        shown = " + ".join(fmt(p) for p in parts if isinstance(p, Decimal))
+        shown = " + ".join(map(fmt, vals))
         return [self.row(t, f"{key}@{col}", "parts_sum_to_whole", whole, expected,
                          f"《{t.title}》「{col}」列：{what}：{fmt(whole)} 对 {shown}")]
 
@@ -566,28 +583,31 @@ class _TableChecks:
             if t.type not in spec["tables"]:
                 continue
             cols = [link.clean_column(c) for c in t.columns]
-            wj = next((j for j, c in enumerate(cols) if re.search(spec["whole"], c)), None)
-            part_js = [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec["parts"]]
+            whole_rx = link._rx(spec["whole"])
+            wj = next((j for j, c in enumerate(cols) if whole_rx.search(c)), None)
+            part_js = [_columns_matching(cols, p, wj) for p in spec["parts"]]
             if wj is None or not all(part_js):
                 continue
-            part_js += [[j for j, c in enumerate(cols) if re.search(p, c) and j != wj] for p in spec.get("optional", [])]
+            part_js += [_columns_matching(cols, p, wj) for p in spec.get("optional", [])]
             rows.extend(self._column_relation(t, wj, [j for js in part_js for j in js], "r"))
         return rows
 
     def _column_relation(self, t: Table, w: int, parts: list[int], key: str) -> list[Row]:
         """One row per table row: column w against the sum of the `parts` columns."""
         names = " + ".join(t.columns[j] for j in parts)
+        head = t.columns[w]
+        labels = link.row_labels(t)
         found = []
         for r, row in enumerate(t.rows):
             whole = row[w]
-            vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
-            if not isinstance(whole, Decimal) or not vals:
+            if not isinstance(whole, Decimal):
                 continue
-            label = link._row_label(t, r) or str(r)
-            found.append(self.row(t, f"{key}{r}:{t.columns[w]}", "parts_sum_to_whole", whole,
-                                  interval_sum(Interval.printed(v) for v in vals),
-                                  f"《{t.title}》「{label}」行：「{t.columns[w]}」{fmt(whole)} 应等于 {names} = "
-                                  + " + ".join(fmt(v) for v in vals)))
+            vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
+            if not vals:
+                continue
+            found.append(self.row(t, f"{key}{r}:{head}", "parts_sum_to_whole", whole, printed_sum(vals),
+                                  f"《{t.title}》「{labels[r] or r}」行：「{head}」{fmt(whole)} 应等于 {names} = "
+                                  + " + ".join(map(fmt, vals))))
         return found
 
     def _column_tree_sums(self, t: Table) -> list[Row]:
@@ -597,7 +617,7 @@ class _TableChecks:
         numeric = set(self._numeric_columns(t))
         rows = []
         for w, path in enumerate(cols):
-            m = re.fullmatch(r"(?:(.+)/)?(合计|小计|总计)", path)
+            m = _TOTAL_COLUMN.fullmatch(path)
             if w not in numeric or not m:
                 continue
             parent = m.group(1) + "/" if m.group(1) else ""
@@ -609,7 +629,7 @@ class _TableChecks:
             for comp, idxs in groups.items():
                 if comp.startswith("其中"):
                     continue
-                sub = [j for j in idxs if re.fullmatch(re.escape(parent + comp) + r"/(合计|小计)", cols[j])]
+                sub = [j for j in idxs if cols[j] in (parent + comp + "/合计", parent + comp + "/小计")]
                 parts.extend(sub[:1] or [j for j in idxs if "/其中" not in cols[j][len(parent):]])
             if len(parts) < 2 or any(_UNNAMED.search(cols[j]) for j in parts):
                 continue  # a column whose header was not read cannot be placed in the tree
@@ -643,7 +663,7 @@ class _TableChecks:
             vals = [v for _, v in items if isinstance(v, Decimal)]
             labels = [link.clean_label(t.rows[r][j]) for r, _ in items]
             rows.append(self.row(t, f"ordinal:c{j}:{total[1]}", "parts_sum_to_whole", total[2],
-                                 interval_sum(Interval.printed(v) for v in vals) if vals else Interval.exact(Decimal(0)),
+                                 printed_sum(vals) if vals else Interval.exact(Decimal(0)),
                                  f"《{t.title}》：{total[1]} {fmt(total[2])} 应等于 {'、'.join(labels[:3])}…等"
                                  f" {len(items)} 项之和 = " + " + ".join(fmt(v) for v in vals)))
         return rows
@@ -668,7 +688,7 @@ class _TableChecks:
     def _cross_table(self) -> list[Row]:
         rows = []
         for concept in link.cross_table_concepts():
-            cells = link.find(concept, self.doc.tables)
+            cells = self.found[concept] if concept in self.found else link.find(concept, self.doc.tables)
             by_table: dict[int, link.Cell] = {}
             for cell in cells:
                 if cell.value is not None:
@@ -712,6 +732,7 @@ class _TableChecks:
 
 
 _UNNAMED = re.compile(r"(^|/)列\d+$")
+_TOTAL_COLUMN = re.compile(r"(?:(.+)/)?(合计|小计|总计)")
 _ORDINAL_TABLES = {"income_expenditure_summary", "final_income_expenditure_summary", "fiscal_grant_summary",
                    "final_fiscal_grant_summary"}
 _TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
@@ -730,10 +751,14 @@ def _side_by_side_codes(t: Table) -> bool:
     return False
 
 
+def _columns_matching(cols: list[str], pattern: str, but: int | None) -> list[int]:
+    rx = link._rx(pattern)
+    return [j for j, c in enumerate(cols) if rx.search(c) and j != but]
+
+
 def _first_fig(segs, pattern: str):
-    rx = re.compile(pattern)
     for _, label, figs in segs:
-        if rx.fullmatch(label):
+        if link.label_matches(pattern, label):
             vals = [v for _, v in figs]
             if not vals:
                 continue
@@ -774,7 +799,7 @@ def document_checks(doc: Document, claims: list) -> tuple[list[Row], dict]:
     """The document's own check rows, and the figures its tables give for the concepts its
     narrative names (万元 intervals, for the year-on-year checks against the next year's document)."""
     cc = _ClaimChecks(doc, claims)
-    rows = cc.run() + _TableChecks(doc).run()
+    rows = cc.run() + _TableChecks(doc, cc._found).run()
     values: dict = {"concepts": {}, "claims": cc.best}
     for concept, cells in cc._found.items():
         values["concepts"][concept] = [_cell_record(x) for x in cells if x.value is not None]

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 import yaml
 
 from auditor.model import Table
-from auditor.numbers import normalize
+from auditor.numbers import interval, normalize
 
 UNIT_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
@@ -53,9 +53,14 @@ class Cell:
     def in_unit(self, unit: str | None) -> tuple[Decimal, Decimal, Decimal]:
         """(value, lo, hi) converted to `unit` (the claim's), interval from the printed precision.
 
-        A blank cell on a labelled row stands for no amount: exactly zero."""
-        from auditor.numbers import interval
+        A blank cell on a labelled row stands for no amount: exactly zero.
+        Kept on the cell per unit: a figure is compared, kept and described several times."""
+        memo = self.__dict__.setdefault("_by_unit", {})
+        if unit not in memo:
+            memo[unit] = self._in_unit(unit)
+        return memo[unit]
 
+    def _in_unit(self, unit: str | None) -> tuple[Decimal, Decimal, Decimal]:
         if self.value is None:
             return Decimal(0), Decimal(0), Decimal(0)
         lo, hi = interval(self.value)
@@ -63,6 +68,12 @@ class Cell:
         return self.value * factor, lo * factor, hi * factor
 
     def describe(self) -> str:
+        text = self.__dict__.get("_described")
+        if text is None:
+            text = self.__dict__["_described"] = self._describe()
+        return text
+
+    def _describe(self) -> str:
         pages = ",".join(str(p) for p in self.table.pages)
         where = f"第{pages}页" if pages else ""
         col = self.column if self.column else "金额"
@@ -84,24 +95,32 @@ def segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | Non
     Computed once per table (every concept lookup walks them)."""
     cached = table.__dict__.get("_segments")
     if cached is None:
-        cached = table.__dict__["_segments"] = list(_segments(table))
+        cached = table.__dict__["_segments"] = _segments(table)
     return cached
 
 
-def _segments(table: Table) -> Iterator[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+def _segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+    out = []
     for r, row in enumerate(table.rows):
-        label, figures = None, []
+        figures = None
         for col, cell in zip(table.columns, row):
             if isinstance(cell, str) and cell.strip():
-                if _is_code(cell):
+                label = _label_of(cell)
+                if label is None:  # a subject code: neither a label nor a figure
                     continue
-                if label is not None:
-                    yield r, label, figures
-                label, figures = clean_label(cell), []
-            elif label is not None:
+                figures = []  # filled as the row is read on
+                out.append((r, label, figures))
+            elif figures is not None:
                 figures.append((col, cell if isinstance(cell, Decimal) else None))
-        if label is not None:
-            yield r, label, figures
+    return out
+
+
+def row_labels(table: Table) -> list[str]:
+    """_row_label of every row (its first label cell, cleaned, or its subject code), computed once per table."""
+    cached = table.__dict__.get("_row_labels")
+    if cached is None:
+        cached = table.__dict__["_row_labels"] = [_row_label(table, r) for r in range(len(table.rows))]
+    return cached
 
 
 _CODE = re.compile(r"\d{3,}")
@@ -110,6 +129,12 @@ _CODE = re.compile(r"\d{3,}")
 @lru_cache(maxsize=1 << 16)
 def _is_code(text: str) -> bool:
     return bool(_CODE.fullmatch(normalize(text).strip()))
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_of(text: str) -> str | None:
+    """A text cell's cleaned label, None for a subject code (one lookup where a row is read)."""
+    return None if _is_code(text) else clean_label(text)
 
 
 @lru_cache(maxsize=None)
@@ -123,16 +148,27 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+@lru_cache(maxsize=1 << 16)
+def label_matches(pattern: str, label: str) -> bool:
+    """_rx(pattern).fullmatch(label), remembered: the same labels meet the same row patterns in every document."""
+    return _rx(pattern).fullmatch(label) is not None
+
+
 def locations(concept: str) -> list[dict]:
     """The locations of a concept; `{same_as: X}` entries borrow every location of concept X."""
+    return list(_locations(concept))
+
+
+@lru_cache(maxsize=4096)  # asked for on every lookup; the concepts are the vocabulary's
+def _locations(concept: str) -> tuple[dict, ...]:
     out = []
     for loc in _evidence().get("concepts", {}).get(concept) or []:
         if "same_as" in loc:
             out.extend({**other, "fallback": loc.get("fallback", other.get("fallback", False))}
-                       for other in locations(loc["same_as"]))
+                       for other in _locations(loc["same_as"]))
         else:
             out.append(loc)
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -210,12 +246,11 @@ _TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
 
 def _find_in(t: Table, loc: dict) -> list[Cell]:
     """The cells of one table a location names (every matching column: the audit picks the best)."""
-    row_rx = _rx(loc["row"]) if "row" in loc else None
     col_rx = _rx(loc["column"]) if "column" in loc else None
     add = loc.get("sum", False)
     if "codes" in loc:  # a concept made of whole subjects: the sum of their rows' first figures
-        picked = [_pick(t, r, col_rx, _row_label(t, r))[:1] for r, c in enumerate(t.codes or [])
-                  if c in {str(x) for x in loc["codes"]}]
+        codes = {str(x) for x in loc["codes"]}
+        picked = [_pick(t, r, col_rx, _row_label(t, r))[:1] for r, c in enumerate(t.codes or []) if c in codes]
         vals = [cells[0] for cells in picked if cells]
         if not vals:
             return []
@@ -227,14 +262,14 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
             if c == str(code):
                 return _pick(t, r, col_rx, _row_label(t, r), add)
         return []
-    if row_rx is None:
+    if "row" not in loc:
         for r in range(len(t.rows)):
             cells = _pick(t, r, col_rx, _row_label(t, r), add)
             if cells:
                 return cells
         return []
     for r, label, figures in segments(t):
-        if not row_rx.fullmatch(label):
+        if not label_matches(loc["row"], label):
             continue
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:
@@ -259,8 +294,10 @@ def _sum(vals: list[Decimal]) -> Decimal:
 
 def _row_label(t: Table, r: int) -> str:
     for cell in t.rows[r]:
-        if isinstance(cell, str) and cell.strip() and not _is_code(cell):
-            return clean_label(cell)
+        if isinstance(cell, str) and cell.strip():
+            label = _label_of(cell)
+            if label is not None:
+                return label
     return (t.codes[r] or "") if t.codes else ""
 
 

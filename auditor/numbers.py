@@ -65,22 +65,22 @@ def decimals(value: Decimal) -> int:
 
 
 @lru_cache(maxsize=None)
-def _unit(places: int) -> Decimal:
+def unit_of_place(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
 @lru_cache(maxsize=None)
-def _half_unit(places: int) -> Decimal:
-    return _unit(places) / 2
+def half_unit_of_place(places: int) -> Decimal:
+    return unit_of_place(places) / 2
 
 
 def unit_of_last_digit(value: Decimal) -> Decimal:
-    return _unit(decimals(value))
+    return unit_of_place(decimals(value))
 
 
 def interval(value: Decimal) -> tuple[Decimal, Decimal]:
     """The interval a printed (rounded) figure stands for: half a unit of its last digit each side."""
-    half = _half_unit(decimals(value))
+    half = half_unit_of_place(decimals(value))
     return value - half, value + half
 
 
@@ -90,9 +90,19 @@ def fmt(value: Decimal | float | None, places: int | None = None) -> str:
         return ""
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
-    if places is None:
-        return f"{value:f}"
-    return f"{value.quantize(_unit(places)):f}"
+    if places is not None:
+        value = value.quantize(unit_of_place(places))
+    text = str(value)  # the plain notation whenever str() does not switch to an exponent (cheaper than :f)
+    return text if "E" not in text and "e" not in text else f"{value:f}"
+
+
+def printed(value: Decimal) -> tuple[str, int]:
+    """(fmt(value), decimals(value)) from one conversion to text."""
+    text = str(value)
+    if "E" in text or "e" in text:
+        return f"{value:f}", decimals(value)
+    point = text.find(".")
+    return text, (0 if point < 0 else len(text) - point - 1)
 
 
 class Interval:
@@ -105,7 +115,8 @@ class Interval:
 
     @classmethod
     def printed(cls, value: Decimal) -> "Interval":
-        return cls(*interval(value))
+        half = half_unit_of_place(decimals(value))
+        return cls(value - half, value + half)
 
     @classmethod
     def exact(cls, value: Decimal) -> "Interval":
@@ -146,4 +157,14 @@ def interval_sum(items) -> Interval:
     for it in items:  # the ends added up directly: no Interval per partial sum
         lo += it.lo
         hi += it.hi
+    return Interval(lo, hi)
+
+
+def printed_sum(values) -> Interval:
+    """interval_sum(Interval.printed(v) for v in values), without an Interval per value."""
+    lo = hi = Decimal(0)
+    for v in values:
+        half = half_unit_of_place(decimals(v))
+        lo += v - half
+        hi += v + half
     return Interval(lo, hi)

@@ -103,10 +103,12 @@ def warm_up() -> None:
     """Load the vocabulary, dictionaries and patterns (spaCy, jieba) now rather than on the first
     document. The pool does not call it in the parent: each worker loads them itself, so the
     parent, which holds the run-wide state, does not also carry the language models."""
-    from auditor import checks  # noqa: F401
+    from auditor import checks, link
     from auditor.claims import extract_text
 
     try:
+        checks._table_rules()  # the table rules and the evidence locations (YAML files)
+        link.cross_table_concepts()
         extract_text("2024年收入预算1.00万元，比上年增加0.50万元，增长100.00%。")
     except Exception:  # noqa: BLE001 - warming up is an optimisation only
         pass

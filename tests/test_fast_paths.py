@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
 
 from auditor import link, nlp
 from auditor.claims import Sentence
-from auditor.model import Block, Table
+from auditor.model import Block, Document, Table
 from auditor.ingest.encoding import read_text_file
 from auditor.ingest.text import _classify, text_to_parts
-from auditor.numbers import Interval, decimals, interval_sum
+from auditor.numbers import Interval, decimals, fmt, interval_sum, printed, printed_sum
 from auditor.tables import (_cell, _clean_row, _clean_rows, _CODE_DIGITS, _drop_misaligned, _has_figure, _is_colnum_row,
                             _no_space, _Part, _shift_subtotals, _without_colnum_rows, flatten_header)
 
@@ -178,3 +178,93 @@ def test_flatten_header_spreads_parents_as_defined():
               ([["科目", "项目支出", "", ""], ["", "", "小计", "其他"]], 4, [["a", "", "2.00", "3.00"]])]
     for header, width, body in cases:
         assert flatten_header(header, width, body) == _flatten_by_definition(header, width, body), header
+
+# --- figures printed from one conversion to text, sums without an interval per part
+
+_FIGURES = ["1.50", "12", "0", "0.00", "-0", "-3.25", "1E+2", "1E-7", "0E-8", "-0.000", "NaN", "12345.678",
+            "0.0000001", "123456789012345678901234567890", "1790.63"]
+
+
+@pytest.mark.parametrize("text", _FIGURES)
+def test_fmt_and_printed_are_the_plain_notation(text):
+    value = Decimal(text)
+    assert fmt(value) == f"{value:f}"
+    assert printed(value) == (f"{value:f}", decimals(value))
+    for places in range(4):
+        try:
+            q = value.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:
+            continue
+        assert fmt(value, places) == f"{q:f}"
+
+
+def test_printed_sum_is_the_sum_of_printed_intervals():
+    values = [Decimal(t) for t in ("1.5", "2.25", "0", "-3.125", "1E+2", "7.00")]
+    fast, plain = printed_sum(values), interval_sum(Interval.printed(v) for v in values)
+    assert (str(fast.lo), str(fast.hi)) == (str(plain.lo), str(plain.hi))
+    assert (str(printed_sum([]).lo), str(printed_sum([]).hi)) == ("0", "0")
+
+
+# --- table readings remembered per table, on the seed documents' tables
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def seed_tables():
+    from auditor.ingest import expand_paths, group_paths, read_document
+
+    return [t for g in group_paths(expand_paths([CORPUS])[0]) for t in read_document(g).tables]
+
+
+def _segments_plain(table):
+    for r, row in enumerate(table.rows):
+        label, figures = None, []
+        for col, cell in zip(table.columns, row):
+            if isinstance(cell, str) and cell.strip():
+                if link._is_code(cell):
+                    continue
+                if label is not None:
+                    yield r, label, figures
+                label, figures = link.clean_label(cell), []
+            elif label is not None:
+                figures.append((col, cell if isinstance(cell, Decimal) else None))
+        if label is not None:
+            yield r, label, figures
+
+
+def _row_label_plain(t, r):
+    for cell in t.rows[r]:
+        if isinstance(cell, str) and cell.strip() and not link._is_code(cell):
+            return link.clean_label(cell)
+    return (t.codes[r] or "") if t.codes else ""
+
+
+def test_segments_and_row_labels_are_the_plain_reading(seed_tables):
+    assert seed_tables
+    for t in seed_tables:
+        assert link.segments(t) == list(_segments_plain(t))
+        assert link.row_labels(t) == [_row_label_plain(t, r) for r in range(len(t.rows))]
+        for _, label, _ in link.segments(t):
+            for pattern in ("收入总计|收入合计", "(一般公共预算)?拨款收入", ".*支出"):
+                assert link.label_matches(pattern, label) == bool(re.fullmatch(pattern, label))
+
+
+def test_numeric_columns_are_the_plain_definition(seed_tables):
+    from auditor.checks import _TableChecks
+
+    tc = _TableChecks(Document(doc="d", files=[], tables=seed_tables))
+    for t in seed_tables + [Table(type="other", title="t", unit="万元", pages=[], columns=["a", "b", "c"],
+                                  rows=[["x", Decimal("1")], ["y", None, Decimal("2")]])]:
+        plain = [j for j in range(len(t.columns)) if any(isinstance(row[j], Decimal) for row in t.rows if j < len(row))]
+        assert tc._numeric_columns(t) == plain
+
+
+def test_cells_remember_what_they_compute(seed_tables):
+    for t in seed_tables:
+        for r, label, figures in link.segments(t):
+            for col, value in figures[:2]:
+                cell = link.Cell(t, r, col, label, value)
+                for unit in ("万元", "元", None):
+                    assert cell.in_unit(unit) == cell._in_unit(unit) == cell.in_unit(unit)
+                assert cell.describe() == cell._describe() == cell.describe()
