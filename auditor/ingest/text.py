@@ -122,7 +122,7 @@ def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
     return out
 
 
-def _classify(lineno: int, line: str) -> tuple[int, str, str]:
+def _classify(lineno: int, line: str) -> tuple[int, str, str | list[str]]:
     if not line:
         return (lineno, "blank", "")
     if "<" in line and ">" in line:
