@@ -245,3 +245,15 @@ def test_header_repairs():
     assert t.columns == ["收入/项目名称", "收入/金额", "支出/功能分类/功能科目名称", "支出/功能分类/金额",
                          "支出/支出用途/项目名称", "支出/支出用途/金额"]
     assert find_value(t, ["基本支出"]) == [(0, "支出/支出用途/金额", Decimal("7.00"))]
+
+
+def test_package_names_stay_what_they_are():
+    """The package's own names are not shadowed by its modules once those are imported."""
+    import auditor
+    import auditor.claims  # noqa: F401 - the module import that used to replace auditor.claims(...)
+    import auditor.tables  # noqa: F401
+
+    seed = next((Path(__file__).resolve().parents[1] / "corpus").glob("001_*.txt"))
+    got, errors = auditor.api.tables([seed])
+    assert not errors and len(got["documents"][0]["tables"]) == 13
+    assert callable(auditor.audit) and callable(auditor.read_documents)
