@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat, zip_longest
+from itertools import zip_longest
 from typing import Iterable
 
 import pandas as pd
@@ -21,8 +21,8 @@ import yaml
 
 from auditor import link, nlp
 from auditor.model import Document, Table
-from auditor.numbers import (Interval, fmt, half_unit_of_place, interval_sum, printed, printed_sum, unit_of_last_digit,
-                             unit_of_place)
+from auditor.numbers import (Interval, fmt, half_unit_of_place, interval_sum, printed, printed_sum, printed_sum_shown,
+                             unit_of_last_digit, unit_of_place)
 from auditor.numbers import normalize as numbers_normalize
 
 HUNDRED = Decimal(100)
@@ -69,19 +69,26 @@ class Row:
             else:
                 half = half_unit_of_place(places)
                 st_lo, st_hi, step_f = float(stated - half), float(stated + half), _unit_float(places)
-        return {
+        record = {
             "check_id": self.check_id, "doc": self.doc, "scope": self.scope, "rule": self.rule,
             "claim_kind": self.claim_kind, "subject": self.subject, "page": self.page,
             "section": self.section, "sentence": self.sentence, "text": self.text, "table": self.table,
             "stated": shown, "unit": self.unit or "", "stated_lo": st_lo, "stated_hi": st_hi, "step": step_f,
-            "expected": _show(exp, self.point, places, step),
-            "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
-            "has_evidence": self.has_evidence, "holds": self.holds, "level": self.level, "cap": self.cap,
-            "evidence": self.evidence,
         }
+        # the rest set one by one: a literal of more than 16 items is built as two dicts and merged
+        record["expected"] = _show(exp, self.point, places, step)
+        record["expected_lo"] = float(exp.lo) if exp else None
+        record["expected_hi"] = float(exp.hi) if exp else None
+        record["has_evidence"] = self.has_evidence
+        record["holds"] = self.holds
+        record["level"] = self.level
+        record["cap"] = self.cap
+        record["evidence"] = self.evidence
+        return record
 
 
 _CENT = Decimal("0.01")
+_HALF = Decimal("0.5")
 
 
 @lru_cache(maxsize=None)  # a handful of precisions
@@ -94,7 +101,7 @@ def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decima
     inputs leave more than one digit open."""
     if exp is None:
         return ""
-    shown = fmt(point if point is not None else exp.mid, places)
+    shown = fmt(point if point is not None else (exp.lo + exp.hi) * _HALF, places)  # the mid, no division
     if point is not None or exp.hi - exp.lo <= step:
         return shown
     return f"{shown}（{fmt(exp.lo, places)}~{fmt(exp.hi, places)}）"
@@ -528,7 +535,7 @@ class _TableChecks:
         if cols is None:
             # column by column (rows may be short: the missing cells are None)
             cols = self._numeric[id(t)] = [j for j, column in zip(range(len(t.columns)), zip_longest(*t.rows))
-                                           if any(map(isinstance, column, repeat(Decimal)))]
+                                           if Decimal in map(type, column)]  # cells are plain Decimals
         return cols
 
     def _code_footing(self, t: Table) -> list[Row]:
@@ -571,9 +578,8 @@ class _TableChecks:
         if not isinstance(whole, Decimal) or not any(isinstance(p, Decimal) for p in parts):
             return []
         vals = [p for p in parts if isinstance(p, Decimal)]
-        expected = printed_sum(vals)
+        expected, shown = printed_sum_shown(vals)
         col = t.columns[j]
-        shown = " + ".join(map(fmt, vals))
         return [self.row(t, f"{key}@{col}", "parts_sum_to_whole", whole, expected,
                          f"《{t.title}》「{col}」列：{what}：{fmt(whole)} 对 {shown}")]
 
@@ -605,9 +611,9 @@ class _TableChecks:
             vals = [row[j] for j in parts if isinstance(row[j], Decimal)]
             if not vals:
                 continue
-            found.append(self.row(t, f"{key}{r}:{head}", "parts_sum_to_whole", whole, printed_sum(vals),
-                                  f"《{t.title}》「{labels[r] or r}」行：「{head}」{fmt(whole)} 应等于 {names} = "
-                                  + " + ".join(map(fmt, vals))))
+            expected, shown = printed_sum_shown(vals)
+            found.append(self.row(t, f"{key}{r}:{head}", "parts_sum_to_whole", whole, expected,
+                                  f"《{t.title}》「{labels[r] or r}」行：「{head}」{fmt(whole)} 应等于 {names} = {shown}"))
         return found
 
     def _column_tree_sums(self, t: Table) -> list[Row]:
@@ -617,10 +623,9 @@ class _TableChecks:
         numeric = set(self._numeric_columns(t))
         rows = []
         for w, path in enumerate(cols):
-            m = _TOTAL_COLUMN.fullmatch(path)
-            if w not in numeric or not m:
+            parent = _total_parent(path) if w in numeric else None
+            if parent is None:
                 continue
-            parent = m.group(1) + "/" if m.group(1) else ""
             groups: dict[str, list[int]] = {}
             for j, c in enumerate(cols):
                 if j != w and j in numeric and c.startswith(parent) and not (not parent and j < w):
@@ -652,11 +657,11 @@ class _TableChecks:
                 label, fig = row[j], row[j + 1]
                 if not isinstance(label, str) or not label.strip() or isinstance(fig, str):
                     continue
-                text = numbers_normalize(label).strip()
-                if _TOP_ORDINAL.match(text):
+                top, side_total = _side_label(label)
+                if top:
                     items.append((r, fig))
-                elif _SIDE_TOTAL.fullmatch(link.clean_label(text)) and items:
-                    total = (r, link.clean_label(text), fig)
+                elif side_total is not None and items:
+                    total = (r, side_total, fig)
                     break
             if total is None or not isinstance(total[2], Decimal) or len(items) < 2:
                 continue
@@ -733,10 +738,35 @@ class _TableChecks:
 
 _UNNAMED = re.compile(r"(^|/)列\d+$")
 _TOTAL_COLUMN = re.compile(r"(?:(.+)/)?(合计|小计|总计)")
+
+
+def _total_parent(path: str) -> str | None:
+    """The parent path ("X/", or "" at the top) of a column _TOTAL_COLUMN matches ("X/合计", "小计"), else None.
+    Read off the end of the path: the pattern's backtracking costs more than the check it guards."""
+    if path[-2:] not in ("合计", "小计", "总计"):
+        return None
+    if len(path) == 2:
+        return ""
+    if len(path) > 3 and path[-3] == "/" and "\n" not in path:
+        return path[:-2]
+    return None
+
+
 _ORDINAL_TABLES = {"income_expenditure_summary", "final_income_expenditure_summary", "fiscal_grant_summary",
                    "final_fiscal_grant_summary"}
 _TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 _SIDE_TOTAL = re.compile(r"(本年|当年)?(收入|支出)(合计|小计)|收入总计|支出总计")
+
+
+@lru_cache(maxsize=1 << 14)  # the same labels in every 收支总表
+def _side_label(label: str) -> tuple[bool, str | None]:
+    """What a label cell is to its side of a 收支总表: (a top-level item "一、…", else the side total
+    it names, cleaned, or None)."""
+    text = numbers_normalize(label).strip()
+    if _TOP_ORDINAL.match(text):
+        return True, None
+    cleaned = link.clean_label(text)
+    return False, (cleaned if _SIDE_TOTAL.fullmatch(cleaned) else None)
 
 
 def _side_by_side_codes(t: Table) -> bool:
@@ -757,8 +787,9 @@ def _columns_matching(cols: list[str], pattern: str, but: int | None) -> list[in
 
 
 def _first_fig(segs, pattern: str):
+    matches = link.row_pattern(pattern)
     for _, label, figs in segs:
-        if link.label_matches(pattern, label):
+        if matches[label]:
             vals = [v for _, v in figs]
             if not vals:
                 continue

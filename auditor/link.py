@@ -104,14 +104,20 @@ def _segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | No
     for r, row in enumerate(table.rows):
         figures = None
         for col, cell in zip(table.columns, row):
-            if isinstance(cell, str) and cell.strip():
+            if cell is None:  # the commonest cell: a blank
+                if figures is not None:
+                    figures.append((col, None))
+            elif isinstance(cell, Decimal):
+                if figures is not None:
+                    figures.append((col, cell))
+            elif isinstance(cell, str) and cell.strip():
                 label = _label_of(cell)
                 if label is None:  # a subject code: neither a label nor a figure
                     continue
                 figures = []  # filled as the row is read on
                 out.append((r, label, figures))
             elif figures is not None:
-                figures.append((col, cell if isinstance(cell, Decimal) else None))
+                figures.append((col, None))
     return out
 
 
@@ -148,10 +154,26 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-@lru_cache(maxsize=1 << 16)
-def label_matches(pattern: str, label: str) -> bool:
-    """_rx(pattern).fullmatch(label), remembered: the same labels meet the same row patterns in every document."""
-    return _rx(pattern).fullmatch(label) is not None
+class RowPattern(dict):
+    """A row pattern as label -> whether it fullmatches the label: each label is matched once, as the
+    same labels meet the same patterns in every document (forgets all at 4096 labels)."""
+
+    __slots__ = ("fullmatch",)
+
+    def __init__(self, pattern: str):
+        super().__init__()
+        self.fullmatch = _rx(pattern).fullmatch
+
+    def __missing__(self, label: str) -> bool:
+        if len(self) >= 4096:
+            self.clear()
+        hit = self[label] = self.fullmatch(label) is not None
+        return hit
+
+
+@lru_cache(maxsize=4096)
+def row_pattern(pattern: str) -> RowPattern:
+    return RowPattern(pattern)
 
 
 def locations(concept: str) -> list[dict]:
@@ -268,8 +290,9 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
             if cells:
                 return cells
         return []
+    matches = row_pattern(loc["row"])
     for r, label, figures in segments(t):
-        if not label_matches(loc["row"], label):
+        if not matches[label]:
             continue
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:

@@ -168,3 +168,16 @@ def printed_sum(values) -> Interval:
         lo += v - half
         hi += v + half
     return Interval(lo, hi)
+
+
+def printed_sum_shown(values, sep: str = " + ") -> tuple[Interval, str]:
+    """(printed_sum(values), sep.join(map(fmt, values))): each figure converted to text once."""
+    lo = hi = Decimal(0)
+    texts = []
+    for v in values:
+        text, places = printed(v)
+        half = half_unit_of_place(places)
+        lo += v - half
+        hi += v + half
+        texts.append(text)
+    return Interval(lo, hi), sep.join(texts)

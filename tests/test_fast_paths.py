@@ -247,7 +247,7 @@ def test_segments_and_row_labels_are_the_plain_reading(seed_tables):
         assert link.row_labels(t) == [_row_label_plain(t, r) for r in range(len(t.rows))]
         for _, label, _ in link.segments(t):
             for pattern in ("收入总计|收入合计", "(一般公共预算)?拨款收入", ".*支出"):
-                assert link.label_matches(pattern, label) == bool(re.fullmatch(pattern, label))
+                assert link.row_pattern(pattern)[label] == bool(re.fullmatch(pattern, label))
 
 
 def test_numeric_columns_are_the_plain_definition(seed_tables):
@@ -268,3 +268,81 @@ def test_cells_remember_what_they_compute(seed_tables):
                 for unit in ("万元", "元", None):
                     assert cell.in_unit(unit) == cell._in_unit(unit) == cell.in_unit(unit)
                 assert cell.describe() == cell._describe() == cell.describe()
+
+
+@pytest.mark.parametrize("path", ["合计", "小计", "总计", "X/合计", "一般公共预算/小计", "/合计", "a/b/总计", "合计/X",
+                                  "X合计", "X/合计\n", "\n/合计", "计", ""])
+def test_total_parent_is_the_total_column_pattern(path):
+    from auditor.checks import _TOTAL_COLUMN, _total_parent
+
+    m = _TOTAL_COLUMN.fullmatch(path)
+    assert _total_parent(path) == ((m.group(1) + "/" if m.group(1) else "") if m else None)
+
+
+def test_printed_sum_shown_is_the_sum_and_the_figures():
+    from auditor.numbers import printed_sum_shown
+
+    values = [Decimal(t) for t in ("1.5", "2.25", "0", "-3.125", "1E+2", "7.00", "1E-7")]
+    total, shown = printed_sum_shown(values)
+    plain = interval_sum(Interval.printed(v) for v in values)
+    assert (str(total.lo), str(total.hi)) == (str(plain.lo), str(plain.hi))
+    assert shown == " + ".join(fmt(v) for v in values)
+
+
+def test_side_labels_are_the_plain_reading(seed_tables):
+    from auditor.checks import _SIDE_TOTAL, _TOP_ORDINAL, _side_label
+    from auditor.numbers import normalize
+
+    labels = {c for t in seed_tables for row in t.rows for c in row if isinstance(c, str) and c.strip()}
+    labels |= {"一、一般公共预算拨款", "本年收入合计", "（一）收入总计", " 二 、 事业收入"}
+    for label in labels:
+        text = normalize(label).strip()
+        top = bool(_TOP_ORDINAL.match(text))
+        total = link.clean_label(text) if not top and _SIDE_TOTAL.fullmatch(link.clean_label(text)) else None
+        assert _side_label(label) == (top, total)
+
+
+def _as_dict_plain(row) -> dict:
+    """Row.as_dict as first written (Intervals, decimals and fmt per field)."""
+    from auditor.checks import _show
+    from auditor.numbers import unit_of_last_digit
+
+    exact = row.claim_kind == "count" or (row.claim_kind == "composition" and row.unit not in link.UNIT_IN_YUAN)
+    exp = row.expected
+    if row.stated is None:
+        st, places, step = None, 2, Decimal("0.01")
+    else:
+        st = Interval.exact(row.stated) if exact else Interval.printed(row.stated)
+        places, step = decimals(row.stated), unit_of_last_digit(row.stated)
+    shown = ""
+    if exp is not None:
+        shown = fmt(row.point if row.point is not None else exp.mid, places)
+        if row.point is None and exp.hi - exp.lo > step:
+            shown = f"{shown}（{fmt(exp.lo, places)}~{fmt(exp.hi, places)}）"
+    return {
+        "check_id": row.check_id, "doc": row.doc, "scope": row.scope, "rule": row.rule,
+        "claim_kind": row.claim_kind, "subject": row.subject, "page": row.page,
+        "section": row.section, "sentence": row.sentence, "text": row.text, "table": row.table,
+        "stated": fmt(row.stated) if row.stated is not None else "",
+        "unit": row.unit or "",
+        "stated_lo": float(st.lo) if st else None, "stated_hi": float(st.hi) if st else None,
+        "step": (0.0 if exact else float(step)) if row.stated is not None else None,
+        "expected": shown,
+        "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
+        "has_evidence": row.has_evidence, "holds": row.holds, "level": row.level, "cap": row.cap,
+        "evidence": row.evidence,
+    }
+
+
+def test_records_are_the_plain_records():
+    from auditor import checks
+    from auditor.claims import extract
+    from auditor.ingest import expand_paths, group_paths, read_document
+
+    n = 0
+    for g in group_paths(expand_paths([CORPUS])[0]):
+        doc = read_document(g)
+        for row in checks.document_checks(doc, extract(doc))[0]:
+            assert repr(row.as_dict()) == repr(_as_dict_plain(row))
+            n += 1
+    assert n
