@@ -397,8 +397,10 @@ _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|降低|压减|调减|调
 
 def _inside_reason(c) -> bool:
     """A figure inside a reason ("主要原因是…增加…23.3万元") or a purpose ("主要用于…")."""
-    before = re.sub(r"\s+", "", c.sentence[:c.start])
-    return any(w in before for w in ("原因", "用于"))
+    return bool(_REASON_WORD.search(c.sentence, 0, c.start))
+
+
+_REASON_WORD = re.compile(r"原\s*因|用\s*于")  # the words with any spaces between their characters
 
 
 def _in_reason(c) -> bool:
@@ -575,9 +577,9 @@ class _TableChecks:
     def _sum_check(self, t: Table, whole_r: int, part_rs: list[int], j: int, key: str, what: str) -> list[Row]:
         whole = t.rows[whole_r][j]
         parts = [t.rows[r][j] for r in part_rs]
-        if not isinstance(whole, Decimal) or not any(isinstance(p, Decimal) for p in parts):
-            return []
         vals = [p for p in parts if isinstance(p, Decimal)]
+        if not isinstance(whole, Decimal) or not vals:
+            return []
         expected, shown = printed_sum_shown(vals)
         col = t.columns[j]
         return [self.row(t, f"{key}@{col}", "parts_sum_to_whole", whole, expected,
@@ -787,9 +789,10 @@ def _columns_matching(cols: list[str], pattern: str, but: int | None) -> list[in
 
 
 def _first_fig(segs, pattern: str):
-    matches = link.row_pattern(pattern)
+    row = link.row_pattern(pattern)
     for _, label, figs in segs:
-        if matches[label]:
+        hit = row.answers.get(label)
+        if row.matches(label) if hit is None else hit:
             vals = [v for _, v in figs]
             if not vals:
                 continue
