@@ -110,7 +110,7 @@ def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decima
 @lru_cache(maxsize=None)
 def _table_rules() -> dict:
     with resources.files("auditor.data").joinpath("table_checks.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=link.SAFE_LOADER)
 
 
 # --------------------------------------------------------------------------- claims

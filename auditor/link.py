@@ -26,6 +26,7 @@ _ORDINAL = re.compile(
     r"其中[:：]?|[(（]?\d+[)）])\s*"
 )
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, through libyaml when there
 
 
 @lru_cache(maxsize=1 << 16)
@@ -146,7 +147,7 @@ def _label_of(text: str) -> str | None:
 @lru_cache(maxsize=None)
 def _evidence() -> dict:
     with resources.files("auditor.data").joinpath("evidence.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 @lru_cache(maxsize=4096)

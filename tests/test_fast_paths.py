@@ -261,3 +261,12 @@ def test_inside_reason_is_the_words_without_spaces():
     for c in cases:
         before = re.sub(r"\s+", "", c.sentence[:c.start])
         assert _inside_reason(c) == any(w in before for w in ("原因", "用于"))
+
+
+@pytest.mark.parametrize("name", ["evidence.yaml", "table_checks.yaml"])
+def test_data_files_load_as_safe_load(name):
+    import yaml
+    from importlib import resources
+
+    text = resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8")
+    assert repr(yaml.load(text, Loader=link.SAFE_LOADER)) == repr(yaml.safe_load(text))  # order too
