@@ -110,7 +110,7 @@ def _show(exp: Interval | None, point: Decimal | None, places: int, step: Decima
 @lru_cache(maxsize=None)
 def _table_rules() -> dict:
     with resources.files("auditor.data").joinpath("table_checks.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=link.SAFE_LOADER)
 
 
 # --------------------------------------------------------------------------- claims
@@ -210,14 +210,14 @@ class _ClaimChecks:
     def _item_line(self, c) -> str:
         """For a bare "支出决算为X万元", the item line above it in its paragraph or the one before
         ("1.一般公共服务支出（类）财政事务（款）行政运行（项）")."""
-        if c.block is None or not _GENERIC_TAIL.match(re.sub(r"决算|预算|为", "", link.clean_label(c.subject_text or ""))):
+        if c.block is None or not _GENERIC_TAIL.match(_BUDGET_WORDS.sub("", link.clean_label(c.subject_text or ""))):
             return ""
         blocks = self.doc.blocks
         text = blocks[c.block].text
         at = text.find(c.sentence)
         candidates = [text[:at] if at > 0 else ""] + ([blocks[c.block - 1].text] if c.block > 0 else [])
         for cand in candidates:
-            hits = list(re.finditer(r"[^。；;\n]*[(（]\s*项\s*[)）]", cand))
+            hits = list(_ITEM_LINE.finditer(cand))
             if hits:
                 return hits[-1].group(0)
         return ""
@@ -285,7 +285,7 @@ class _ClaimChecks:
         return [self.row(c, "growth_matches_change", formula, expected=rate.scale(HUNDRED))]
 
     def _earlier_year(self, c) -> bool:
-        years = [int(y) for y in re.findall(r"(\d{4})年", _head(c))]
+        years = [int(y) for y in _YEAR_OF.findall(_head(c))]
         return bool(self.doc.year and years and years[-1] < self.doc.year)
 
     def _sibling_change(self, c):
@@ -353,8 +353,7 @@ class _ClaimChecks:
             if key in seen:
                 continue
             seen.add(key)
-            template = re.search(r"增加\s*[(（]\s*减少\s*[)）]|减少\s*[(（]\s*增加\s*[)）]|"
-                                 r"下降\s*[(（]\s*增长\s*[)）]|增长\s*[(（]\s*下降\s*[)）]", c.sentence)
+            template = _TEMPLATE_LEFT.search(c.sentence)
             if template:
                 rows.append(self.row(c, "reason_given", f"模板残留「{template.group(0)}」", holds=False,
                                      level="warn", stated=None))
@@ -390,6 +389,11 @@ class _ClaimChecks:
         return rows
 
 
+_BUDGET_WORDS = re.compile(r"决算|预算|为")
+_ITEM_LINE = re.compile(r"[^。；;\n]*[(（]\s*项\s*[)）]")
+_YEAR_OF = re.compile(r"(\d{4})年")
+_TEMPLATE_LEFT = re.compile(r"增加\s*[(（]\s*减少\s*[)）]|减少\s*[(（]\s*增加\s*[)）]|"
+                            r"下降\s*[(（]\s*增长\s*[)）]|增长\s*[(（]\s*下降\s*[)）]")
 _LEVEL_SPLIT = re.compile(r"[(（]\s*(?:类|款|项)\s*[)）]|[-—－]")
 _GENERIC_TAIL = re.compile(r"^(?:支出|收入|科目|预算|预算数|预算支出|支出预算|金额|合计)$")
 _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|降低|压减|调减|调增|节约|上升|新增")
@@ -397,8 +401,10 @@ _CHANGE_WORD = re.compile(r"增加|减少|增长|下降|降低|压减|调减|调
 
 def _inside_reason(c) -> bool:
     """A figure inside a reason ("主要原因是…增加…23.3万元") or a purpose ("主要用于…")."""
-    before = re.sub(r"\s+", "", c.sentence[:c.start])
-    return any(w in before for w in ("原因", "用于"))
+    return bool(_REASON_WORD.search(c.sentence, 0, c.start))
+
+
+_REASON_WORD = re.compile(r"原\s*因|用\s*于")  # the words with any spaces between their characters
 
 
 def _in_reason(c) -> bool:
@@ -575,9 +581,9 @@ class _TableChecks:
     def _sum_check(self, t: Table, whole_r: int, part_rs: list[int], j: int, key: str, what: str) -> list[Row]:
         whole = t.rows[whole_r][j]
         parts = [t.rows[r][j] for r in part_rs]
-        if not isinstance(whole, Decimal) or not any(isinstance(p, Decimal) for p in parts):
-            return []
         vals = [p for p in parts if isinstance(p, Decimal)]
+        if not isinstance(whole, Decimal) or not vals:
+            return []
         expected, shown = printed_sum_shown(vals)
         col = t.columns[j]
         return [self.row(t, f"{key}@{col}", "parts_sum_to_whole", whole, expected,
@@ -787,9 +793,10 @@ def _columns_matching(cols: list[str], pattern: str, but: int | None) -> list[in
 
 
 def _first_fig(segs, pattern: str):
-    matches = link.row_pattern(pattern)
+    row = link.row_pattern(pattern)
     for _, label, figs in segs:
-        if matches[label]:
+        hit = row.answers.get(label)
+        if row.matches(label) if hit is None else hit:
             vals = [v for _, v in figs]
             if not vals:
                 continue

@@ -26,6 +26,7 @@ _ORDINAL = re.compile(
     r"其中[:：]?|[(（]?\d+[)）])\s*"
 )
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, through libyaml when there
 
 
 @lru_cache(maxsize=1 << 16)
@@ -146,7 +147,7 @@ def _label_of(text: str) -> str | None:
 @lru_cache(maxsize=None)
 def _evidence() -> dict:
     with resources.files("auditor.data").joinpath("evidence.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)
 
 
 @lru_cache(maxsize=4096)
@@ -154,20 +155,23 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-class RowPattern(dict):
-    """A row pattern as label -> whether it fullmatches the label: each label is matched once, as the
-    same labels meet the same patterns in every document (forgets all at 4096 labels)."""
+class RowPattern:
+    """A row pattern (fullmatched against cleaned labels) with the answers it has given: the same labels
+    meet the same patterns in every document, so each is matched once (`answers` forgets all at 4096).
+    Hot loops look in `answers` first and ask matches() only for a label not there."""
 
-    __slots__ = ("fullmatch",)
+    __slots__ = ("answers", "fullmatch")
 
     def __init__(self, pattern: str):
-        super().__init__()
+        self.answers: dict[str, bool] = {}
         self.fullmatch = _rx(pattern).fullmatch
 
-    def __missing__(self, label: str) -> bool:
-        if len(self) >= 4096:
-            self.clear()
-        hit = self[label] = self.fullmatch(label) is not None
+    def matches(self, label: str) -> bool:
+        hit = self.answers.get(label)
+        if hit is None:
+            if len(self.answers) >= 4096:
+                self.answers.clear()
+            hit = self.answers[label] = self.fullmatch(label) is not None
         return hit
 
 
@@ -290,9 +294,11 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
             if cells:
                 return cells
         return []
-    matches = row_pattern(loc["row"])
+    pattern = row_pattern(loc["row"])
+    answers = pattern.answers
     for r, label, figures in segments(t):
-        if not matches[label]:
+        hit = answers.get(label)
+        if not (pattern.matches(label) if hit is None else hit):
             continue
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:

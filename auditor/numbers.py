@@ -105,6 +105,9 @@ def printed(value: Decimal) -> tuple[str, int]:
     return text, (0 if point < 0 else len(text) - point - 1)
 
 
+_ZERO = Decimal(0)
+
+
 class Interval:
     """A closed interval of Decimals: what a rounded figure, or arithmetic on them, can be."""
 
@@ -146,7 +149,15 @@ class Interval:
         return self.hi >= other.lo and self.lo <= other.hi
 
     def distance(self, other: "Interval") -> Decimal:
-        return max(Decimal(0), other.lo - self.hi, self.lo - other.hi)
+        """max(0, other.lo - self.hi, self.lo - other.hi), without a new zero and a call to max."""
+        gap = _ZERO
+        above = other.lo - self.hi
+        if above > gap:
+            gap = above
+        below = self.lo - other.hi
+        if below > gap:
+            gap = below
+        return gap
 
     def __repr__(self) -> str:
         return f"[{self.lo}, {self.hi}]"

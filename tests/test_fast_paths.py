@@ -247,7 +247,8 @@ def test_segments_and_row_labels_are_the_plain_reading(seed_tables):
         assert link.row_labels(t) == [_row_label_plain(t, r) for r in range(len(t.rows))]
         for _, label, _ in link.segments(t):
             for pattern in ("收入总计|收入合计", "(一般公共预算)?拨款收入", ".*支出"):
-                assert link.row_pattern(pattern)[label] == bool(re.fullmatch(pattern, label))
+                assert link.row_pattern(pattern).matches(label) == bool(re.fullmatch(pattern, label))
+                assert link.row_pattern(pattern).answers[label] == bool(re.fullmatch(pattern, label))
 
 
 def test_numeric_columns_are_the_plain_definition(seed_tables):
@@ -346,3 +347,37 @@ def test_records_are_the_plain_records():
             assert repr(row.as_dict()) == repr(_as_dict_plain(row))
             n += 1
     assert n
+
+
+def test_distance_is_the_largest_gap():
+    ends = [Decimal(t) for t in ("-1.5", "0", "0.00", "1.25", "3", "3.000", "7.5")]
+    ivs = [Interval(a, b) for a in ends for b in ends]
+    for a in ivs:
+        for b in ivs:
+            assert a.distance(b) == max(Decimal(0), b.lo - a.hi, a.lo - b.hi)
+
+
+def test_inside_reason_is_the_words_without_spaces():
+    from auditor.checks import _inside_reason
+    from auditor.claims import extract
+    from auditor.ingest import expand_paths, group_paths, read_document
+
+    class C:
+        def __init__(self, sentence, start):
+            self.sentence, self.start = sentence, start
+
+    claims = [c for g in group_paths(expand_paths([CORPUS])[0]) for c in extract(read_document(g))]
+    cases = [C(c.sentence, c.start) for c in claims] + [C("主要原 因是增加1万元", 8), C("用\u3000于支出5万元", 6),
+                                                       C("原因", 1), C("用于", 2)]
+    for c in cases:
+        before = re.sub(r"\s+", "", c.sentence[:c.start])
+        assert _inside_reason(c) == any(w in before for w in ("原因", "用于"))
+
+
+@pytest.mark.parametrize("name", ["evidence.yaml", "table_checks.yaml"])
+def test_data_files_load_as_safe_load(name):
+    import yaml
+    from importlib import resources
+
+    text = resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8")
+    assert repr(yaml.load(text, Loader=link.SAFE_LOADER)) == repr(yaml.safe_load(text))  # order too
