@@ -124,18 +124,17 @@ def concat_judged(parts: list) -> pd.DataFrame:
     """Many documents' judged rows (judged_rows' arrays, or frames of JUDGED_COLUMNS) as one compact
     frame, repeated strings as categories."""
     import numpy as np
-    from pandas.api.types import union_categoricals
 
     parts = [p for p in parts if len(p["row"])]
     if not parts:
         parts = [judged_rows([])]
     data = {col: np.concatenate([np.asarray(p[col]) for p in parts]) for col in JUDGED_COLUMNS
             if col not in _CATEGORIES}
-    for col in _CATEGORIES:  # joined as categories: never one string object per row for long
-        data[col] = union_categoricals([p[col] if isinstance(p[col], pd.Series) and
-                                        isinstance(p[col].dtype, pd.CategoricalDtype)
-                                        else pd.Categorical(np.asarray(p[col], dtype=object)) for p in parts],
-                                       ignore_order=True)
+    n = len(data["row"])
+    for col in _CATEGORIES:  # one code per row, each distinct string once (a few dozen in a whole run)
+        index: dict = {}
+        codes = np.fromiter((index.setdefault(v, len(index)) for p in parts for v in p[col]), dtype="int32", count=n)
+        data[col] = pd.Categorical.from_codes(codes, categories=pd.Index(list(index)))
     return pd.DataFrame(data, columns=JUDGED_COLUMNS)
 
 
