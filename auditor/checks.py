@@ -16,7 +16,6 @@ from importlib import resources
 from itertools import zip_longest
 from typing import Iterable
 
-import pandas as pd
 import yaml
 
 from auditor import link, nlp
@@ -962,7 +961,3 @@ def rows_to_records(rows: Iterable[Row]) -> list[dict]:
         records.append(d)
     return records
 
-
-def rows_to_frame(rows: Iterable[Row]) -> pd.DataFrame:
-    """rows_to_records as a frame, kept as built (object columns, no per-column type inference)."""
-    return pd.DataFrame(rows_to_records(rows), columns=COLUMNS, dtype=object)
