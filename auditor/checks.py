@@ -792,13 +792,9 @@ def _columns_matching(cols: list[str], pattern: str, but: int | None) -> list[in
 
 
 def _first_fig(segs, pattern: str):
-    row = link.row_pattern(pattern)
-    for _, label, figs in segs:
-        hit = row.answers.get(label)
-        if row.matches(label) if hit is None else hit:
-            vals = [v for _, v in figs]
-            if not vals:
-                continue
+    for _, label, figs in link.row_pattern(pattern).select(segs):
+        vals = [v for _, v in figs]
+        if vals:
             return label, next((v for v in vals if v is not None), None)
     return None
 
@@ -960,4 +956,3 @@ def rows_to_records(rows: Iterable[Row]) -> list[dict]:
             d["check_id"] = f"{d['check_id']}-{n + 1}"
         records.append(d)
     return records
-

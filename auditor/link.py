@@ -158,7 +158,7 @@ def _rx(pattern: str) -> re.Pattern:
 class RowPattern:
     """A row pattern (fullmatched against cleaned labels) with the answers it has given: the same labels
     meet the same patterns in every document, so each is matched once (`answers` forgets all at 4096).
-    Hot loops look in `answers` first and ask matches() only for a label not there."""
+    select() walks a table's segments looking in `answers` first (no call for a label already seen)."""
 
     __slots__ = ("answers", "fullmatch")
 
@@ -173,6 +173,14 @@ class RowPattern:
                 self.answers.clear()
             hit = self.answers[label] = self.fullmatch(label) is not None
         return hit
+
+    def select(self, segs: list[tuple[int, str, list]]) -> Iterator[tuple[int, str, list]]:
+        """The segments (see segments()) whose label the pattern matches, in order."""
+        answers = self.answers
+        for seg in segs:
+            hit = answers.get(seg[1])
+            if self.matches(seg[1]) if hit is None else hit:
+                yield seg
 
 
 @lru_cache(maxsize=4096)
@@ -294,12 +302,7 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
             if cells:
                 return cells
         return []
-    pattern = row_pattern(loc["row"])
-    answers = pattern.answers
-    for r, label, figures in segments(t):
-        hit = answers.get(label)
-        if not (pattern.matches(label) if hit is None else hit):
-            continue
+    for r, label, figures in row_pattern(loc["row"]).select(segments(t)):
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:
             continue

@@ -682,7 +682,7 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         columns = [columns[j] for j in keep]
         data = [data[j] for j in keep]
     text_cols = [_is_text_col(c) for c in columns]
-    typed = [list(map(_BLANK_NONE, col, col)) if is_text else list(map(_cell, col))
+    typed = [[v or None for v in col] if is_text else list(map(_cell, col))
              for is_text, col in zip(text_cols, data)]
     rows = list(map(list, zip(*typed))) if typed else [[] for _ in body]
     title = first.title
@@ -697,9 +697,6 @@ def _parts_to_table(parts: list[_Part]) -> Table:
         ttype = classify("", columns, body_text)
     return Table(type=ttype, title=title, unit=unit, pages=pages, columns=columns, rows=rows,
                  codes=codes, empty=empty, note=note, file=first.raw.file)
-
-
-_BLANK_NONE = {"": None}.get  # (text, text) -> None for a blank cell, else the text (a text column's cell)
 
 
 def _join_codes(columns: list[str], data: list[Sequence[str]]
