@@ -130,6 +130,8 @@ class _Patterns:
     level_marker: re.Pattern
     generic_ok: re.Pattern
     prior_figure: re.Pattern
+    base_names: dict
+    base_last_year: str
 
 
 @lru_cache(maxsize=None)
@@ -160,7 +162,19 @@ def patterns() -> _Patterns:
         level_marker=re.compile(p["level_marker"]),
         generic_ok=re.compile(p["generic_ok_after"]),
         prior_figure=re.compile(p["prior_figure"]),
+        base_names=dict(p["base_names"]),
+        base_last_year=p["base_last_year"],
     )
+
+
+def base_name(words: str) -> str:
+    """The name a comparison base goes by ("去年", "上年度", "同比" -> "上年"; "2022年" stays)."""
+    return patterns().base_names.get(words, words)
+
+
+def is_last_year(base: str | None) -> bool:
+    """Whether a claim's base is the year before its document's (however the prose says it)."""
+    return base is not None and base_name(base) == patterns().base_last_year
 
 
 # ---------------------------------------------------------------------------
@@ -327,9 +341,7 @@ class _Extractor:
                     best = (m.start(), m.group(1))
         if best is None:
             return None
-        b = best[1]
-        return {"上一年": "上年", "去年": "上年", "上年度": "上年", "上年预算": "上年",
-                "上年年初预算": "上年", "同比": "上年", "上年同期": "上年"}.get(b, b)
+        return base_name(best[1])
 
     # -- main loop ------------------------------------------------------
     def run(self, sentences: list[Sentence]) -> list[Claim]:
@@ -564,7 +576,7 @@ class _Extractor:
                 j -= 1
             pre = sq[win_start:a]
             if P.last_year.search(pre) and subject != "上年结转":
-                base = "上年"
+                base = P.base_last_year
             # a quoted subject path “一般公共服务支出（类）…（项）” names the item: keep all its words
             k = s.pos[m.start()] - 1
             while k >= 0 and s.text[k] == " ":
@@ -579,7 +591,7 @@ class _Extractor:
         if base is None:
             ym = P.prior_figure.search(window)
             if ym:
-                base = ym.group(1) or "上年"
+                base = ym.group(1) or P.base_last_year
         if kind == "amount" and subject in _GENERIC and _generic_word(subject_text):
             # "年初预算为2993.92万元，支出决算为2940.05万元": the bare word repeats this sentence's item
             side = _nlp.concept(subject).get("side")
@@ -730,7 +742,7 @@ class _Extractor:
         c = self._new(s, "flat", a, m.end(), direction=0)
         self._attach_change(s, c, last_end, a, made)
         if base is not None:
-            c.base = {"上一年": "上年", "去年": "上年", "上年度": "上年"}.get(base, base)
+            c.base = base_name(base)
         self.claims.append(c)
         return c
 

@@ -433,32 +433,29 @@ def plot_table_health(checks: pd.DataFrame, rows: str = "table_type", cols: str 
 
 # ---------------------------------------------------------------- drill-down
 
-_REF = re.compile(r"《([^》]+)》(?:「([^」]+)」行)?(?:「([^」]+)」列)?")
-
-
-def evidence_refs(evidence: str | None) -> list[dict]:
-    """Table references in an evidence text: [{"table", "row", "column"}] from
-    《title》「row」行「column」列 (row/column None when not named)."""
-    return [{"table": m.group(1), "row": m.group(2), "column": m.group(3)}
-            for m in _REF.finditer(evidence or "")]
-
-
-def _key(s: str | None) -> str:
-    from auditor.numbers import normalize
-
-    return re.sub(r"\s+", "", normalize(s or ""))
-
-
-def find_table(document, title: str):
-    """The document's table with this title (whitespace/NFKC-insensitive; else the closest title)."""
-    k = _key(title)
-    for t in document.tables:
-        if _key(t.title) == k:
-            return t
-    from rapidfuzz import fuzz, process
-
-    best = process.extractOne(k, [_key(t.title) for t in document.tables], scorer=fuzz.ratio)
-    return document.tables[best[2]] if best and best[1] >= 80 else None
+def evidence_refs(finding: dict | pd.Series) -> list[dict]:
+    """The table cells a finding's evidence data cites (its checks' cells, for a claim), in order:
+    [{"table": index, "title", "row": row index, "label", "column", "col", "value", "pages"}];
+    a table cited whole has row None. Another document's cells (the previous year's) are left out."""
+    checks = finding.get("checks")
+    evidences = list(checks) if isinstance(checks, (list, tuple)) else [finding]
+    out, seen = [], set()
+    for ev in evidences:
+        tables = {t["table"]: t for t in ev.get("tables") or [] if not t.get("doc")}
+        cells = [c for c in ev.get("cells") or [] if not c.get("doc")]
+        for c in cells:
+            key = (c["table"], c["row"], c["column"])
+            if key not in seen and c["table"] in tables:
+                seen.add(key)
+                t = tables[c["table"]]
+                out.append({"table": c["table"], "title": t["title"], "pages": t["pages"], "row": c["row"],
+                            "label": c["label"], "column": c["column"], "col": c["col"], "value": c["value"]})
+        for index, t in tables.items():
+            if not any(c["table"] == index for c in cells) and (index, None, None) not in seen:
+                seen.add((index, None, None))
+                out.append({"table": index, "title": t["title"], "pages": t["pages"], "row": None, "label": None,
+                            "column": None, "col": None, "value": None})
+    return out
 
 
 def table_frame(table) -> pd.DataFrame:
@@ -471,17 +468,12 @@ def table_frame(table) -> pd.DataFrame:
     return pd.DataFrame([r[:len(cols)] for r in rows], columns=cols)
 
 
-def table_rows(table, row_label: str | None, context: int = 0) -> pd.DataFrame:
-    """The rows of `table` whose label cells contain `row_label` (± `context` rows); all rows if
-    no label is given or none matches."""
+def table_rows(table, row: int | None, context: int = 0) -> pd.DataFrame:
+    """Row `row` of `table` (± `context` rows); all rows if no row is given."""
     df = table_frame(table)
-    if not row_label:
+    if row is None:
         return df
-    k = _key(row_label)
-    hits = [i for i, r in enumerate(table.rows) if any(isinstance(c, str) and k in _key(c) for c in r)]
-    if not hits:
-        return df
-    keep = sorted({j for i in hits for j in range(i - context, i + context + 1) if 0 <= j < len(df)})
+    keep = [j for j in range(row - context, row + context + 1) if 0 <= j < len(df)]
     return df.iloc[keep]
 
 
@@ -496,28 +488,24 @@ def pick_claim(claims: pd.DataFrame, claim_id: str | None = None,
     sel = claims[claims["status"].isin(statuses)].copy()
     if sel.empty:
         raise LookupError("no anomalies")
-    sel["_names_table"] = sel["evidence"].fillna("").str.contains("《")
+    sel["_names_table"] = [bool(evidence_refs(r)) for _, r in sel.iterrows()]
     sel["_abs"] = sel["deviation"].abs().fillna(-1)
     return sel.sort_values(["_names_table", "_abs"], ascending=False).iloc[0]
 
 
 def drill_down(claim: pd.Series | dict, docs: dict, context: int = 0) -> dict:
-    """One claim beside the table rows its evidence names:
-    {"claim": {...}, "sentence", "evidence", "tables": [{"table", "row", "column", "type", "pages",
-    "rows": DataFrame}]} (tables that cannot be found are listed with rows=None)."""
+    """One claim beside the table rows its evidence data cites:
+    {"claim": {...}, "sentence", "evidence", "tables": [{evidence_refs' fields, "type", "rows": DataFrame}]}
+    (a table the documents do not hold is listed with rows=None)."""
     c = dict(claim)
     document = docs.get(c.get("doc"))
     out = {"claim": {k: c.get(k) for k in ("id", "doc", "page", "section", "status", "rule", "kind",
                                            "text", "stated", "expected", "unit")},
            "sentence": c.get("sentence"), "evidence": c.get("evidence"), "tables": []}
-    seen = set()
-    for ref in evidence_refs(c.get("evidence")):
-        key = (ref["table"], ref["row"])
-        if key in seen:
-            continue
-        seen.add(key)
-        t = find_table(document, ref["table"]) if document is not None else None
-        out["tables"].append({**ref, "type": getattr(t, "type", None), "pages": getattr(t, "pages", None),
+    by_index = {t.index: t for t in document.tables} if document is not None else {}
+    for ref in evidence_refs(c):
+        t = by_index.get(ref["table"])
+        out["tables"].append({**ref, "type": getattr(t, "type", None),
                               "rows": table_rows(t, ref["row"], context) if t is not None else None})
     return out
 
@@ -538,6 +526,6 @@ def show_drill_down(dd: dict) -> None:
         f"stated {c['stated']} vs expected {c['expected']} {c['unit'] or ''}</p>"
         f"<p style='color:#555'>{h.escape(str(dd['evidence'] or ''))}</p></div></div>"))
     for t in dd["tables"]:
-        head = f"《{t['table']}》 type={t['type']} pages={t['pages']} row「{t['row']}」 column「{t['column']}」"
+        head = f"《{t['title']}》 type={t['type']} pages={t['pages']} row「{t['label']}」 column「{t['column']}」"
         display(HTML(f"<h4>{h.escape(head)}</h4>"))
         display(t["rows"] if t["rows"] is not None else HTML("<i>table not found in the document</i>"))

@@ -16,6 +16,8 @@ from typing import Iterable, Iterator
 
 import yaml
 
+from auditor.evidence import cell as evidence_cell
+from auditor.evidence import render_cell, table_of
 from auditor.model import Table
 from auditor.numbers import interval, normalize
 
@@ -68,19 +70,17 @@ class Cell:
         factor = conversion(self.table.unit, unit)
         return self.value * factor, lo * factor, hi * factor
 
-    def describe(self) -> str:
-        text = self.__dict__.get("_described")
-        if text is None:
-            text = self.__dict__["_described"] = self._describe()
-        return text
+    def ref(self) -> tuple:
+        """The cell as an evidence term (auditor.evidence.cell), made once."""
+        ref = self.__dict__.get("_ref")
+        if ref is None:
+            ref = self.__dict__["_ref"] = evidence_cell(table_of(self.table), self.row, None, self.label,
+                                                        self.column, self.value)
+        return ref
 
-    def _describe(self) -> str:
-        pages = ",".join(str(p) for p in self.table.pages)
-        where = f"第{pages}页" if pages else ""
-        col = self.column if self.column else "金额"
-        unit = self.table.unit or ""
-        shown = "空白" if self.value is None else f"{self.value}{unit}"
-        return f"《{self.table.title}》{where}「{self.label}」行「{col}」列 = {shown}"
+    def describe(self) -> str:
+        """The cell in words (auditor.evidence.render_cell)."""
+        return render_cell(self.ref())
 
 
 @lru_cache(maxsize=None)  # a handful of unit pairs, asked for on every cell compared

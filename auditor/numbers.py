@@ -175,7 +175,7 @@ def printed_sum(values) -> Interval:
     """interval_sum(Interval.printed(v) for v in values), without an Interval per value."""
     lo = hi = Decimal(0)
     for v in values:
-        half = half_unit_of_place(decimals(v))
+        half = half_unit_of_place(printed(v)[1])
         lo += v - half
         hi += v + half
     return Interval(lo, hi)

@@ -1,4 +1,5 @@
-"""What every audit expectation shares: two row-wise metrics and two base classes.
+"""What every audit expectation shares: two row-wise metrics, two base classes, and `face`, which
+makes an expectation's class from its entry in the rule registry (auditor.rules.EXPECTATIONS).
 
 A check row (one per claim or table check; see auditor/checks.py) carries
   rule                      which check it is (each expectation takes its own rows by row_condition)
@@ -85,3 +86,21 @@ class HoldsExpectation(_AuditExpectation):
     map_metric = "auditor.check_holds"
     success_keys = ("mostly",)
     args_keys = ("column_list",)
+
+
+def face(rule: str) -> type:
+    """The GX expectation class of a registry expectation: its name, description and base (interval
+    or yes/no) all come from auditor.rules.EXPECTATIONS; the rules it judges are listed in its
+    docstring. GX registers it under its snake-case name (`type`)."""
+    from auditor.rules import EXPECTATION_OF, RULES
+    from auditor.rules.base import INTERVAL
+
+    e = EXPECTATION_OF[rule]
+    base = IntervalExpectation if e.judged == INTERVAL else HoldsExpectation
+    judged = [r for r in RULES if r.reports == rule]
+    doc = f"{e.name} — {e.name_en}.\n\n    {e.summary} / {e.summary_en}\n\n    Rules judged by it (auditor/rules/):\n" + \
+        "".join(f"    - {r.id}: {r.name}：{r.summary}\n" for r in judged)
+    name = "".join(w.title() for w in e.type.split("_"))
+    return type(name, (base,), {"__module__": f"expectations.{e.type}", "__doc__": doc, "rule": rule,
+                                "__annotations__": {"description": str},
+                                "description": f"{e.name}：{e.summary} / {e.summary_en}"})

@@ -1,11 +1,5 @@
-"""The narrative does not contradict itself.
+"""The face to Great Expectations of one expectation of the rule registry (auditor.rules.EXPECTATIONS):
+its name, description, and the rules it judges come from there (expectations._base.face)."""
+from expectations._base import face
 
-    A zero base with a stated increase or "增长100%", a direction word against the sign, one concept
-    stated with two different values.
-"""
-from expectations._base import HoldsExpectation
-
-
-class ExpectProseToBeConsistent(HoldsExpectation):
-    rule = "prose_consistent"
-    description: str = "文字表述自身不矛盾 / The narrative does not contradict itself"
+ExpectProseToBeConsistent = face("prose_consistent")

@@ -1,11 +1,5 @@
-"""A stated share equals part.
+"""The face to Great Expectations of one expectation of the rule registry (auditor.rules.EXPECTATIONS):
+its name, description, and the rules it judges come from there (expectations._base.face)."""
+from expectations._base import face
 
-    A share claim ("占30%") against part / whole, with part and whole taken from the sentence or the tables;
-    the interval comes from the rounded inputs.
-"""
-from expectations._base import IntervalExpectation
-
-
-class ExpectShareToMatchRatio(IntervalExpectation):
-    rule = "share_matches_ratio"
-    description: str = "文中占比等于部分除以整体 / A stated share equals part / whole"
+ExpectShareToMatchRatio = face("share_matches_ratio")

@@ -252,13 +252,13 @@ def test_segments_and_row_labels_are_the_plain_reading(seed_tables):
 
 
 def test_numeric_columns_are_the_plain_definition(seed_tables):
-    from auditor.checks import _TableChecks
+    from auditor.rules.base import Context
 
-    tc = _TableChecks(Document(doc="d", files=[], tables=seed_tables))
+    tc = Context(Document(doc="d", files=[], tables=seed_tables), [])
     for t in seed_tables + [Table(type="other", title="t", unit="万元", pages=[], columns=["a", "b", "c"],
                                   rows=[["x", Decimal("1")], ["y", None, Decimal("2")]])]:
         plain = [j for j in range(len(t.columns)) if any(isinstance(row[j], Decimal) for row in t.rows if j < len(row))]
-        assert tc._numeric_columns(t) == plain
+        assert tc.numeric_columns(t) == plain
 
 
 def test_cells_remember_what_they_compute(seed_tables):
@@ -268,16 +268,18 @@ def test_cells_remember_what_they_compute(seed_tables):
                 cell = link.Cell(t, r, col, label, value)
                 for unit in ("万元", "元", None):
                     assert cell.in_unit(unit) == cell._in_unit(unit) == cell.in_unit(unit)
-                assert cell.describe() == cell._describe() == cell.describe()
+                plain = (f"《{t.title}》" + (f"第{','.join(map(str, t.pages))}页" if t.pages else "")
+                         + f"「{label}」行「{col or '金额'}」列 = " + ("空白" if value is None else f"{value}{t.unit or ''}"))
+                assert cell.describe() == plain == cell.describe()
 
 
 @pytest.mark.parametrize("path", ["合计", "小计", "总计", "X/合计", "一般公共预算/小计", "/合计", "a/b/总计", "合计/X",
                                   "X合计", "X/合计\n", "\n/合计", "计", ""])
 def test_total_parent_is_the_total_column_pattern(path):
-    from auditor.checks import _TOTAL_COLUMN, _total_parent
+    from auditor.rules.column_tree import TOTAL_COLUMN, total_parent
 
-    m = _TOTAL_COLUMN.fullmatch(path)
-    assert _total_parent(path) == ((m.group(1) + "/" if m.group(1) else "") if m else None)
+    m = TOTAL_COLUMN.fullmatch(path)
+    assert total_parent(path) == ((m.group(1) + "/" if m.group(1) else "") if m else None)
 
 
 def test_printed_sum_shown_is_the_sum_and_the_figures():
@@ -291,21 +293,23 @@ def test_printed_sum_shown_is_the_sum_and_the_figures():
 
 
 def test_side_labels_are_the_plain_reading(seed_tables):
-    from auditor.checks import _SIDE_TOTAL, _TOP_ORDINAL, _side_label
     from auditor.numbers import normalize
+    from auditor.rules.base import pattern
+    from auditor.rules.ordinal_sums import side_label
 
+    _TOP_ORDINAL, _SIDE_TOTAL = pattern("ordinal_sums", "top_item"), pattern("ordinal_sums", "side_total")
     labels = {c for t in seed_tables for row in t.rows for c in row if isinstance(c, str) and c.strip()}
     labels |= {"一、一般公共预算拨款", "本年收入合计", "（一）收入总计", " 二 、 事业收入"}
     for label in labels:
         text = normalize(label).strip()
         top = bool(_TOP_ORDINAL.match(text))
         total = link.clean_label(text) if not top and _SIDE_TOTAL.fullmatch(link.clean_label(text)) else None
-        assert _side_label(label) == (top, total)
+        assert side_label(label) == (top, total)
 
 
 def _as_dict_plain(row) -> dict:
     """Row.as_dict as first written (Intervals, decimals and fmt per field)."""
-    from auditor.checks import _show
+    from auditor.rules.base import _show
     from auditor.numbers import unit_of_last_digit
 
     exact = row.claim_kind == "count" or (row.claim_kind == "composition" and row.unit not in link.UNIT_IN_YUAN)
@@ -331,7 +335,7 @@ def _as_dict_plain(row) -> dict:
         "expected": shown,
         "expected_lo": float(exp.lo) if exp else None, "expected_hi": float(exp.hi) if exp else None,
         "has_evidence": row.has_evidence, "holds": row.holds, "level": row.level, "cap": row.cap,
-        "evidence": row.evidence,
+        "evidence": row.evidence, "by": row.by,
     }
 
 
@@ -358,7 +362,7 @@ def test_distance_is_the_largest_gap():
 
 
 def test_inside_reason_is_the_words_without_spaces():
-    from auditor.checks import _inside_reason
+    from auditor.rules.prose import inside_reason as _inside_reason
     from auditor.claims import extract
     from auditor.ingest import expand_paths, group_paths, read_document
 
@@ -374,7 +378,7 @@ def test_inside_reason_is_the_words_without_spaces():
         assert _inside_reason(c) == any(w in before for w in ("原因", "用于"))
 
 
-@pytest.mark.parametrize("name", ["evidence.yaml", "table_checks.yaml"])
+@pytest.mark.parametrize("name", ["evidence.yaml", "table_checks.yaml", "rules.yaml", "evidence_words.yaml"])
 def test_data_files_load_as_safe_load(name):
     import yaml
     from importlib import resources

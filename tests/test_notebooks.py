@@ -36,12 +36,17 @@ def test_rounding_band(stated, band):
     assert explore.rounding_band(stated) == pytest.approx(band)
 
 
-def test_evidence_refs():
-    ev = ("《2024 年部门收支总体情况表》「一般公共预算」行「收入/金额」列 = 364.4万元；另见 "
-          "《2024 年财政拨款收支总体情况表》「一般公共预算拨款」行「收入/金额」列 = 364.4万元")
-    assert explore.evidence_refs(ev) == [
-        {"table": "2024 年部门收支总体情况表", "row": "一般公共预算", "column": "收入/金额"},
-        {"table": "2024 年财政拨款收支总体情况表", "row": "一般公共预算拨款", "column": "收入/金额"}]
+def test_evidence_refs_read_the_evidence_data_not_its_words():
+    check = {"evidence": "（words that name no table）",
+             "tables": [{"table": 1, "title": "收支总表", "pages": [3]}, {"table": 4, "title": "三公表", "pages": []},
+                        {"table": 2, "title": "上年的表", "pages": [1], "doc": "last-year"}],
+             "cells": [{"table": 1, "row": 5, "col": None, "label": "一般公共预算", "column": "收入/金额", "value": "364.4"},
+                       {"table": 2, "row": 0, "col": 1, "label": "合计", "column": "金额", "value": "1", "doc": "last-year"}]}
+    assert explore.evidence_refs({"checks": [check]}) == [
+        {"table": 1, "title": "收支总表", "pages": [3], "row": 5, "label": "一般公共预算", "column": "收入/金额",
+         "col": None, "value": "364.4"},
+        {"table": 4, "title": "三公表", "pages": [], "row": None, "label": None, "column": None, "col": None,
+         "value": None}]
 
 
 REGION_EXAMPLES = yaml.safe_load((ROOT / "auditor/data/regions.yaml").read_text(encoding="utf-8"))["examples"]

@@ -143,21 +143,23 @@ def test_row_to_text_labels_intervals():
 
 
 def test_cells_cited_by_failing_findings_are_marked_in_the_tables(run):
-    from auditor.report.html import evidence_to_cells
+    """The cells a failing finding's evidence data names are outlined on its document's page, at
+    the row and column the data gives (read off the data, not off the evidence's words)."""
+    from auditor.report.html import findings_to_marks
 
-    docs = {c["doc"] for c in run["findings"]["claims"] + run["findings"]["table_checks"]
-            if c["status"] == "fail" and evidence_to_cells(c["evidence"])}
-    assert docs
-    for doc in docs:
+    failing = [c for c in run["findings"]["claims"] + run["findings"]["table_checks"] if c["status"] == "fail"
+               and any(k.get("cells") for k in (c["checks"] if "checks" in c else [c]))]
+    assert failing
+    for doc in {c["doc"] for c in failing}:
         raw = (run["out"] / "report" / "doc" / doc_to_filename(doc)).read_text(encoding="utf-8")
         assert "cell-fail" in raw, doc
+    c = next(c for c in failing if "checks" in c)
+    cell = next(x for k in c["checks"] for x in k["cells"])
+    marks = findings_to_marks(c["doc"], [c], [_Table(cell["table"], [cell["column"]] * 3)])
+    assert marks[cell["table"]] == {(cell["row"], j): "fail" for j in range(3)} if cell["col"] is None \
+        else marks[cell["table"]] == {(cell["row"], cell["col"]): "fail"}
 
 
-def test_evidence_to_cells_and_labels():
-    from auditor.report.html import evidence_to_cells, label_to_key
-
-    ev = "《单位综合预算财政拨款收支总表》「机关工资福利支出」行「支出/预算数」列 = 0.00万元；另见 《表二》第3页「合计」行「金额」列 = 1"
-    assert evidence_to_cells(ev) == [("单位综合预算财政拨款收支总表", "机关工资福利支出", "支出/预算数"),
-                                     ("表二", "合计", "金额")]
-    assert label_to_key("1、机关工资福利支出") == label_to_key("（一）机关工资福利支出") == "机关工资福利支出"
-    assert label_to_key("其中：专项资金") == "专项资金"
+class _Table:
+    def __init__(self, index, columns):
+        self.index, self.columns = index, columns

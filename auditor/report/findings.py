@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.evidence import render, says, to_json
 from auditor.model import Document, IngestError
 
 CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
@@ -41,7 +42,6 @@ def _clean(v):
 # the figure itself: it is a finding of its own and can lower a checked figure to warn (a form
 # problem), but it never decides a claim's verdict. Every other rule checks the figure.
 SIDE_RULES = frozenset({"reason_given"})
-NO_EVIDENCE = "文中无可核对的依据"
 _RANK = {"fail": 3, "warn": 2, "pass": 1, "unverified": 0}
 
 
@@ -73,11 +73,12 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
         if rec["scope"] == "claim":
             by_claim.setdefault(rec["check_id"].rsplit(":", 1)[0], []).append(rec)
     out_claims = []
+    no_evidence = render(says("no_evidence"))
     for c in claims:
         checks = by_claim.get(c.id, [])
         status, decided, main = claim_verdict(checks)
-        figure = [r["evidence"] for r in checks if r["rule"] not in SIDE_RULES]
-        side = [r["evidence"] for r in checks if r["rule"] in SIDE_RULES]
+        figure = [render(r["evidence"]) for r in checks if r["rule"] not in SIDE_RULES]
+        side = [render(r["evidence"]) for r in checks if r["rule"] in SIDE_RULES]
         d = c.to_json()
         if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure
             d["stated"] = _num(main["stated"])
@@ -91,15 +92,17 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
             "expected": _num(main["expected"]) if main else None,
             "expected_lo": _clean(main["expected_lo"]) if main else None,
             "expected_hi": _clean(main["expected_hi"]) if main else None,
-            "evidence": "；".join((figure or [NO_EVIDENCE]) + side),
+            "evidence": "；".join((figure or [no_evidence]) + side),
             "rule": ",".join(dict.fromkeys(r["rule"] for r in checks)),
-            "checks": [{"id": r["check_id"], "rule": r["rule"], "status": r["status"],
-                        "expected": _num(r["expected"]), "evidence": r["evidence"]} for r in checks],
+            "checks": [_check(r) for r in checks],
         })
-    out_tables = [{"id": r["check_id"], "doc": r["doc"], "table": r["table"], "page": _clean(r["page"]),
-                   "rule": r["rule"], "status": r["status"], "stated": _num(r["stated"]),
-                   "expected": _num(r["expected"]), "evidence": r["evidence"]}
-                  for r in table_rows]
+    out_tables = []
+    for r in table_rows:
+        tables, cells, formula = to_json(r["evidence"])
+        out_tables.append({"id": r["check_id"], "doc": r["doc"], "table": r["table"], "page": _clean(r["page"]),
+                           "rule": r["rule"], "by": r["by"], "status": r["status"], "stated": _num(r["stated"]),
+                           "expected": _num(r["expected"]), "evidence": render(r["evidence"]),
+                           "tables": tables, "cells": cells, "formula": formula})
     tally: dict[str, dict] = {}
     for key, recs in (("claims", out_claims), ("table_checks", out_tables)):
         for r in recs:
@@ -121,6 +124,14 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
                   "counts": tally.get(d.doc) or empty_counts()}
                  for d in docs]
     return {"documents": documents + error_documents(errors), "claims": out_claims, "table_checks": out_tables}
+
+
+def _check(r: dict) -> dict:
+    """One check of a claim: its verdict, expected figure, evidence in words and as data."""
+    tables, cells, formula = to_json(r["evidence"])
+    return {"id": r["check_id"], "rule": r["rule"], "by": r["by"], "status": r["status"],
+            "expected": _num(r["expected"]), "evidence": render(r["evidence"]), "tables": tables, "cells": cells,
+            "formula": formula}
 
 
 def empty_counts() -> dict:

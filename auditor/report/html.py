@@ -87,48 +87,44 @@ def _claim_spans(doc, claims_json: list[dict], claim_objs: list) -> tuple[dict, 
     return spans, unplaced
 
 
+def _evidence_of(finding: dict) -> list[dict]:
+    """The evidence data of a finding: its own (a table check) or its checks' (a claim)."""
+    return finding["checks"] if "checks" in finding else [finding]
+
+
 def evidence_to_tables(claim: dict, tables: list) -> list:
-    """The document's tables a claim's evidence cites by title (《title》), in order of citation."""
-    texts = [claim.get("evidence") or ""] + [k.get("evidence") or "" for k in claim.get("checks") or []]
-    titles = [t for text in texts for t in re.findall(r"《([^》]+)》", text)]
+    """The document's tables a claim's evidence cites (its checks' tables), in order of citation."""
+    by_index = {t.index: t for t in tables}
     out = []
-    for title in dict.fromkeys(titles):
-        for t in tables:
-            if t.title and (t.title == title or title in t.title or t.title in title) and t not in out:
+    for ev in _evidence_of(claim):
+        for ref in ev.get("tables") or []:
+            t = by_index.get(ref["table"])
+            if t is not None and not ref.get("doc") and t not in out:
                 out.append(t)
-                break
     return out
 
 
-CELL = re.compile(r"《([^》]+)》[^「《；;]*「([^」]+)」行「([^」]+)」列")
-
-
-def evidence_to_cells(evidence: str) -> list[tuple[str, str, str]]:
-    """'《表》「合计」行「支出/预算数」列 = …' -> [(table title, row label, column)] for every cited cell."""
-    return CELL.findall(evidence or "")
-
-
-def table_to_marks(table, findings: list[dict]) -> dict[tuple[int, int], str]:
-    """Cells of `table` that non-passing findings cite -> worst status, keyed by (row, column) index."""
+def findings_to_marks(doc: str, findings: list[dict], tables: list) -> dict[int, dict[tuple[int, int], str]]:
+    """The cells non-passing findings cite -> worst status, per table index, keyed by (row, column
+    index). One pass over the findings (read off their evidence data, never off its words)."""
     rank = {s: i for i, s in enumerate(STATUSES)}
-    marks: dict[tuple[int, int], str] = {}
-    cols = [str(c) for c in table.columns]
+    columns = {t.index: t.columns for t in tables}
+    marks: dict[int, dict[tuple[int, int], str]] = defaultdict(dict)
     for f in findings:
-        if f["status"] == "pass":
+        status = f["status"]
+        if status == "pass":
             continue
-        texts = [f.get("evidence") or ""] + [k.get("evidence") or "" for k in f.get("checks") or []]
-        for title, row, col in (c for t in texts for c in evidence_to_cells(t)):
-            if not table.title or not (title == table.title or title in table.title or table.title in title):
-                continue
-            want = label_to_key(row)
-            for i, r in enumerate(table.rows):
-                for j in (j for j, c in enumerate(cols) if c == col):
-                    # the row's label is the nearest text cell left of the value (side-by-side tables)
-                    label = next((r[k] for k in range(min(j, len(r)) - 1, -1, -1) if isinstance(r[k], str)), None)
-                    if label is not None and label_to_key(label) == want:
-                        old = marks.get((i, j))
-                        if old is None or rank[f["status"]] < rank[old]:
-                            marks[(i, j)] = f["status"]
+        for ev in _evidence_of(f):
+            for c in ev.get("cells") or []:
+                if c.get("doc") or c["table"] not in columns:
+                    continue  # another document's cell (the previous year's)
+                cols = columns[c["table"]]
+                js = [c["col"]] if c.get("col") is not None else [j for j, name in enumerate(cols) if name == c["column"]]
+                table_marks = marks[c["table"]]
+                for j in js:
+                    old = table_marks.get((c["row"], j))
+                    if old is None or rank[status] < rank[old]:
+                        table_marks[(c["row"], j)] = status
     return marks
 
 
@@ -145,14 +141,6 @@ def table_to_grid(table, marks: dict[tuple[int, int], str]) -> list[Markup]:
             cells.append(f'<td class="{escape(css)}"{title}>{"" if v is None else escape(v)}</td>')
         out.append(Markup("<tr>" + "".join(cells) + "</tr>"))
     return out
-
-
-ENUM = re.compile(r"^\s*(?:其中[:：]\s*)?[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*|^\s*其中[:：]\s*")
-
-
-def label_to_key(label: str) -> str:
-    """'1、机关工资福利支出' / '（一）xx' / '其中：xx' -> the bare label used for matching."""
-    return re.sub(r"\s+", "", ENUM.sub("", str(label)))
 
 
 def _counts(rows: list[dict]) -> dict:
@@ -226,10 +214,15 @@ class Site:
         blocks = [{"block": b, "segments": block_to_segments(b.text, spans.get(i, []))}
                   for i, b in enumerate(doc.blocks)]
         tables = []
+        of_table = defaultdict(list)
+        prefix = len(d["doc"]) + 2  # table check ids: "<doc>:T<index>:<rule>:<key>"
+        for c in tc:
+            of_table[c["id"][prefix:].split(":", 1)[0]].append(c)
+        all_marks = findings_to_marks(d["doc"], tc + cl, doc.tables)
         for t in doc.tables:
-            mine = [c for c in tc if c["id"].startswith(f"{d['doc']}:T{t.index}:")]
-            mine.sort(key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
-            marks = table_to_marks(t, mine + cl)
+            mine = sorted(of_table.get(str(t.index), []),
+                          key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
+            marks = all_marks.get(t.index, {})
             tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
                            "grid": table_to_grid(t, marks)})
         cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}

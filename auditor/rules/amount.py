@@ -1,0 +1,80 @@
+"""金额与表格一致 — an amount equals the table cell that holds its concept.
+
+Evidence: every cell data/evidence.yaml locates the claim's concept in (or, for a sub-item named
+by a subject path, every row so labelled); the one nearest the stated figure decides, the others
+are cited beside it. A table of the concept published empty says the amount is nil.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor import link
+from auditor.evidence import says
+from auditor.numbers import Interval
+from auditor.rules import prose
+from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
+
+RULE_ID = "amount_matches_table"
+_SCOPE, _BUDGET_WORDS, _ITEM_LINE = (pattern("amount", k) for k in ("scope", "budget_words", "item_line"))
+
+
+def check(ctx: Context, c) -> list[Row]:
+    if c.stated is None or c.unit not in link.UNIT_IN_YUAN:
+        return []
+    if c.base:
+        return [ctx.claim_row(c, RULE_ID, says("amount.base_year", base=c.base), has_evidence=False)]
+    if prose.in_reason(c):
+        return [ctx.claim_row(c, RULE_ID, says("amount.in_reason"), has_evidence=False)]
+    leaf = prose.sub_item(c, item_line(ctx, c))
+    cells = ctx.labelled(leaf) if leaf else ctx.cells(c.subject)
+    scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + prose.head(c)))
+    if scoped:
+        # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
+        cells = cells + [x for x in ctx.cells("项目支出") if x not in cells]
+    if not cells:
+        empty = ctx.published_empty(c.subject)
+        if empty and not leaf:  # a table published empty says the amount is nil
+            return [ctx.claim_row(c, RULE_ID, empty, expected=Interval.exact(Decimal(0)), point=Decimal(0))]
+        return [ctx.claim_row(c, RULE_ID, says("tables.not_found", label=leaf or c.subject or c.subject_text or "?"),
+                              has_evidence=False)]
+    stated = Interval.printed(c.stated)
+    spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
+    best = cells[min(range(len(cells)), key=lambda i: spans[i].distance(stated))]
+    value, lo, hi = best.in_unit(c.unit)
+    # every place that prints this figure: the year-on-year check compares like with like
+    ctx.best[c.id] = [x for x, span in zip(cells, spans) if x.value is not None and span.meets(stated)]
+    others = [x.ref() for x in cells if x is not best][:2]
+    note, cap = None, ""
+    if scoped:
+        # some of the projects may come to less than the smallest whole the tables hold: worth a look
+        smallest = min(x.in_unit(c.unit)[1] for x in cells)
+        if stated.hi < smallest:
+            cap = "warn"
+            note = says("amount.scoped")
+    ev = says("amount.found", best=best.ref(), others=others, note=note)
+    return [ctx.claim_row(c, RULE_ID, ev, expected=Interval(lo, hi), point=value, cap=cap)]
+
+
+def item_line(ctx: Context, c) -> str:
+    """For a bare "支出决算为X万元", the item line above it in its paragraph or the one before
+    ("1.一般公共服务支出（类）财政事务（款）行政运行（项）")."""
+    if c.block is None or not prose.generic_tail(
+            _BUDGET_WORDS.sub("", link.clean_label(c.subject_text or ""))):
+        return ""
+    blocks = ctx.doc.blocks
+    text = blocks[c.block].text
+    at = text.find(c.sentence)
+    candidates = [text[:at] if at > 0 else ""] + ([blocks[c.block - 1].text] if c.block > 0 else [])
+    for cand in candidates:
+        hits = list(_ITEM_LINE.finditer(cand))
+        if hits:
+            return hits[-1].group(0)
+    return ""
+
+
+RULE = Rule(
+    id="amount", reports=RULE_ID, scope=CLAIM, applies_to=("amount",),
+    name="金额与表格一致", name_en="Amount matches its table cell",
+    summary="文中金额应等于表中对应科目或项目的数字（按印刷精度比较）。",
+    summary_en="A stated amount equals the table cell that holds its concept, at printed precision.",
+    levels=("warn", "fail"), examples="corpus/rules/amount.yaml", check=check)

@@ -1,0 +1,30 @@
+"""空表说明与数据一致 — a table whose note says it holds nothing holds no figure but zeros."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.evidence import says, table_of
+from auditor.model import Table
+from auditor.rules.base import TABLE, Context, Row, Rule, cell_ref
+
+RULE_ID = "absence_matches_tables"
+
+
+def check(ctx: Context, t: Table) -> list[Row]:
+    data = [(r, j) for r, row in enumerate(t.rows) for j, c in enumerate(row) if isinstance(c, Decimal) and c != 0]
+    if not data:
+        return []
+    first = cell_ref(t, *data[0])
+    ev = says("empty_table.data", table=table_of(t), note=t.note or says("empty_table.no_note"), n=len(data),
+              first=first.value, cells=[first])
+    r = ctx.table_row(t, "empty", RULE_ID, None, None, ev)
+    r.holds = False
+    return [r]
+
+
+RULE = Rule(
+    id="empty_table", reports=RULE_ID, scope=TABLE, applies_to=("*",),
+    name="空表说明与数据一致", name_en="An empty-table note holds",
+    summary="表注称本表无数据时，表中不应有非零数字。",
+    summary_en="A table whose note says it is empty holds no non-zero figure.",
+    levels=("fail",), examples="corpus/rules/empty_table.yaml", check=check, empty_tables=True)

@@ -1,0 +1,70 @@
+"""增长率与增减额一致 — a stated rate ("增长53%") equals change ÷ last year's figure.
+
+Evidence: the change stated in the same sentence ("增加206.67万元") and the figure it changes;
+last year's figure is that figure minus the change, or the figure itself when the sentence
+states the comparison year's own figure ("2016年度…为8,648.07万元").
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor.evidence import quote, says
+from auditor.numbers import Interval
+from auditor.rules import prose
+from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
+
+RULE_ID = "growth_matches_change"
+HUNDRED = Decimal(100)
+_YEAR_OF = pattern("growth", "year_of")
+
+
+def check(ctx: Context, c) -> list[Row]:
+    if c.stated is None:
+        return []
+    got = prior_and_change(ctx, c)
+    if got is None:
+        return [ctx.claim_row(c, RULE_ID, says("growth.no_figures"), has_evidence=False)]
+    prior, chg, formula = got
+    rate = chg.ratio(prior)
+    if rate is None:
+        return []  # no rate from a zero or negative base: rules/impossible_change.py says so
+    return [ctx.claim_row(c, RULE_ID, formula, expected=rate.scale(HUNDRED))]
+
+
+def prior_and_change(ctx: Context, c):
+    """(last year's figure, the change, the formula as evidence) of a growth claim, from its
+    sentence; None when the sentence holds no current figure and change to compute it from."""
+    current = ctx.by_id.get(c.of) if c.of else None
+    change = sibling_change(ctx, c)
+    if current is None or change is None or current.stated is None or change.stated is None:
+        return None
+    cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
+    sign = change.direction or c.direction or 1
+    q_change, q_current = quote(change.text, change.id), quote(current.text, current.id)
+    if current.base or earlier_year(ctx, current):
+        prior = cur
+        formula = says("growth.on_prior", change=q_change, current=q_current)
+    else:
+        prior = cur - chg if sign > 0 else cur + chg
+        formula = says("growth.on_current", change=q_change, current=q_current, sign="−" if sign > 0 else "+")
+    return prior, chg, formula
+
+
+def earlier_year(ctx: Context, c) -> bool:
+    years = [int(y) for y in _YEAR_OF.findall(prose.head(c))]
+    return bool(ctx.doc.year and years and years[-1] < ctx.doc.year)
+
+
+def sibling_change(ctx: Context, c):
+    """The change claim (增加X万元) of the same sentence and figure as a growth claim."""
+    cands = [o for o in ctx.claims if o.kind == "change" and o.sentence == c.sentence
+             and o.page == c.page and o.start < c.start and (o.of == c.of or not c.of)]
+    return cands[-1] if cands else None
+
+
+RULE = Rule(
+    id="growth", reports=RULE_ID, scope=CLAIM, applies_to=("growth",),
+    name="增长率与增减额一致", name_en="Growth rate matches the change",
+    summary="文中“增长X%”应等于增减额除以上年数（本年数减增减额，或句中所述上年数）。",
+    summary_en="A stated growth rate equals change ÷ last year's figure (current − change, or a stated base figure).",
+    levels=("warn", "fail"), examples="corpus/rules/growth.yaml", check=check)
