@@ -40,7 +40,6 @@ MONEY = {"万元", "亿元", "千元", "元"}
 _ENDERS = "。；！？;!?"
 _SENTENCE_END = re.compile("[" + _ENDERS + "\n]")
 _GENERIC = {"收入总计", "支出总计"}
-_GAP = re.compile(r"^(?:|:|预算|年度|年)$")
 
 
 def _is_fund(concept: str | None) -> bool:
@@ -52,8 +51,6 @@ def _generic_word(words: str | None) -> bool:
     return bool(words) and len(words) <= 4 and "总" not in words and "合计" not in words
 
 
-_LIST_MARK = re.compile(r"^\s*(?:(?:\d+|[一二三四五六七八九十]+)\s*[、.．]|[(（]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)）])\s*")
-_FLAT_GAP = re.compile(r"^(?:预算|年初预算|执行数|决算数|预算数|数|相比|比较|基本|保持|的|水平)*$")
 _Q = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _OPEN_Q = set(_Q)
 _CLAUSE = set(",，、:：;；。")
@@ -88,13 +85,14 @@ class Claim:
     file: str = ""
     line: int | None = None
     block: int | None = None         # index of the narrative block (paragraph) it was read from
+    production: str | None = None    # the production that made it (NUMBER_PRODUCTIONS, or the event's name)
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in (
             "id", "doc", "page", "section", "sentence", "text", "start", "end", "kind",
             "subject", "subject_text", "stated", "decimals", "unit", "direction", "base",
             "of", "whole", "whole_subject", "parent", "parts", "reason", "reason_blank",
-            "qualifier", "file", "line")}
+            "qualifier", "file", "line", "production")}
         if self.stated is not None:
             d["stated"] = int(self.stated) if self.decimals == 0 else float(self.stated)
         return d
@@ -120,6 +118,16 @@ class _Patterns:
     template: re.Pattern
     flat: re.Pattern
     flat_strong: set
+    flat_gap: re.Pattern
+    generic_gap: re.Pattern
+    list_mark: re.Pattern
+    absence_after: str
+    absence_not_after: str
+    purchase: str
+    initial_budget: re.Pattern
+    initial_budget_base: str
+    carried_over: str
+    path_words: tuple
     absence: re.Pattern
     absence_not: re.Pattern
     composition: re.Pattern
@@ -151,7 +159,17 @@ def patterns() -> _Patterns:
         change_dir={k: int(v) for k, v in p["change"].items()},
         template=re.compile("(?:" + _alt(p["template_change"], escape=False) + ")" + filler + "$"),
         flat=re.compile(_alt(p["flat"])),
-        flat_strong={"持平", "无增减变动", "无增减"},
+        flat_strong=set(p["flat_strong"]),
+        flat_gap=re.compile("^(?:" + _alt(p["flat_gap"]) + ")*$"),
+        generic_gap=re.compile("^(?:|" + _alt(p["generic_gap"]) + ")$"),
+        list_mark=re.compile(p["list_mark"]),
+        absence_after=p["absence_after"],
+        absence_not_after=p["absence_not_after"],
+        purchase=p["purchase"],
+        initial_budget=re.compile(p["initial_budget"]),
+        initial_budget_base=p["initial_budget_base"],
+        carried_over=p["carried_over"],
+        path_words=tuple(p["path_words"]),
         absence=re.compile(_alt(p["absence"])),
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
         composition=re.compile(_alt(p["composition"])),
@@ -251,8 +269,20 @@ def _prepare(sentences: list[Sentence]) -> None:
         s.squeezed, s.pos = sq, pos
 
 
-def comp_outer(comp):
-    return comp.get("outer") if comp else None
+@dataclass(eq=False)
+class OpenList:
+    """A "其中：a；b；c" list being read: the claim it opened, the total its parts add up to, and the
+    parts found so far. A list written one item per line (`line_mode`) runs on over paragraphs
+    until a heading or two paragraphs without a part (`idle`)."""
+
+    claim: Claim                    # the composition claim
+    total: Claim | None             # the figure the list follows
+    subject: str | None             # the total's concept
+    sentence: "Sentence"            # where the list opened
+    line_mode: bool                 # "其中：" ends its line: one item per line
+    parts: list[Claim] = field(default_factory=list)
+    idle: int = 0                   # paragraphs since the last part
+    outer: "OpenList | None" = None  # the list it nests in ("其中：a 主要包括: …")
 
 
 def _related(a: str | None, b: str | None) -> bool:
@@ -276,6 +306,22 @@ def _is_under(a: str, b: str) -> bool:
     return False
 
 
+@dataclass
+class Figure:
+    """A number with its unit, as the number productions see it."""
+
+    s: Sentence
+    m: re.Match                     # the number and its unit in s.squeezed
+    value: Decimal
+    unit: str
+    ukind: str                      # what the unit makes it: amount, percent, count (patterns.yaml units)
+    win_start: int                  # where the words before it start (the end of the last event)
+    window: str                     # those words
+    tmpl: re.Match | None           # a template's unchosen change ("增加（减少）") among them
+    chg: re.Match | None            # a change verb among them
+    made: list                      # the claims made in the sentence so far
+
+
 class _Extractor:
     def __init__(self, doc: str, final: bool = False):
         self.doc = doc
@@ -284,6 +330,12 @@ class _Extractor:
         self.claims: list[Claim] = []
         self.seen: dict[str, int] = {}
         self.block_index: dict[int, int] = {}
+        self.comp: OpenList | None = None        # the "其中：…" list being read
+        self.last_amount: Claim | None = None    # last amount/count claim in the block
+        self.last_base: str | None = None        # comparison base of the last change in the block
+        self.prev_head: Claim | None = None      # first figure of the previous sentence
+        self.topic = None                        # (concept, words) a block's opening item line names
+        self.topic_line: Sentence | None = None  # that line, until a figure needs its topic worked out
 
     # -- helpers --------------------------------------------------------
     def _mentions(self, s: Sentence, a: int, b: int) -> list:
@@ -303,7 +355,7 @@ class _Extractor:
                 m = (_nlp.Mention(p.concept, p.start, p.end, p.text) if _is_fund(m.concept)
                      else _nlp.Mention(p.concept, p.start, m.end, p.text + m.text))
             elif m.concept in _GENERIC and _generic_word(m.text) and m.start > a:
-                if out and out[-1].concept and _GAP.match(sq[out[-1].end:m.start]):
+                if out and out[-1].concept and self.P.generic_gap.match(sq[out[-1].end:m.start]):
                     p = out.pop()
                     m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
                 elif not self.P.generic_ok.search(sq[max(a, m.start - 1):m.start]):
@@ -346,26 +398,19 @@ class _Extractor:
     # -- main loop ------------------------------------------------------
     def run(self, sentences: list[Sentence]) -> list[Claim]:
         block = None
-        self.comp = None          # open composition: dict(total, claim, parts, line_mode, idle)
-        self.last_amount = None   # last amount/count claim in the block
-        self.last_base = None     # comparison base of the last change in the block
-        self.prev_head = None     # first figure of the previous sentence
-        self.topic = None         # (concept, words) a block's opening item line names
-        self.topic_line = None    # that line, until a figure needs its topic worked out
         first = True              # at the block's first sentence
         pending: list[Claim] = []  # change/growth waiting for a reason in the next sentence
         for s in sentences:
             if s.block is not block:
                 new_block = s.block
-                if self.comp and (not self.comp["line_mode"] or new_block.heading
-                                  or self.comp["idle"] >= 2):
+                if self.comp and (not self.comp.line_mode or new_block.heading or self.comp.idle >= 2):
                     self._close()
                 elif self.comp:
-                    self.comp["idle"] += 1
+                    self.comp.idle += 1
                 block = new_block
                 self.topic = self.topic_line = None
                 first = True
-                self.last_amount = None if not (self.comp and self.comp["line_mode"]) else self.last_amount
+                self.last_amount = None if not (self.comp and self.comp.line_mode) else self.last_amount
                 pending = []
                 self.last_base = None
             sq = s.squeezed
@@ -383,7 +428,7 @@ class _Extractor:
             self.prev_head = heads[0] if heads else None
             pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
                        and not c.reason_blank]
-            if self.comp and not self.comp["line_mode"] and (s.ender in "。!?！？" or s.line_end):
+            if self.comp and not self.comp.line_mode and (s.ender in "。!?！？" or s.line_end):
                 self._close()
         if self.comp:
             self._close()
@@ -401,14 +446,14 @@ class _Extractor:
               if x.concept and x.concept not in _GENERIC]
         if not ms:
             return None
-        words = _LIST_MARK.sub("", s.text).rstrip("。：:；; ")
+        words = self.P.list_mark.sub("", s.text).rstrip("。：:；; ")
         return ms[-1].concept, words
 
     def _close(self):
-        comp, self.comp = self.comp, comp_outer(self.comp)
-        c = comp["claim"]
-        if c is not None and comp["parts"]:
-            c.parts = [p.id for p in comp["parts"]]
+        comp, self.comp = self.comp, self.comp.outer
+        c = comp.claim
+        if c is not None and comp.parts:
+            c.parts = [p.id for p in comp.parts]
         elif c is not None:
             self.claims.remove(c)
 
@@ -475,7 +520,7 @@ class _Extractor:
                 end = len(sq)
                 self._set_reason(targets, s, m.end(), end)
                 reason_from = len(made)
-                if self.comp and not self.comp["line_mode"]:
+                if self.comp and not self.comp.line_mode:
                     self._close()
                 skip_to = end  # the reason's words are not claims
         return made
@@ -485,7 +530,7 @@ class _Extractor:
         outer = None
         if self.comp:
             last = made[-1] if made else None
-            if last is not None and last in self.comp["parts"]:
+            if last is not None and last in self.comp.parts:
                 outer, self.comp = self.comp, None     # "其中：a 主要包括: …" nests under a part
             else:
                 self._close()
@@ -507,223 +552,33 @@ class _Extractor:
         line_mode = rest == "" and s.line_end
         claim = self._new(s, "composition", m.start(), m.end(),
                           subject=whole_subject, of=total.id if total else None,
-                          stated=None, subject_text=total.subject_text if total else None)
+                          stated=None, subject_text=total.subject_text if total else None, production="composition")
         self.claims.append(claim)
-        self.comp = {"total": total, "claim": claim, "parts": [], "line_mode": line_mode,
-                     "idle": 0, "subject": whole_subject, "sentence": s, "outer": outer}
+        self.comp = OpenList(claim=claim, total=total, subject=whole_subject, sentence=s, line_mode=line_mode,
+                             outer=outer)
 
     # -- numbers -------------------------------------------------------
     def _number(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
+        """A number with its unit: the first production (NUMBER_PRODUCTIONS) whose test holds makes
+        its claim; a number right after a threshold word ("不超过", "单价") or before "以上" is none."""
         P, sq = self.P, s.squeezed
-        num, unit = m.group(1), m.group(2)
-        before = sq[max(0, m.start() - 12):m.start()]
-        if P.not_before.search(before):
+        if P.not_before.search(sq[max(0, m.start() - 12):m.start()]) or P.not_after.match(sq, m.end()):
             return None
-        if P.not_after.match(sq, m.end()):
-            return None
-        value = parse_number(num)
-        ukind = P.unit_kind[unit]
-        # the clause before the number, since the last consumed event
-        win_start = last_end
-        window = sq[win_start:m.start()]
-        tmpl = P.template.search(window)
-        chg = P.change.search(window)
-        if unit == "%":
-            if chg and not tmpl:
-                return self._growth(s, m, value, unit, chg, win_start, made)
-            sh = P.share.search(window)
-            if sh:
-                return self._share(s, m, value, unit, win_start + sh.start(), win_start, made)
-            return None
-        if ukind == "amount" and tmpl:
-            if value == 0:
-                c = self._new(s, "flat", win_start + tmpl.start(), m.end(), direction=0,
-                              reason_blank=True, unit=unit)
-                self._attach_change(s, c, win_start, win_start + tmpl.start(), made)
-                self.claims.append(c)
+        window = sq[last_end:m.start()]  # the clause before the number, since the last consumed event
+        f = Figure(s, m, parse_number(m.group(1)), m.group(2), P.unit_kind[m.group(2)], last_end, window,
+                   P.template.search(window), P.change.search(window), made)
+        for name, test, build in NUMBER_PRODUCTIONS:
+            if test(self, f):
+                c = build(self, f)
+                if c is not None:
+                    c.production = name
                 return c
-            c = self._change(s, m, value, unit, None, win_start + tmpl.start(), win_start, made)
-            c.reason_blank = True
-            return c
-        if chg and chg.start() + win_start >= self._clause_start(sq, m.start()):
-            # "增加206.67万元", and counted things too ("人员增加5人")
-            d = P.change_dir[chg.group(1)]
-            return self._change(s, m, value, unit, d, win_start + chg.start(), win_start, made)
-        # plain amount / count
-        kind = "amount" if ukind == "amount" else "count"
-        if kind == "count":   # the thing counted is named in the same clause
-            clause = self._clause_start(sq, m.start())
-            cut = max(win_start, clause)
-            ms = [x for x in self._mentions(s, cut, m.start())
-                  if x.concept and _nlp.concept(x.concept).get("count")
-                  and unit in _nlp.concept(x.concept).get("units", [unit])]
-            if ms and "购置" in sq[clause:ms[-1].start]:
-                bought = _nlp.name_to_concept(ms[-1].concept + "购置")
-                if bought:   # "安排购置单价20万元以上的设备0台(套)": a purchase, not the stock
-                    ms[-1] = _nlp.Mention(bought, ms[-1].start, ms[-1].end, ms[-1].text)
-        else:
-            ms = self._mentions(s, win_start, m.start())
-        a = m.start()
-        subject = subject_text = qualifier = base = None
-        if ms:
-            last = ms[-1]
-            subject, subject_text = last.concept, s.text[s.pos[last.start]:s.pos[last.end - 1] + 1]
-            a = last.start
-            j = len(ms) - 2
-            while j >= 0 and ms[j].end == a and ms[j].concept and _nlp.concept(ms[j].concept).get("fund"):
-                qualifier = ms[j].text if qualifier is None else ms[j].text + qualifier
-                a = ms[j].start
-                j -= 1
-            pre = sq[win_start:a]
-            if P.last_year.search(pre) and subject != "上年结转":
-                base = P.base_last_year
-            # a quoted subject path “一般公共服务支出（类）…（项）” names the item: keep all its words
-            k = s.pos[m.start()] - 1
-            while k >= 0 and s.text[k] == " ":
-                k -= 1
-            if k >= 2 and s.text[k - 1:k + 1] in ("科目", "项目"):
-                k -= 2
-            if k >= 0 and s.text[k] in "”」』\"":
-                q = s.text.rfind(s.text[k] if s.text[k] == '"' else {"”": "“", "」": "「", "』": "『"}[s.text[k]], 0, k)
-                if q >= 0 and s.pos[win_start] <= q:
-                    subject_text = s.text[q + 1:k]
-                    a = min(a, s.pos.index(next(i for i in s.pos if i > q)))
-        if base is None:
-            ym = P.prior_figure.search(window)
-            if ym:
-                base = ym.group(1) or P.base_last_year
-        if kind == "amount" and subject in _GENERIC and _generic_word(subject_text):
-            # "年初预算为2993.92万元，支出决算为2940.05万元": the bare word repeats this sentence's item
-            side = _nlp.concept(subject).get("side")
-            prev = next((x for x in reversed(made) if x.kind == "amount" and x.subject
-                         and x.subject not in _GENERIC
-                         and _nlp.concept(x.subject).get("side") in (side, "both")), None)
-            if prev is not None:
-                subject = prev.subject
-        if kind == "amount" and (subject is None or (subject in _GENERIC and _generic_word(subject_text))) \
-                and self._block_topic():
-            subject, subject_text = self.topic
-        if self.final and base is None and re.search(r"年初预算(?:数)?(?:为|是)?$", window):
-            base = "年初预算"
-        b = m.end()
-        if kind == "count" and subject is None:
-            after = self._mentions(s, m.end(), min(len(sq), m.end() + 12))
-            if after and after[0].start == m.end() and after[0].concept \
-                    and _nlp.concept(after[0].concept).get("count"):
-                subject, subject_text, b = after[0].concept, after[0].text, after[0].end
-        if subject is None and self.comp and kind == "amount":
-            # "货物0万元" inside a 政府采购 composition: try "<total words><words>"
-            words = re.sub(r"^[^\u4e00-\u9fff]+", "", window.split("、")[-1].split(",")[-1]
-                           .split("，")[-1].split(":")[-1].split(";")[-1])
-            tot = self.comp["total"]
-            if words and tot is not None and tot.subject_text:
-                cid = _nlp.name_to_concept(tot.subject_text + words) or \
-                    _nlp.name_to_concept((tot.subject or "") + words)
-                if cid:
-                    subject, subject_text = cid, words
-                    a = win_start + window.rfind(words)
-        if kind == "count" and subject is None:
-            return None
-        c = self._new(s, kind, a, b, subject=subject, subject_text=subject_text, stated=value,
-                      decimals=_decimals(value), unit=unit, qualifier=qualifier, base=base)
-        if self.comp and self.comp["total"] is not c and base is None:
-            tot = self.comp["total"]
-            fam_ok = tot is None or ((tot.unit in MONEY) == (unit in MONEY))
-            if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
-                fam_ok = _is_under(subject, tot.subject)
-            if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):
-                c.parent = tot.id if tot else None
-                self.comp["parts"].append(c)
-                self.comp["idle"] = 0
-            elif tot is not None:
-                self._close()
-        self.claims.append(c)
-        if base is None:
-            self.last_amount = c
-        return c
+        return None
 
     @staticmethod
     def _clause_start(sq: str, at: int) -> int:
         return max(sq.rfind(ch, 0, at) for ch in _CLAUSE) + 1
 
-    def _attach_change(self, s: Sentence, c: Claim, win_start: int, verb_at: int, made):
-        """Subject, of and base of a change/flat: the words before the verb, else the amount before."""
-        ms = self._mentions(s, win_start, verb_at)
-        of = None
-        if ms and len(ms[-1].text) <= 2 and not any(
-                x.kind == "amount" and _related(x.subject, ms[-1].concept) for x in made) \
-                and self.last_amount is not None and self.last_amount.kind == "amount":
-            # a bare 收入/支出 after another sentence's figure: the change is that figure's
-            of = self.last_amount
-            c.subject, c.subject_text = of.subject, of.subject_text
-        elif ms:
-            c.subject, c.subject_text = ms[-1].concept, ms[-1].text
-            of = next((x for x in reversed(self.claims) if x.subject == c.subject
-                       and x.kind == "amount" and x.base is None), None) or \
-                next((x for x in reversed(made) if x.kind == "amount" and x.base is None
-                      and _related(x.subject, c.subject)), None)
-        else:
-            comp = self.comp
-            if comp and comp["sentence"] is s and len(comp["parts"]) >= 2 and comp["total"]:
-                of = comp["total"]
-            else:
-                of = next((x for x in reversed(made) if x.kind == "amount" and x.base is None), None) \
-                    or self.last_amount
-            if of is not None:
-                c.subject, c.subject_text = of.subject, of.subject_text
-        c.of = of.id if of else None
-        c.base = self._base_before(s, verb_at + 1)
-        if c.base is None and c.kind != "flat":
-            c.base = self.last_base
-        elif c.kind != "flat":
-            self.last_base = c.base
-        if self.comp and of is not None and of is self.comp["total"]:
-            self._close()
-
-    def _change(self, s, m, value, unit, direction, verb_at, win_start, made) -> Claim:
-        c = self._new(s, "change", verb_at, m.end(), stated=value, decimals=_decimals(value),
-                      unit=unit, direction=direction)
-        self._attach_change(s, c, win_start, verb_at, made)
-        self.claims.append(c)
-        return c
-
-    def _growth(self, s, m, value, unit, chg, win_start, made) -> Claim:
-        verb_at = win_start + chg.start()
-        d = self.P.change_dir[chg.group(1)]
-        c = self._new(s, "growth", verb_at, m.end(), stated=value, decimals=_decimals(value),
-                      unit=unit, direction=d)
-        prev = made[-1] if made else None
-        ms = self._mentions(s, win_start, verb_at)
-        if prev is not None and prev.kind == "change" and not ms:
-            c.subject, c.subject_text, c.of = prev.subject, prev.subject_text, prev.of
-            c.base = self._base_before(s, verb_at + 1) or prev.base
-        else:
-            self._attach_change(s, c, win_start, verb_at, made)
-        self.claims.append(c)
-        return c
-
-    def _share(self, s, m, value, unit, marker_at, win_start, made) -> Claim:
-        c = self._new(s, "share", marker_at, m.end(), stated=value, decimals=_decimals(value),
-                      unit=unit)
-        of = next((x for x in reversed(made) if x.kind == "amount"), None)
-        if of is not None:
-            c.of, c.subject, c.subject_text = of.id, of.subject, of.subject_text
-            if of.parent:
-                c.whole = of.parent
-                tot = next((x for x in reversed(self.claims) if x.id == of.parent), None)
-                c.whole_subject = tot.subject if tot else None
-            elif self.comp and self.comp["subject"]:
-                c.whole_subject = self.comp["subject"]
-        ms = [x for x in self._mentions(s, marker_at, m.start()) if x.concept]
-        if ms:   # "占本年支出合计的99.13%": the whole is named
-            c.whole_subject = ms[-1].concept
-            tot = next((x for x in reversed(self.claims) if x.kind == "amount"
-                        and x.subject == c.whole_subject and x.base is None), None)
-            c.whole = tot.id if tot else None
-        self.claims.append(c)
-        return c
-
-    # -- flat / absence ------------------------------------------------
     def _flat(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
         if made and made[-1].kind == "flat":
             return None
@@ -736,11 +591,11 @@ class _Extractor:
                     base_at, base, base_end = bm.start(), bm.group(1), bm.end()
         if word not in self.P.flat_strong:
             # "与上年数一致" is flat, "与上年统计口径一致" is not: only 预算/数/相比… may come between
-            if base is None or not _FLAT_GAP.match(s.squeezed[base_end:m.start()]):
+            if base is None or not self.P.flat_gap.match(s.squeezed[base_end:m.start()]):
                 return None
         a = base_at if base_at is not None else m.start()
-        c = self._new(s, "flat", a, m.end(), direction=0)
-        self._attach_change(s, c, last_end, a, made)
+        c = self._new(s, "flat", a, m.end(), direction=0, production="flat")
+        attach_change(self, s, c, last_end, a, made)
         if base is not None:
             c.base = base_name(base)
         self.claims.append(c)
@@ -755,8 +610,8 @@ class _Extractor:
         tail = sq[m.end():end]
         if not tail or self.P.absence_not.match(tail):
             return [], 0
-        if m.start() > 0 and sq[m.start() - 1] in "并增有毫":   # 并无? keep; 增无/有无 are not absences
-            if sq[m.start() - 1] != "并":
+        if m.start() > 0 and sq[m.start() - 1] in self.P.absence_after + self.P.absence_not_after:
+            if sq[m.start() - 1] not in self.P.absence_after:   # 并无 is an absence; 增无/有无 are not
                 return [], 0
         ms = [x for x in self._mentions(s, m.end(), end) if x.concept]
         if not ms:
@@ -775,7 +630,250 @@ class _Extractor:
         out = []
         for x in ms:
             c = self._new(s, "absence", m.start(), x.end, subject=x.concept, subject_text=x.text,
-                          direction=None)
+                          direction=None, production="absence")
             self.claims.append(c)
             out.append(c)
         return out, ms[-1].end
+
+
+# --------------------------------------------------------------------------- the number productions
+# (and the claims they make: changes, rates, shares, amounts, counts)
+
+def growth_rate(ex: "_Extractor", f: "Figure") -> Claim:
+    return new_growth(ex, f.s, f.m, f.value, f.unit, f.chg, f.win_start, f.made)
+
+
+def share_rate(ex: "_Extractor", f: "Figure") -> Claim:
+    sh = ex.P.share.search(f.window)
+    return new_share(ex, f.s, f.m, f.value, f.unit, f.win_start + sh.start(), f.win_start, f.made)
+
+
+def template_change(ex: "_Extractor", f: "Figure") -> Claim:
+    at = f.win_start + f.tmpl.start()
+    if f.value == 0:
+        c = ex._new(f.s, "flat", at, f.m.end(), direction=0, reason_blank=True, unit=f.unit)
+        attach_change(ex, f.s, c, f.win_start, at, f.made)
+        ex.claims.append(c)
+        return c
+    c = new_change(ex, f.s, f.m, f.value, f.unit, None, at, f.win_start, f.made)
+    c.reason_blank = True
+    return c
+
+
+def change_figure(ex: "_Extractor", f: "Figure") -> Claim:
+    # "增加206.67万元", and counted things too ("人员增加5人")
+    return new_change(ex, f.s, f.m, f.value, f.unit, ex.P.change_dir[f.chg.group(1)],
+                        f.win_start + f.chg.start(), f.win_start, f.made)
+
+
+def count_figure(ex: "_Extractor", f: "Figure") -> Claim | None:
+    """The thing counted is named in the same clause, or right after the number ("3个项目")."""
+    s, m, sq = f.s, f.m, f.s.squeezed
+    clause = ex._clause_start(sq, m.start())
+    ms = [x for x in ex._mentions(s, max(f.win_start, clause), m.start())
+          if x.concept and _nlp.concept(x.concept).get("count")
+          and f.unit in _nlp.concept(x.concept).get("units", [f.unit])]
+    if ms and ex.P.purchase in sq[clause:ms[-1].start]:
+        bought = _nlp.name_to_concept(ms[-1].concept + ex.P.purchase)
+        if bought:   # "安排购置单价20万元以上的设备0台(套)": a purchase, not the stock
+            ms[-1] = _nlp.Mention(bought, ms[-1].start, ms[-1].end, ms[-1].text)
+    subject, subject_text, a, qualifier, base = subject_before(ex, f, ms)
+    if ex.final and base is None and ex.P.initial_budget.search(f.window):
+        base = ex.P.initial_budget_base
+    b = m.end()
+    if subject is None:
+        after = ex._mentions(s, m.end(), min(len(sq), m.end() + 12))
+        if after and after[0].start == m.end() and after[0].concept \
+                and _nlp.concept(after[0].concept).get("count"):
+            subject, subject_text, b = after[0].concept, after[0].text, after[0].end
+    if subject is None:
+        return None
+    return level_claim(ex, f, "count", a, b, subject, subject_text, qualifier, base)
+
+
+def amount_figure(ex: "_Extractor", f: "Figure") -> Claim:
+    """A money amount: its subject is the concept named before it, else this sentence's item
+    (a bare 收入/支出), else the paragraph's topic line, else a part's name inside a list."""
+    s, made = f.s, f.made
+    subject, subject_text, a, qualifier, base = subject_before(ex, f, ex._mentions(s, f.win_start, f.m.start()))
+    if subject in _GENERIC and _generic_word(subject_text):
+        # "年初预算为2993.92万元，支出决算为2940.05万元": the bare word repeats this sentence's item
+        side = _nlp.concept(subject).get("side")
+        prev = next((x for x in reversed(made) if x.kind == "amount" and x.subject
+                     and x.subject not in _GENERIC
+                     and _nlp.concept(x.subject).get("side") in (side, "both")), None)
+        if prev is not None:
+            subject = prev.subject
+    if (subject is None or (subject in _GENERIC and _generic_word(subject_text))) and ex._block_topic():
+        subject, subject_text = ex.topic
+    if ex.final and base is None and ex.P.initial_budget.search(f.window):
+        base = ex.P.initial_budget_base
+    if subject is None and ex.comp:
+        # "货物0万元" inside a 政府采购 composition: try "<total words><words>"
+        words = re.sub(r"^[^\u4e00-\u9fff]+", "", f.window.split("、")[-1].split(",")[-1]
+                       .split("，")[-1].split(":")[-1].split(";")[-1])
+        tot = ex.comp.total
+        if words and tot is not None and tot.subject_text:
+            cid = _nlp.name_to_concept(tot.subject_text + words) or \
+                _nlp.name_to_concept((tot.subject or "") + words)
+            if cid:
+                subject, subject_text = cid, words
+                a = f.win_start + f.window.rfind(words)
+    return level_claim(ex, f, "amount", a, f.m.end(), subject, subject_text, qualifier, base)
+
+
+def subject_before(ex: "_Extractor", f: "Figure", ms: list):
+    """(subject, its words, where the claim starts, qualifier, base) from the mentions before a
+    figure: the last concept named, the fund words right before it (财政拨款…), a base year
+    ("上年…"), and a quoted subject path “一般公共服务支出（类）…（项）” kept whole."""
+    P, s, m = ex.P, f.s, f.m
+    a = m.start()
+    subject = subject_text = qualifier = base = None
+    if ms:
+        last = ms[-1]
+        subject, subject_text = last.concept, s.text[s.pos[last.start]:s.pos[last.end - 1] + 1]
+        a = last.start
+        j = len(ms) - 2
+        while j >= 0 and ms[j].end == a and ms[j].concept and _nlp.concept(ms[j].concept).get("fund"):
+            qualifier = ms[j].text if qualifier is None else ms[j].text + qualifier
+            a = ms[j].start
+            j -= 1
+        if P.last_year.search(s.squeezed[f.win_start:a]) and subject != P.carried_over:
+            base = P.base_last_year
+        k = s.pos[m.start()] - 1
+        while k >= 0 and s.text[k] == " ":
+            k -= 1
+        if k >= 2 and s.text[k - 1:k + 1] in P.path_words:
+            k -= 2
+        if k >= 0 and s.text[k] in "”」』\"":
+            q = s.text.rfind(s.text[k] if s.text[k] == '"' else {"”": "“", "」": "「", "』": "『"}[s.text[k]], 0, k)
+            if q >= 0 and s.pos[f.win_start] <= q:
+                subject_text = s.text[q + 1:k]
+                a = min(a, s.pos.index(next(i for i in s.pos if i > q)))
+    if base is None:
+        ym = P.prior_figure.search(f.window)
+        if ym:
+            base = ym.group(1) or P.base_last_year
+    return subject, subject_text, a, qualifier, base
+
+
+def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subject, subject_text, qualifier,
+                base) -> Claim:
+    """An amount or count claim, made a part of the open list when it belongs there."""
+    c = ex._new(f.s, kind, a, b, subject=subject, subject_text=subject_text, stated=f.value,
+                  decimals=_decimals(f.value), unit=f.unit, qualifier=qualifier, base=base)
+    if ex.comp and ex.comp.total is not c and base is None:
+        tot = ex.comp.total
+        fam_ok = tot is None or ((tot.unit in MONEY) == (f.unit in MONEY))
+        if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
+            fam_ok = _is_under(subject, tot.subject)
+        if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):
+            c.parent = tot.id if tot else None
+            ex.comp.parts.append(c)
+            ex.comp.idle = 0
+        elif tot is not None:
+            ex._close()
+    ex.claims.append(c)
+    if base is None:
+        ex.last_amount = c
+    return c
+
+
+def attach_change(ex: "_Extractor", s: Sentence, c: Claim, win_start: int, verb_at: int, made):
+    """Subject, of and base of a change/flat: the words before the verb, else the amount before."""
+    ms = ex._mentions(s, win_start, verb_at)
+    of = None
+    if ms and len(ms[-1].text) <= 2 and not any(
+            x.kind == "amount" and _related(x.subject, ms[-1].concept) for x in made) \
+            and ex.last_amount is not None and ex.last_amount.kind == "amount":
+        # a bare 收入/支出 after another sentence's figure: the change is that figure's
+        of = ex.last_amount
+        c.subject, c.subject_text = of.subject, of.subject_text
+    elif ms:
+        c.subject, c.subject_text = ms[-1].concept, ms[-1].text
+        of = next((x for x in reversed(ex.claims) if x.subject == c.subject
+                   and x.kind == "amount" and x.base is None), None) or \
+            next((x for x in reversed(made) if x.kind == "amount" and x.base is None
+                  and _related(x.subject, c.subject)), None)
+    else:
+        comp = ex.comp
+        if comp and comp.sentence is s and len(comp.parts) >= 2 and comp.total:
+            of = comp.total
+        else:
+            of = next((x for x in reversed(made) if x.kind == "amount" and x.base is None), None) \
+                or ex.last_amount
+        if of is not None:
+            c.subject, c.subject_text = of.subject, of.subject_text
+    c.of = of.id if of else None
+    c.base = ex._base_before(s, verb_at + 1)
+    if c.base is None and c.kind != "flat":
+        c.base = ex.last_base
+    elif c.kind != "flat":
+        ex.last_base = c.base
+    if ex.comp and of is not None and of is ex.comp.total:
+        ex._close()
+
+
+def new_change(ex: "_Extractor", s, m, value, unit, direction, verb_at, win_start, made) -> Claim:
+    c = ex._new(s, "change", verb_at, m.end(), stated=value, decimals=_decimals(value),
+                  unit=unit, direction=direction)
+    attach_change(ex, s, c, win_start, verb_at, made)
+    ex.claims.append(c)
+    return c
+
+
+def new_growth(ex: "_Extractor", s, m, value, unit, chg, win_start, made) -> Claim:
+    verb_at = win_start + chg.start()
+    d = ex.P.change_dir[chg.group(1)]
+    c = ex._new(s, "growth", verb_at, m.end(), stated=value, decimals=_decimals(value),
+                  unit=unit, direction=d)
+    prev = made[-1] if made else None
+    ms = ex._mentions(s, win_start, verb_at)
+    if prev is not None and prev.kind == "change" and not ms:
+        c.subject, c.subject_text, c.of = prev.subject, prev.subject_text, prev.of
+        c.base = ex._base_before(s, verb_at + 1) or prev.base
+    else:
+        attach_change(ex, s, c, win_start, verb_at, made)
+    ex.claims.append(c)
+    return c
+
+
+def new_share(ex: "_Extractor", s, m, value, unit, marker_at, win_start, made) -> Claim:
+    c = ex._new(s, "share", marker_at, m.end(), stated=value, decimals=_decimals(value),
+                  unit=unit)
+    of = next((x for x in reversed(made) if x.kind == "amount"), None)
+    if of is not None:
+        c.of, c.subject, c.subject_text = of.id, of.subject, of.subject_text
+        if of.parent:
+            c.whole = of.parent
+            tot = next((x for x in reversed(ex.claims) if x.id == of.parent), None)
+            c.whole_subject = tot.subject if tot else None
+        elif ex.comp and ex.comp.subject:
+            c.whole_subject = ex.comp.subject
+    ms = [x for x in ex._mentions(s, marker_at, m.start()) if x.concept]
+    if ms:   # "占本年支出合计的99.13%": the whole is named
+        c.whole_subject = ms[-1].concept
+        tot = next((x for x in reversed(ex.claims) if x.kind == "amount"
+                    and x.subject == c.whole_subject and x.base is None), None)
+        c.whole = tot.id if tot else None
+    ex.claims.append(c)
+    return c
+
+# -- flat / absence ------------------------------------------------
+
+
+def _in_clause(ex: _Extractor, f: Figure) -> bool:
+    return bool(f.chg) and f.chg.start() + f.win_start >= ex._clause_start(f.s.squeezed, f.m.start())
+
+
+# A number goes through these in order; the first whose test holds makes its claim (data/patterns.yaml
+# `productions` says what each reads). A claim records the production that made it.
+NUMBER_PRODUCTIONS = (
+    ("growth_rate", lambda ex, f: f.unit == "%" and bool(f.chg) and not f.tmpl, growth_rate),
+    ("share", lambda ex, f: f.unit == "%" and bool(ex.P.share.search(f.window)), share_rate),
+    ("bare_rate", lambda ex, f: f.unit == "%", lambda ex, f: None),
+    ("template_change", lambda ex, f: f.ukind == "amount" and bool(f.tmpl), template_change),
+    ("change", _in_clause, change_figure),
+    ("count", lambda ex, f: f.ukind != "amount", count_figure),
+    ("amount", lambda ex, f: True, amount_figure),
+)

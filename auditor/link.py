@@ -23,12 +23,11 @@ from auditor.numbers import interval, normalize
 
 UNIT_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
-_ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十百]+[、.．]|[(（][一二三四五六七八九十百\d]+[)）]|\d+[、.．](?!\d)|[①-⑳]|"
-    r"其中[:：]?|[(（]?\d+[)）])\s*"
-)
-_STRIP = re.compile(r"[\s\"“”'‘’「」]")
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, through libyaml when there
+_WORDS_FILE = resources.files("auditor.data").joinpath("table_words.yaml")
+_WORDS = yaml.load(_WORDS_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+_ORDINAL = re.compile(_WORDS["label_ordinal"])
+_STRIP = re.compile(r"[\s\"“”'‘’「」]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -275,7 +274,7 @@ def _as_list(v) -> list:
     return v if isinstance(v, list) else [v]
 
 
-_TOTAL_LABEL = re.compile(r"(合计|总计|小计)$")
+_TOTAL_LABEL = re.compile(_WORDS["total_label_end"])
 
 
 def _find_in(t: Table, loc: dict) -> list[Cell]:

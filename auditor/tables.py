@@ -24,7 +24,7 @@ import re
 from decimal import Decimal
 from itertools import compress, repeat
 from pathlib import Path
-from typing import Iterable, Pattern, Sequence
+from typing import Sequence
 
 import yaml
 
@@ -32,27 +32,30 @@ from auditor.model import Cell, RawTable, Table
 from auditor.numbers import normalize, try_number
 
 __all__ = [
-    "raw_to_tables", "table_to_json", "classify_title", "classify", "find_value", "find_code", "find_rows",
-    "label_text", "column_index", "load_types",
+    "raw_to_tables", "table_to_json", "classify_title", "classify",
+    "label_text", "load_types",
 ]
 
 _DATA = Path(__file__).parent / "data" / "tables.yaml"
+with open(Path(__file__).parent / "data" / "table_words.yaml", encoding="utf-8") as _fh:
+    _WORDS = yaml.load(_fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WS_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
+_TITLE_ORDINAL, _TITLE_YEAR = re.compile(_WORDS["title_ordinal"]), re.compile(_WORDS["title_year"])
 _ANY_WS = re.compile(r"\s")
-_UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(亿元|千元|万元|元|万)")
-_HEADER_UNIT_RE = re.compile(r"[（(]\s*(亿元|千元|万元|元)\s*[)）]")
-_EMPTY_RE = re.compile(r"本表无数据|此表无数据|本表为空|此表为空|(?:并已|已|故)公开空表|以空表公开|无数据[。.]?$")
-_NOTE_RE = re.compile(r"^\s*(?:备\s*)?注\s*[:：\d]|本表无数据|此表无数据|公开空表|此表为空|本表为空")
-_TITLE_MARK = re.compile(r"^(?:表\s*[\d一二三四五六七八九十]+(?:[-—]\d+)?|(?:预算|公开|决算)\s*\d+\s*表|(?:预算|决算)?公开表\s*[\d一二三四五六七八九十]+)[:：]?")
-_META_RE = re.compile(r"^(?:金额)?单\s*位\s*[:：]|^(部门|单位|编制单位|预算单位)名称\s*[:：]|^编制单位\s*[:：]|^[（(]\s*\d{4}\s*年度?\s*[)）]$")
-_TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计|收入合计|支出合计)[:：]?$")
-_ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_CODE_LEAF = frozenset(("类", "款", "项"))  # the code columns' labels (cells are cleaned: no stray whitespace)
-_CODE_COL = re.compile(r"科目编码|功能科目编码|经济科目编码|科目代码|功能分类科目编码")
-_TEXT_COL = re.compile(r"编码|代码|编号|名称|类型|科目$|^项目$|/项目$|指标|说明|简介|内容|目标(?!类)|任务|单位$|属性|依据|期限|备注|报表|理由|是否")
-_HEADER_WORD = re.compile(r"编码|代码|科目|^项\s*目$|名称|^类$|^款$|^项$")
+_UNIT_RE = re.compile(_WORDS["unit_line"])
+_HEADER_UNIT_RE = re.compile(_WORDS["unit_in_header"])
+_EMPTY_RE = re.compile(_WORDS["empty_note"])
+_NOTE_RE = re.compile(_WORDS["note_line"])
+_TITLE_MARK = re.compile(_WORDS["title_mark"])
+_META_RE = re.compile(_WORDS["meta_line"])
+_TOTAL_RE = re.compile(_WORDS["total_label"])
+_ENUM_RE = re.compile(_WORDS["enumerator"])
+_CODE_LEAF = frozenset(_WORDS["code_levels"])  # the code columns' labels (cells are cleaned: no stray whitespace)
+_CODE_COL = re.compile(_WORDS["code_column"])
+_TEXT_COL = re.compile(_WORDS["text_column"])
+_HEADER_WORD = re.compile(_WORDS["header_word"])
 _DIGITS = re.compile(r"^\d{3,}$|^\d{2}$")
 _DIGIT = re.compile(r"\d")
 _COLNUM = re.compile(r"\d{1,2}")
@@ -80,8 +83,8 @@ def _norm_title(title: str) -> str:
     s = re.sub(r"\s+", "", s)
     s = re.sub(r"^#+", "", s)
     s = _TITLE_MARK.sub("", s)
-    s = re.sub(r"^[一二三四五六七八九十]+[、.]", "", s)
-    s = re.sub(r"^\d{4}年度?", "", s)
+    s = _TITLE_ORDINAL.sub("", s)
+    s = _TITLE_YEAR.sub("", s)
     return s
 
 
@@ -416,7 +419,7 @@ def _is_note(line: str) -> bool:
     return _NOTE_RE.search(line) is not None
 
 
-_YEAR_LINE = re.compile(r"[（(]?\d{4}\s*年度?[)）]?")
+_YEAR_LINE = re.compile(_WORDS["year_line"])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -788,72 +791,3 @@ def table_to_json(t: Table) -> dict:
 
 
 # ---------------------------------------------------------------- lookups
-
-def _as_matcher(label):
-    if isinstance(label, Pattern):
-        return lambda s: bool(label.search(s))
-    if isinstance(label, str):
-        rx = re.compile(label)
-        return lambda s: bool(rx.search(s))
-    names = {label_text(x) for x in label}
-    return lambda s: s in names
-
-
-def column_index(table: Table, pattern: str | Pattern) -> list[int]:
-    """Indexes of the columns whose path matches the regex."""
-    rx = re.compile(pattern) if isinstance(pattern, str) else pattern
-    return [j for j, c in enumerate(table.columns) if rx.search(normalize(c))]
-
-
-def find_value(table: Table, label: str | Pattern | Iterable[str], column: str | Pattern | None = None
-               ) -> list[tuple[int, str, Decimal]]:
-    """Figures that belong to a row label: [(row index, column name, value)].
-
-    ``label``: a regex (str or compiled, searched in the label without its enumerator/其中：) or a list of
-    exact label synonyms (compared after label_text()). A text cell matching it is a label; its figures are
-    the numeric cells to its RIGHT up to the next text cell — so side-by-side layouts
-    (收入|金额|支出|金额 in one row) give each label its own number. ``column`` (regex on the column
-    path) picks among those figures; without it the first non-missing figure right of the label is
-    returned. Missing (blank) cells are never returned as 0.
-    """
-    from auditor.link import segments  # the audit's own reading of labels and their figures
-
-    match = _as_matcher(label)
-    col_rx = re.compile(column) if isinstance(column, str) else column
-    out: list[tuple[int, str, Decimal]] = []
-    for i, lab, figures in segments(table):
-        if not match(lab):
-            continue
-        for col, v in figures:
-            if v is None:
-                continue
-            if col_rx is None:
-                out.append((i, col, v))
-                break
-            if col_rx.search(normalize(col)):
-                out.append((i, col, v))
-    return out
-
-
-def find_code(table: Table, code: str, column: str | Pattern | None = None) -> list[tuple[int, str, Decimal]]:
-    """Figures of the row(s) whose subject code (Table.codes) equals ``code`` ("2010301", "30101").
-
-    Without ``column`` every figure of the row is returned in column order; with it (regex on the
-    column path) only the matching columns.
-    """
-    col_rx = re.compile(column) if isinstance(column, str) else column
-    out: list[tuple[int, str, Decimal]] = []
-    for i, c in enumerate(table.codes):
-        if c != code:
-            continue
-        for j, v in enumerate(table.rows[i]):
-            if isinstance(v, Decimal) and (col_rx is None or col_rx.search(normalize(table.columns[j]))):
-                out.append((i, table.columns[j], v))
-    return out
-
-
-def find_rows(table: Table, label: str | Pattern | Iterable[str]) -> list[int]:
-    """Row indexes having a text cell that matches the label (see find_value), or whose code matches."""
-    match = _as_matcher(label)
-    return [i for i, row in enumerate(table.rows)
-            if any(isinstance(c, str) and match(label_text(c)) for c in row)]

@@ -41,16 +41,48 @@ def claim_matches(expected: dict, claim, ids: list[str | None]) -> bool:
     return True
 
 
+def _productions() -> dict:
+    from auditor.claims import PATTERNS_FILE
+
+    return yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))["productions"]
+
+
+def _should_have_matched(want: dict) -> str:
+    """The production an expected claim should have come from (the one it names, else those of its kind)."""
+    prods = _productions()
+    names = [want["production"]] if want.get("production") else [n for n, p in prods.items() if p["kind"] == want.get("kind")]
+    return "; ".join(f"production {n} ({prods[n]['says']}; words: {', '.join(prods[n]['reads']) or '-'} in "
+                     f"data/patterns.yaml)" for n in names)
+
+
 @pytest.mark.parametrize("text,expected", list(_cases()))
 def test_example(text, expected):
     claims = extract_text(text, doc="ex")
-    assert len(claims) == len(expected), "\n".join(
-        f"{c.kind} {c.subject} {c.stated} [{c.text}]" for c in claims)
+    found = "\n".join(f"  {c.kind} {c.subject} {c.stated} [{c.text}] by {c.production}" for c in claims)
+    if len(claims) < len(expected):
+        missing = [w for w in expected if not any(claim_matches({k: v for k, v in w.items() if k not in RELATIONS}, c, [])
+                                                  for c in claims)]
+        pytest.fail("\n".join([f"{len(expected)} claims expected, {len(claims)} found:", found]
+                               + [f"missing {w}: should come from {_should_have_matched(w)}" for w in missing]))
+    assert len(claims) == len(expected), f"{len(expected)} claims expected, {len(claims)} found:\n{found}"
     ids: list[str | None] = []
     for want, got in zip(expected, claims):
         ids.append(got.id)
     for i, (want, got) in enumerate(zip(expected, claims)):
-        assert claim_matches(want, got, ids), f"claim {i}: want {want}, got {got.to_json()}"
+        assert claim_matches(want, got, ids), (f"claim {i}: want {want}, got {got.to_json()} "
+                                               f"(made by {got.production}; should come from {_should_have_matched(want)})")
+
+
+def test_every_production_makes_claims_in_the_examples():
+    made = set()
+    for f in EXAMPLES.glob("*.yaml"):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        for ex in data.get("examples") or []:
+            made |= {c.production for c in extract_text(ex["text"], doc="ex")}
+    from auditor.claims import NUMBER_PRODUCTIONS
+
+    assert {n for n, _, _ in NUMBER_PRODUCTIONS} | {"flat", "absence", "composition"} == set(_productions())
+    assert set(_productions()) - {"bare_rate"} <= made
 
 
 def test_examples_cover_every_kind():

@@ -12,7 +12,8 @@ import pytest
 
 from auditor import cli
 from auditor.ingest import read_all
-from auditor.tables import find_code, find_rows, find_value, label_text, raw_to_tables, table_to_json
+from auditor.tables import label_text, raw_to_tables, table_to_json
+from table_lookup import find_code, find_rows, find_value
 from auditor.model import RawTable
 
 ROOT = Path(__file__).resolve().parents[1]

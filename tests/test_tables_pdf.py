@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.ingest import read_all
-from auditor.tables import find_value
+from table_lookup import find_value
 
 PDFS = Path(__file__).resolve().parents[2] / "shared" / "pdfs"
 FILES = ["js-cppcc-office-2019-budget-tables.pdf", "js-cppcc-office-2019-budget-narrative.pdf",

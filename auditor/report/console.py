@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from typing import IO
 
-_TOTAL = re.compile(r"^\s*(收入总计|支出总计|总计|合计|本年收入合计|收入合计)\s*$")
+from auditor.link import _WORDS
+
+_TOTAL = re.compile(_WORDS["summary_total"])
 
 
 def write(text: str, out: IO[str]) -> None:
