@@ -137,9 +137,10 @@ def _open_error(path: Path, exc: BaseException) -> IngestError:
     return IngestError(path, "truncated or damaged PDF")
 
 
-def _open(path: Path, engine: str, truncated: bool):
-    """(the file's pages, whether its page tree was rebuilt): a truncated file is cut back to its
-    complete objects and given a trailer, then a page tree of its surviving pages if need be."""
+def _open(path: Path, engine: str, truncated: bool, data: bytes):
+    """(the file's pages, whether its page tree was rebuilt): a truncated file (its bytes: `data`)
+    is cut back to its complete objects and given a trailer, then a page tree of its surviving
+    pages if need be."""
     from auditor.ingest.pdf_pages import open_pages
     from auditor.ingest.pdf_repair import truncated_to_readable
 
@@ -150,7 +151,6 @@ def _open(path: Path, engine: str, truncated: bool):
             raise
         except Exception as exc:  # pdfminer raises many types for bad input
             raise _open_error(path, exc) from exc
-    data = path.read_bytes()
     error: BaseException | None = None
     for tree in (False, True):
         repaired = truncated_to_readable(data, tree=tree)
@@ -178,11 +178,13 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     `warnings`: the document's warnings about the file are appended to it (a truncated file
     read as far as it goes, pages decoded with data loss)."""
     from auditor.ingest.pdf_pages import engine_to_use, numbers_to_text
+    from auditor.ingest.pdf_repair import broken_streams
 
     s = settings
     path = Path(path)
     truncated = check_pdf_file(path)
-    pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated)
+    data = path.read_bytes()
+    pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated, data)
     scans: list[tuple[list[dict], list]] = []
     any_text = False
     unread: dict[int, str] = {}  # page number -> why it could not be read
@@ -213,7 +215,8 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     finally:
         pages.close()
     read = total - len(unread)
-    if read == 0 or (truncated and not any_text):
+    broken = 0 if truncated else broken_streams(data)  # (a truncated file's last stream is cut: said below)
+    if read == 0 or (not any_text and (truncated or broken)):
         raise IngestError(path, "truncated or damaged PDF")
     if unread and not truncated:  # (in a truncated file the pages cut off are counted below)
         numbers = sorted(unread)
@@ -223,13 +226,16 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
         raise IngestError(path, "no text layer (scanned PDF?)")
     notes = []
     if truncated:
-        kept = read - len(blank)
-        notes.append(f"truncated: {kept} pages read (the page tree was lost)" if rebuilt
-                     else f"truncated: {kept} of {total} pages read")
+        n_read = read - len(blank)
+        notes.append(f"truncated: {n_read} pages read (the page tree was lost)" if rebuilt
+                     else f"truncated: {n_read} of {total} pages read")
     else:
         damaged |= set(unread)
     if damaged:
         notes.append(f"damaged: {len(damaged)} pages read with data loss")
+    if broken:
+        notes.append(f"damaged: {broken} compressed {'stream decodes' if broken == 1 else 'streams decode'} "
+                     "with data loss")
     if warnings is not None:
         warnings.extend(notes)
     # running headers/footers go before titles are looked for above the tables

@@ -1,21 +1,29 @@
-"""A PDF cut off in transfer -> bytes a PDF library can open, to read it as far as it goes.
+"""Damaged PDFs: a file cut off in transfer made readable as far as it goes; streams that
+decode with data loss counted.
 
 A truncated file loses its tail: the cross-reference table and the trailer, with some producers
 the page tree too. What is left is cut back to its last complete object and given a trailer
 naming the document catalog (PDF libraries rebuild the cross-references by scanning the
 objects). When the catalog or its page tree is gone as well, `tree=True` appends a new page
 tree listing the page objects that survived, in file order.
+
+A bit flipped inside a compressed stream makes it decode short (PDFium reads the page as far
+as the stream goes, and says nothing): `broken_streams` inflates every Flate stream of the file
+once and counts those that fail or stop before their end.
 """
 from __future__ import annotations
 
 import re
+import zlib
 
-__all__ = ["is_truncated", "truncated_to_readable"]
+__all__ = ["is_truncated", "truncated_to_readable", "broken_streams"]
 
 _OBJ = re.compile(rb"(?<![0-9])(\d{1,7})\s+(\d{1,5})\s+obj\b")
 _CATALOG = re.compile(rb"/Type\s*/Catalog\b")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 _LOOK_BACK = 4096  # a /Type key this far into its object at most
+_FLATE = re.compile(rb"/FlateDecode[^>]*>>\s*stream\r?\n")
+_ENCRYPTED = re.compile(rb"/Encrypt\s+\d+\s+\d+\s+R|/Encrypt\s*<<")
 
 
 def is_truncated(tail: bytes) -> bool:
@@ -53,3 +61,22 @@ def truncated_to_readable(data: bytes, tree: bool = False) -> bytes | None:
     return (data + b"\n%d 0 obj\n<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n" % (top + 1, kids, len(pages))
             + b"%d 0 obj\n<< /Type /Catalog /Pages %d 0 R >>\nendobj\n" % (top + 2, top + 1)
             + b"trailer\n<< /Root %d 0 R >>\n%%%%EOF\n" % (top + 2))
+
+
+def broken_streams(data: bytes) -> int:
+    """How many Flate streams of the file fail to inflate or stop short (0 for an encrypted
+    file, whose streams only inflate once decrypted)."""
+    if _ENCRYPTED.search(data):
+        return 0
+    view = memoryview(data)
+    bad = 0
+    for m in _FLATE.finditer(data):
+        inflate = zlib.decompressobj()
+        try:
+            inflate.decompress(view[m.end():], 0)
+        except zlib.error:
+            bad += 1
+            continue
+        if not inflate.eof:
+            bad += 1
+    return bad
