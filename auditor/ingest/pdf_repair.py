@@ -22,7 +22,7 @@ _OBJ = re.compile(rb"(?<![0-9])(\d{1,7})\s+(\d{1,5})\s+obj\b")
 _CATALOG = re.compile(rb"/Type\s*/Catalog\b")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 _LOOK_BACK = 4096  # a /Type key this far into its object at most
-_FLATE = re.compile(rb"/FlateDecode[^>]*>>\s*stream\r?\n")
+_FLATE = re.compile(rb"/Filter\s*\[?\s*/FlateDecode\b[^>]*>>\s*stream\r?\n")  # Flate first (not after ASCII85)
 _ENCRYPTED = re.compile(rb"/Encrypt\s+\d+\s+\d+\s+R|/Encrypt\s*<<")
 
 
