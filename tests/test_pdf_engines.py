@@ -23,7 +23,6 @@ from auditor.ingest.pdf import SETTINGS, heading_level, read_pdf
 from auditor.ingest.pdf_pages import ENGINE_ENV, engine_to_use, engine_used
 from auditor.ingest.pdf_pdfium import PdfiumDocument
 from auditor.ingest.pdf_repair import broken_streams, truncated_to_readable
-from auditor.model import IngestError
 
 import pdf_fixtures
 

@@ -185,59 +185,22 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     truncated = check_pdf_file(path)
     data = path.read_bytes()
     pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated, data)
-    scans: list[tuple[list[dict], list]] = []
-    any_text = False
-    unread: dict[int, str] = {}  # page number -> why it could not be read
-    damaged: set[int] = set()
-    blank: set[int] = set()  # pages with nothing on them (in a truncated file: cut off)
     try:
-        total = len(pages)
-        for i in range(total):
-            number = i + 1
-            try:
-                page = pages.read(i)
-                try:
-                    lines, found, has_text, bad = _scan_page(page, s)
-                    if not (page.chars or page.rects or page.lines or page.curves):
-                        blank.add(number)
-                finally:
-                    page.close()  # free the page's parsed objects
-            except Exception as exc:  # noqa: BLE001 - the page is lost, the others are read
-                unread[number] = _reason(exc)
-                scans.append(([], []))
-                continue
-            if bad:
-                damaged.add(number)
-            any_text = any_text or has_text
-            scans.append((lines, found))
-        damaged |= pages.lossy
-        _log_library_messages(path, pages.messages)
+        got = _scan_pages(pages, s)
     finally:
         pages.close()
-    read = total - len(unread)
     broken = 0 if truncated else broken_streams(data)  # (a truncated file's last stream is cut: said below)
-    if read == 0 or (not any_text and (truncated or broken)):
+    if got.read == 0 or (not got.any_text and (truncated or broken)):
         raise IngestError(path, "truncated or damaged PDF")
-    if unread and not truncated:  # (in a truncated file the pages cut off are counted below)
-        numbers = sorted(unread)
+    if got.unread and not truncated:  # (in a truncated file the pages cut off are counted below)
+        numbers = sorted(got.unread)
         log.warning("%s: %s %s could not be read (%s)", path, "page" if len(numbers) == 1 else "pages",
-                    numbers_to_text(numbers), unread[numbers[0]])
-    if not any_text:
+                    numbers_to_text(numbers), got.unread[numbers[0]])
+    if not got.any_text:
         raise IngestError(path, "no text layer (scanned PDF?)")
-    notes = []
-    if truncated:
-        n_read = read - len(blank)
-        notes.append(f"truncated: {n_read} pages read (the page tree was lost)" if rebuilt
-                     else f"truncated: {n_read} of {total} pages read")
-    else:
-        damaged |= set(unread)
-    if damaged:
-        notes.append(f"damaged: {len(damaged)} pages read with data loss")
-    if broken:
-        notes.append(f"damaged: {broken} compressed {'stream decodes' if broken == 1 else 'streams decode'} "
-                     "with data loss")
     if warnings is not None:
-        warnings.extend(notes)
+        warnings.extend(_file_notes(got, truncated, rebuilt, broken))
+    scans = got.scans
     # running headers/footers go before titles are looked for above the tables
     kept = _drop_repeated_margins([(n, lines) for n, (lines, _) in enumerate(scans, start=1)], s)
     tables: list[RawTable] = []
@@ -258,8 +221,66 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     return blocks, tables
 
 
-def _reason(exc: BaseException) -> str:
-    return (" ".join(str(exc).split()) or type(exc).__name__)[:160]
+@dataclass
+class _Scanned:
+    """What reading a file's pages gave: per page its lines outside tables and its tables."""
+
+    total: int
+    scans: list[tuple[list[dict], list]]
+    any_text: bool
+    unread: dict[int, str]   # page number -> why it could not be read
+    damaged: set[int]        # pages decoded with data loss (garbled text, the library said so)
+    blank: set[int]          # pages with nothing on them (in a truncated file: cut off)
+
+    @property
+    def read(self) -> int:
+        return self.total - len(self.unread)
+
+
+def _scan_pages(pages, s: PdfSettings) -> _Scanned:
+    """Every page scanned once (a page that cannot be read is lost, the others are read)."""
+    from auditor.ingest.pdf_pages import error_to_text
+
+    got = _Scanned(len(pages), [], False, {}, set(), set())
+    for i in range(got.total):
+        number = i + 1
+        try:
+            page = pages.read(i)
+            try:
+                lines, found, has_text, garbled = _scan_page(page, s)
+                if not (page.chars or page.rects or page.lines or page.curves):
+                    got.blank.add(number)
+            finally:
+                page.close()  # free the page's parsed objects
+        except Exception as exc:  # noqa: BLE001 - the page is lost, the others are read
+            got.unread[number] = error_to_text(exc)
+            got.scans.append(([], []))
+            continue
+        if garbled:
+            got.damaged.add(number)
+        got.any_text = got.any_text or has_text
+        got.scans.append((lines, found))
+    got.damaged |= pages.lossy
+    _log_library_messages(pages.path, pages.messages)
+    return got
+
+
+def _file_notes(got: _Scanned, truncated: bool, rebuilt: bool, broken: int) -> list[str]:
+    """The document's warnings about the file: truncated, pages or streams with data loss."""
+    notes = []
+    damaged = set(got.damaged)
+    if truncated:
+        n_read = got.read - len(got.blank)
+        notes.append(f"truncated: {n_read} pages read (the page tree was lost)" if rebuilt
+                     else f"truncated: {n_read} of {got.total} pages read")
+    else:
+        damaged |= set(got.unread)
+    if damaged:
+        notes.append(f"damaged: {len(damaged)} pages read with data loss")
+    if broken:
+        notes.append(f"damaged: {broken} compressed {'stream decodes' if broken == 1 else 'streams decode'} "
+                     "with data loss")
+    return notes
 
 
 def _log_library_messages(path: Path, messages: dict[str, int]) -> None:

@@ -17,11 +17,11 @@ import os
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from auditor.model import IngestError
 
-__all__ = ["ENGINES", "ENGINE_ENV", "engine_to_use", "engine_used", "open_pages", "PageFailure"]
+__all__ = ["ENGINES", "ENGINE_ENV", "engine_to_use", "engine_used", "open_pages", "PageFailure",
+           "numbers_to_text", "error_to_text"]
 
 ENGINES = ("pdfium", "pdfplumber")
 ENGINE_ENV = "AUDITOR_PDF_ENGINE"
@@ -71,8 +71,6 @@ class Pages:
 
     `messages` collects the libraries' warnings while it reads (logging and `warnings`),
     `lossy` the page numbers whose streams decoded with data loss."""
-
-    engine = "pdfplumber"
 
     def __init__(self, path: Path, data: bytes | None = None):
         self.path = path
@@ -164,8 +162,6 @@ class _Collect(logging.Handler):
 class PdfiumPages(Pages):
     """PDFium; a page it cannot read is read by pdfplumber (one line on stderr for the file)."""
 
-    engine = "pdfium"
-
     def __init__(self, path: Path, data: bytes | None = None):
         from auditor.ingest.pdf_pdfium import PdfiumDocument
 
@@ -181,7 +177,7 @@ class PdfiumPages(Pages):
         try:
             return self._pdf.page(index)
         except Exception as exc:  # noqa: BLE001 - any failure of the native reader: the other engine tries
-            why = _reason(exc)
+            why = error_to_text(exc)
         try:
             if self._plumber is None:
                 self._plumber = PlumberPages(self.path, self.data)
@@ -189,7 +185,7 @@ class PdfiumPages(Pages):
                 self._plumber.lossy = self.lossy
             page = self._plumber.read(index)
         except Exception as exc:  # noqa: BLE001
-            raise PageFailure(index + 1, f"PDFium: {why}; pdfplumber: {_reason(exc)}") from exc
+            raise PageFailure(index + 1, f"PDFium: {why}; pdfplumber: {error_to_text(exc)}") from exc
         self.handed_over[index + 1] = why
         return page
 
@@ -217,7 +213,8 @@ def numbers_to_text(numbers: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-def _reason(exc: BaseException) -> str:
+def error_to_text(exc: BaseException) -> str:
+    """An exception as one short line (its message, else its type)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:160]
 
@@ -238,11 +235,5 @@ def open_pages(path: Path, engine: str, data: bytes | None = None) -> Pages:
         except Exception as exc:  # noqa: BLE001
             if _is_password(exc):
                 raise IngestError(path, "encrypted PDF") from exc
-            log.warning("%s: PDFium could not open it (%s); read with pdfplumber", path, _reason(exc))
+            log.warning("%s: PDFium could not open it (%s); read with pdfplumber", path, error_to_text(exc))
     return PlumberPages(path, data)
-
-
-def iter_pages(pages: Pages) -> Iterator[tuple[int, object]]:
-    """(1-based number, page) for each page, in order."""
-    for i in range(len(pages)):
-        yield i + 1, pages.read(i)
