@@ -62,7 +62,9 @@ def _plumber_alone(files: list[Path]) -> tuple[float, int]:
 
 def _command(args: list[str]) -> float:
     t = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode not in (0, 1):  # auditor audit: 1 when a finding fails
+        raise RuntimeError(f"{args[0]} exited {done.returncode}: {done.stderr[-500:]}")
     return time.perf_counter() - t
 
 
