@@ -208,7 +208,7 @@ def test_cli_and_api_take_the_engine(tmp_path, monkeypatch, capsys):
     pdf = pdf_fixtures.render_seed(pdf_fixtures.SEEDS[0], tmp_path / "seed.pdf").pdf
     for engine in pdf_pages.ENGINES:
         assert cli.main(["tables", str(pdf), "--pdf-engine", engine, "--json", str(tmp_path / "t.json")]) == 0
-    assert used == ["pdfplumber", "pdfium"] or used == list(pdf_pages.ENGINES)
+    assert used == list(pdf_pages.ENGINES)
     with pytest.raises(SystemExit):
         cli.main(["tables", str(pdf), "--pdf-engine", "mupdf"])
     capsys.readouterr()
@@ -262,9 +262,10 @@ def test_truncated_pdf_is_read_as_far_as_it_goes(tmp_path, engine):
     warnings: list[str] = []
     blocks, _ = read_pdf(cut, engine=engine, warnings=warnings)
     whole, _ = read_pdf(src, engine=engine)
-    assert len(warnings) == 1 and warnings[0].startswith("truncated: "), warnings
-    n, m = (int(x) for x in warnings[0].removeprefix("truncated: ").removesuffix(" pages read").split(" of "))
-    assert 0 < n < 31 and m in (31, n + 1 if engine == "pdfplumber" else 31)
+    # 21 of the 31 pages survive; PDFium counts the page tree's 31, pdfminer the pages it finds
+    assert warnings == [{"pdfium": "truncated: 21 of 31 pages read",
+                         "pdfplumber": "truncated: 21 of 22 pages read"}[engine]]
+    n = 21
     # the pages read are the file's first pages, read as in the whole file
     last = max(b.page for b in blocks)
     assert last <= n and [b.text for b in blocks if b.page < last] == [b.text for b in whole if b.page < last]
