@@ -15,7 +15,9 @@ answers:
 - everything in pdfplumber's frame: top-left origin, `top`/`bottom`/`doctop`.
 
 Characters PDFium generates (spaces and line breaks it infers) are left out: pdfminer has
-only the ones the content draws.
+only the ones the content draws. PDFium leaves out space glyphs that form a text object of
+their own; a glyph without a Unicode value is U+FFFD (pdfminer: "(cid:N)"). Numbers PDFium
+holds in single precision are taken as the shortest decimal they stand for (_decimal).
 """
 from __future__ import annotations
 
