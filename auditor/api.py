@@ -1,12 +1,32 @@
-"""The public surface: read_documents(), tables(), claims(). The CLI mirrors these."""
+"""The public surface: read_documents(), tables(), claims(). The CLI mirrors these.
+
+Each takes `pdf_engine=`: pdfium (the default) or pdfplumber reads the PDFs of the call
+(auditor.ingest.pdf_pages); worker processes follow the choice."""
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 from typing import Iterable
 
 from auditor.model import Document, IngestError
 
 
+def _pdf_engine(fn):
+    """fn(..., pdf_engine=None): the PDFs read during the call are read by that engine."""
+    @functools.wraps(fn)
+    def call(*args, pdf_engine: str | None = None, **kwargs):
+        from auditor.ingest.pdf_pages import engine_used
+
+        with engine_used(pdf_engine):
+            return fn(*args, **kwargs)
+    sig = inspect.signature(fn)
+    call.__signature__ = sig.replace(parameters=[*sig.parameters.values(), inspect.Parameter(
+        "pdf_engine", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None")])
+    return call
+
+
+@_pdf_engine
 def read_documents(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestError]]:
     """Read files and folders into Documents (paired files become one document).
 
@@ -17,6 +37,7 @@ def read_documents(paths: Iterable[str | Path]) -> tuple[list[Document], list[In
     return read_all(paths)
 
 
+@_pdf_engine
 def tables(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
     """The `auditor tables --json` contract: {"documents": [{"doc", "files", "tables": [...]}]}."""
     from auditor.tables import table_to_json
@@ -29,6 +50,7 @@ def tables(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
     return out, errors
 
 
+@_pdf_engine
 def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
     """The `auditor claims --json` contract: {"claims": [{"id", "doc", "page", ...}]}."""
     from auditor.claims import extract
@@ -37,6 +59,7 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
     return {"claims": [c.to_json() for d in docs for c in extract(d)]}, errors
 
 
+@_pdf_engine
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
           engine: str = "local", keep: bool = True, on_document=None) -> tuple[dict, list[IngestError]]:

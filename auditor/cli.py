@@ -30,7 +30,7 @@ def _exit_code(data: dict, errors) -> int:
 
 
 def _run(fn, fmt, args) -> int:
-    data, errors = fn(args.paths)
+    data, errors = fn(args.paths, pdf_engine=args.pdf_engine)
     _report_errors(errors)
     if args.json:
         _write_json(data, args.json)
@@ -42,7 +42,7 @@ def _run(fn, fmt, args) -> int:
 def _audit(args) -> int:
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                             workers=args.workers, engine=args.engine, keep=False,
+                             workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
                              on_document=None if quiet else lambda part: _summary(console.format_part(part)))
     _report_errors(errors)
     if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
@@ -65,6 +65,12 @@ def _summary(text: str) -> None:
         console.write(text, sys.stdout)
 
 
+def _pdf_engine_option(p) -> None:
+    p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default=None,
+                   help="who reads PDF pages: pdfium (default) or pdfplumber's pdfminer; tables are found "
+                        "by pdfplumber's table finder either way")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="auditor", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=help_)
         p.add_argument("paths", nargs="+", help="files or folders; paired files form one document")
         p.add_argument("--json", metavar="FILE", help="write the JSON contract to FILE ('-' for stdout)")
+        _pdf_engine_option(p)
     p = sub.add_parser("audit", help="check every claim and table; findings as JSON/CSV, GX Data Docs")
     p.add_argument("paths", nargs="+", help="files or folders; paired files form one document")
     p.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
@@ -85,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="read and check documents in N processes, results streamed (default: one, in memory)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: distribute documents and validate with PySpark (needs the [spark] extra)")
+    _pdf_engine_option(p)
     args = parser.parse_args(argv)
     if args.command == "audit":
         return _audit(args)

@@ -118,7 +118,7 @@ def read_all(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestEr
     return docs, errors
 
 
-def _read_one(path: Path) -> tuple[list[Block], list[RawTable]]:
+def _read_one(path: Path, warnings: list[str] | None = None) -> tuple[list[Block], list[RawTable]]:
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
         raise IngestError(path, f"unknown file type {path.suffix or '(no extension)'}")
@@ -134,7 +134,7 @@ def _read_one(path: Path) -> tuple[list[Block], list[RawTable]]:
         from auditor.ingest.pdf import read_pdf
     except ImportError as exc:  # pragma: no cover - the PDF reader ships with the package
         raise IngestError(path, f"PDF reader not available ({exc})") from exc
-    return read_pdf(path)
+    return read_pdf(path, warnings=warnings)
 
 
 def read_document(paths: list[Path]) -> Document:
@@ -145,8 +145,11 @@ def read_document(paths: list[Path]) -> Document:
     blocks: list[Block] = []
     tables = []
     contexts: list[str] = []
+    warnings: list[str] = []  # the readers' words on a file (a PDF truncated or damaged)
     for path in paths:
-        b, raws = _read_one(path)
+        said: list[str] = []
+        b, raws = _read_one(path, said)
+        warnings += [f"{path.name}: {w}" for w in said]
         for blk in b:
             blk.file = blk.file or path.name
         for r in raws:
@@ -158,7 +161,8 @@ def read_document(paths: list[Path]) -> Document:
         raise IngestError(paths[0], "no narrative and no tables found")
     for i, t in enumerate(tables):
         t.index = i
-    doc = Document(doc=doc_id(paths), files=[p.name for p in paths], blocks=blocks, tables=tables)
+    doc = Document(doc=doc_id(paths), files=[p.name for p in paths], blocks=blocks, tables=tables,
+                   warnings=warnings)
     _fill_units(doc)
     doc.kind, doc.year, doc.department = document_metadata(blocks, tables, doc.doc, contexts)
     return doc

@@ -12,16 +12,71 @@ merges it), its open top row is read (a line is added where the rules start
 without a border), it is put back on the previous page's columns when it has
 fewer rules, and a title printed at the foot of a page goes to the table
 starting overleaf. A title drawn inside the table frame moves to the context.
+
+The page objects (characters, rules) come from PDFium or from pdfminer under pdfplumber
+(`engine`, auditor.ingest.pdf_pages); tables and words are found by pdfplumber's own table
+finder and word extraction on either. Every tunable is a named field of PdfSettings below.
+
+A truncated file is read as far as it goes, a page decoded with data loss is read as it
+decodes: the document says so in its warnings ("truncated: …", "damaged: …").
 """
 from __future__ import annotations
 
 import bisect
+import functools
+import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.model import Block, IngestError, RawTable
 
-__all__ = ["read_pdf", "check_pdf_file", "words_to_lines", "lines_to_blocks", "heading_level"]
+__all__ = ["read_pdf", "check_pdf_file", "words_to_lines", "lines_to_blocks", "heading_level",
+           "PdfSettings", "SETTINGS"]
+
+log = logging.getLogger("auditor.ingest.pdf")
+
+
+# --- settings ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """The PDF reader's tunables with their defaults, named as pdfplumber names its own.
+
+    Lengths are in PDF points, `*_share` are fractions, the paragraph rules are in font sizes
+    (the line's height)."""
+
+    engine: str = "pdfium"          # pdfium | pdfplumber: who reads the characters and rules
+    x_tolerance: float = 1.5        # words: a gap wider than this between characters splits a word
+    y_tolerance: float = 3          # words: characters whose tops are this close share a line
+    white: float = 0.99             # a fill this light (gray, each of R, G, B; CMYK: ink <= 1 - white)
+                                    # and not stroked is cell padding, not a rule
+    rule_tolerance: float = 3       # rules: ends and columns closer than this are one; a shorter
+                                    # vertical rule is a stub
+    cap_min_width: float = 10       # a horizontal rule shorter than this closes no open table row
+    continued_slack: float = 15     # a table overleaf whose left and right edges are within this of
+                                    # the previous page's last table continues it
+    text_table_rows: int = 3        # a table without rules: at least this many lines with 2+ amounts,
+    text_table_align: float = 2     # and 3 amounts right-aligned within this
+    margin_share: float = 0.1       # the top and bottom band of a page where running headers live
+    running_pages: int = 3          # a margin line printed on this many pages ...
+    running_share: float = 0.4      # ... and this share of them is a running header/footer
+    line_overlap: float = 0.5       # a word overlapping a line by this share of its height joins it
+    word_space: float = 1.0         # a gap wider than this between two words of a line prints a space
+    heading_max_len: int = 40       # a longer line is no heading
+    context_gap: float = 3          # a title line this many font sizes (at least context_gap_min)
+    context_gap_min: float = 30     # above a table, or nearer, belongs to it
+    context_max_len: int = 60       # a longer line above a table is prose, not its title
+    fragment_max_len: int = 20      # an untitled line above a table this long or shorter is a wrapped title
+    context_max_lines: int = 5      # title lines a table takes at most
+    size_floor: float = 6.0         # the paragraph rules count a line at least this high
+    short_line: float = 2.5         # a line ending this many sizes before the right edge is short
+    indent: float = 1.2             # a line starting this many sizes in from the left is indented
+    paragraph_gap: float = 1.8      # a vertical gap of this many sizes starts a paragraph
+    damaged_share: float = 0.5      # a page whose characters are this much U+FFFD/NUL/unmapped is damaged
+
+
+SETTINGS = PdfSettings()
 
 # --- patterns -------------------------------------------------------------
 
@@ -32,7 +87,6 @@ _HEADING_RES = [
     (1, re.compile(rf"^[{_CN_NUM}]+\s*[、．.]")),
     (2, re.compile(rf"^[（(]\s*[{_CN_NUM}]+\s*[)）]")),
 ]
-_HEADING_MAX_LEN = 40
 # Running headers/footers: "- 1 -", "第 3 页", "共 12 页", "第3页 共12页", "3/12".
 _RUNNING_RE = re.compile(
     r"^(?:[-—–－─━]\s*\d{1,4}\s*[-—–－─━]"
@@ -52,8 +106,11 @@ _SENTENCE_END = tuple("。；;！!？?")
 
 # --- file checks ----------------------------------------------------------
 
-def check_pdf_file(path: Path) -> None:
-    """Cheap checks before parsing: missing, empty, not a PDF at all."""
+def check_pdf_file(path: Path) -> bool:
+    """Cheap checks before parsing: missing, empty, not a PDF at all. True when the file was cut
+    off (no %%EOF at its end): it is then read as far as it goes."""
+    from auditor.ingest.pdf_repair import is_truncated
+
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -62,13 +119,10 @@ def check_pdf_file(path: Path) -> None:
         raise IngestError(path, "empty file")
     with open(path, "rb") as fh:
         head = fh.read(1024)
-    if b"%PDF-" not in head:
-        raise IngestError(path, f"not a PDF ({size} bytes)")
-    with open(path, "rb") as fh:
+        if b"%PDF-" not in head:
+            raise IngestError(path, f"not a PDF ({size} bytes)")
         fh.seek(max(0, size - 8192))
-        tail = fh.read()
-    if b"%%EOF" not in tail:  # cut off in transfer: pdfminer would silently recover a few pages
-        raise IngestError(path, "truncated or damaged PDF")
+        return is_truncated(fh.read())
 
 
 def _open_error(path: Path, exc: BaseException) -> IngestError:
@@ -83,48 +137,78 @@ def _open_error(path: Path, exc: BaseException) -> IngestError:
     return IngestError(path, "truncated or damaged PDF")
 
 
+def _open(path: Path, engine: str, truncated: bool, data: bytes):
+    """(the file's pages, whether its page tree was rebuilt): a truncated file (its bytes: `data`)
+    is cut back to its complete objects and given a trailer, then a page tree of its surviving
+    pages if need be."""
+    from auditor.ingest.pdf_pages import open_pages
+    from auditor.ingest.pdf_repair import truncated_to_readable
+
+    if not truncated:
+        try:
+            return open_pages(path, engine), False
+        except IngestError:
+            raise
+        except Exception as exc:  # pdfminer raises many types for bad input
+            raise _open_error(path, exc) from exc
+    error: BaseException | None = None
+    for tree in (False, True):
+        repaired = truncated_to_readable(data, tree=tree)
+        if repaired is None:
+            continue
+        try:
+            pages = open_pages(path, engine, repaired)
+            if len(pages):
+                return pages, tree
+            pages.close()
+        except IngestError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - try the page tree of the surviving pages
+            error = exc
+    raise IngestError(path, "truncated or damaged PDF") from error
+
+
 # --- public entry ---------------------------------------------------------
 
-def read_pdf(path: Path) -> tuple[list[Block], list[RawTable]]:
-    """Read one PDF: narrative Blocks (1-based pages) and one RawTable per table per page."""
-    import pdfplumber
+def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None = None,
+             settings: PdfSettings = SETTINGS) -> tuple[list[Block], list[RawTable]]:
+    """Read one PDF: narrative Blocks (1-based pages) and one RawTable per table per page.
 
+    `engine`: pdfium or pdfplumber (default: $AUDITOR_PDF_ENGINE, else settings.engine).
+    `warnings`: the document's warnings about the file are appended to it (a truncated file
+    read as far as it goes, pages decoded with data loss)."""
+    from auditor.ingest.pdf_pages import engine_to_use, numbers_to_text
+    from auditor.ingest.pdf_repair import broken_streams
+
+    s = settings
     path = Path(path)
-    check_pdf_file(path)
-    tables: list[RawTable] = []
-    any_text = False
+    truncated = check_pdf_file(path)
+    data = path.read_bytes()
+    pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated, data)
     try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises many types for bad input
-        raise _open_error(path, exc) from exc
-    try:
-        try:
-            pages = pdf.pages
-        except Exception as exc:
-            raise _open_error(path, exc) from exc
-        if not pages:
-            raise IngestError(path, "truncated or damaged PDF")
-        scans: list[tuple[list[dict], list]] = []
-        for page in pages:
-            try:
-                lines, found, has_text = _scan_page(page)
-            except Exception as exc:
-                raise _open_error(path, exc) from exc
-            finally:
-                page.close()  # free the page's parsed objects
-            any_text = any_text or has_text
-            scans.append((lines, found))
+        got = _scan_pages(pages, s)
     finally:
-        pdf.close()
-    if not any_text:
+        pages.close()
+    broken = 0 if truncated else broken_streams(data)  # (a truncated file's last stream is cut: said below)
+    if got.read == 0 or (not got.any_text and (truncated or broken)):
+        raise IngestError(path, "truncated or damaged PDF")
+    if got.unread and not truncated:  # (in a truncated file the pages cut off are counted below)
+        numbers = sorted(got.unread)
+        log.warning("%s: %s %s could not be read (%s)", path, "page" if len(numbers) == 1 else "pages",
+                    numbers_to_text(numbers), got.unread[numbers[0]])
+    if not got.any_text:
         raise IngestError(path, "no text layer (scanned PDF?)")
+    if warnings is not None:
+        warnings.extend(_file_notes(got, truncated, rebuilt, broken))
+    scans = got.scans
     # running headers/footers go before titles are looked for above the tables
-    kept = _drop_repeated_margins([(n, lines) for n, (lines, _) in enumerate(scans, start=1)])
+    kept = _drop_repeated_margins([(n, lines) for n, (lines, _) in enumerate(scans, start=1)], s)
+    tables: list[RawTable] = []
     lines_by_page: list[tuple[int, list[dict]]] = []
     geom = None
     tail: list[dict] = []
     for (number, lines), (_, found) in zip(kept, scans):
-        narrative, page_tables, geom, next_tail, at_top = _build_page(lines, found, number, str(path), geom)
+        narrative, page_tables, geom, next_tail, at_top = _build_page(lines, found, number, str(path), geom, s)
         if tail and at_top:
             # the title was printed at the foot of the previous page
             page_tables[0].context = [ln["text"] for ln in tail]
@@ -133,13 +217,86 @@ def read_pdf(path: Path) -> tuple[list[Block], list[RawTable]]:
         tail = next_tail
         lines_by_page.append((number, narrative))
         tables.extend(page_tables)
-    blocks = lines_to_blocks(lines_by_page, str(path))
+    blocks = lines_to_blocks(lines_by_page, str(path), s)
     return blocks, tables
+
+
+@dataclass
+class _Scanned:
+    """What reading a file's pages gave: per page its lines outside tables and its tables."""
+
+    total: int
+    scans: list[tuple[list[dict], list]]
+    any_text: bool
+    unread: dict[int, str]   # page number -> why it could not be read
+    damaged: set[int]        # pages decoded with data loss (garbled text, the library said so)
+    blank: set[int]          # pages with nothing on them (in a truncated file: cut off)
+
+    @property
+    def read(self) -> int:
+        return self.total - len(self.unread)
+
+
+def _scan_pages(pages, s: PdfSettings) -> _Scanned:
+    """Every page scanned once (a page that cannot be read is lost, the others are read)."""
+    from auditor.ingest.pdf_pages import error_to_text
+
+    got = _Scanned(len(pages), [], False, {}, set(), set())
+    for i in range(got.total):
+        number = i + 1
+        try:
+            page = pages.read(i)
+            try:
+                lines, found, has_text, garbled = _scan_page(page, s)
+                if not (page.chars or page.rects or page.lines or page.curves):
+                    got.blank.add(number)
+            finally:
+                page.close()  # free the page's parsed objects
+        except Exception as exc:  # noqa: BLE001 - the page is lost, the others are read
+            got.unread[number] = error_to_text(exc)
+            got.scans.append(([], []))
+            continue
+        if garbled:
+            got.damaged.add(number)
+        got.any_text = got.any_text or has_text
+        got.scans.append((lines, found))
+    got.damaged |= pages.lossy
+    _log_library_messages(pages.path, pages.messages)
+    return got
+
+
+def _file_notes(got: _Scanned, truncated: bool, rebuilt: bool, broken: int) -> list[str]:
+    """The document's warnings about the file: truncated, pages or streams with data loss."""
+    notes = []
+    damaged = set(got.damaged)
+    if truncated:
+        n_read = got.read - len(got.blank)
+        notes.append(f"truncated: {n_read} pages read (the page tree was lost)" if rebuilt
+                     else f"truncated: {n_read} of {got.total} pages read")
+    else:
+        damaged |= set(got.unread)
+    if damaged:
+        notes.append(f"damaged: {len(damaged)} pages read with data loss")
+    if broken:
+        notes.append(f"damaged: {broken} compressed {'stream decodes' if broken == 1 else 'streams decode'} "
+                     "with data loss")
+    return notes
+
+
+def _log_library_messages(path: Path, messages: dict[str, int]) -> None:
+    """The PDF libraries' own warnings while reading the file, one line naming it."""
+    if not messages:
+        return
+    n = sum(messages.values())
+    top, k = max(messages.items(), key=lambda kv: kv[1])
+    more = f"; {len(messages) - 1} other kinds" if len(messages) > 1 else ""
+    log.warning("%s: %d %s from the PDF library (%d x %s%s)", path, n, "warning" if n == 1 else "warnings",
+                k, top, more)
 
 
 # --- per page -------------------------------------------------------------
 
-def _is_invisible(obj: dict) -> bool:
+def _is_invisible(obj: dict, s: PdfSettings) -> bool:
     """White, unstroked filled rectangles (cell padding in Word exports) are no rules."""
     if obj.get("object_type") not in ("rect", "curve"):
         return False
@@ -147,40 +304,58 @@ def _is_invisible(obj: dict) -> bool:
         return False
     if not obj.get("fill"):
         return True
-    return _is_white(obj.get("non_stroking_color"))
+    return _is_white(obj.get("non_stroking_color"), s.white)
 
 
-def _is_white(color) -> bool:
+def _is_white(color, white: float) -> bool:
     if color is None:
         return False
     if isinstance(color, (int, float)):
-        return color >= 0.99
+        return color >= white
     try:
         vals = [float(v) for v in color]
     except (TypeError, ValueError):  # pattern names and the like
         return False
     if len(vals) == 1:
-        return vals[0] >= 0.99
+        return vals[0] >= white
     if len(vals) == 3:
-        return all(v >= 0.99 for v in vals)
+        return all(v >= white for v in vals)
     if len(vals) == 4:  # CMYK
-        return all(v <= 0.01 for v in vals)
+        return all(v <= 1 - white for v in vals)
     return False
 
 
-def _scan_page(page) -> tuple[list[dict], list, bool]:
-    """One parse of the page: (text lines outside tables, tables found, has text)."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
+_GARBLED = frozenset("\ufffd\x00")
+
+
+def _is_garbled(chars: list[dict], share: float) -> bool:
+    """Most of the page's characters are U+FFFD, NUL or pdfminer's "(cid:N)" for a glyph
+    without a Unicode value: the page decoded with data loss."""
+    bad = n = 0
+    for c in chars:
+        t = c["text"]
+        if t.isspace():
+            continue
+        n += 1
+        if t in _GARBLED or t.startswith("(cid:"):
+            bad += 1
+    return n > 0 and bad >= share * n
+
+
+def _scan_page(page, s: PdfSettings) -> tuple[list[dict], list, bool, bool]:
+    """One parse of the page: (text lines outside tables, tables found, has text, garbled)."""
+    words = page.extract_words(x_tolerance=s.x_tolerance, y_tolerance=s.y_tolerance, keep_blank_chars=False)
+    garbled = _is_garbled(page.chars, s.damaged_share)
     if not words:
-        return [], [], False
-    found = sorted(_find_tables(page, words), key=lambda t: t[0][1])
+        return [], [], False, garbled
+    found = sorted(_find_tables(page, words, s), key=lambda t: t[0][1])
     bboxes = [t[0] for t in found]
     outside = [w for w in words if not any(_inside(w, b) for b in bboxes)]
-    lines = _drop_running(words_to_lines(outside), page.height)
-    return lines, found, True
+    lines = _drop_running(words_to_lines(outside, s), page.height, s)
+    return lines, found, True, garbled
 
 
-def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geom=None):
+def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geom, s: PdfSettings):
     """(narrative lines, RawTables, geometry of the page's last table, title lines at its foot,
     whether its first table starts at the top with no title)."""
     if not lines and not found:
@@ -193,15 +368,15 @@ def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geo
     top_bbox = None
     for k, (bbox, grid, cells, edges) in enumerate(found):
         if k == 0 and prev_geom is not None and not any(ln["bottom"] <= bbox[1] + 1 for ln in lines):
-            grid, edges = _align_to(prev_geom, bbox, grid, cells, edges)
-            _realign_previous(prev_geom, bbox, edges)
+            grid, edges = _align_to(prev_geom, bbox, grid, cells, edges, s)
+            _realign_previous(prev_geom, bbox, edges, s)
         n = len(grid)
         grid, title = _split_title_rows(grid)
         cells = cells[n - len(grid):]
         rows = _prune(_grid_to_rows(grid))
         if not _is_real_table(rows):
             continue
-        context_idx = _context_lines(lines, bbox[1], prev_bottom)
+        context_idx = _context_lines(lines, bbox[1], prev_bottom, s)
         context = [lines[i]["text"] for i in context_idx] + title
         if len(rows) == 1 and not any(_AMOUNT_RE.match(c or "") for c in rows[0]) \
                 and not any("表" in c for c in context):
@@ -217,7 +392,7 @@ def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geo
         geom = None  # text below the last table: the next page does not continue it
     # title lines at the foot of the page, below any table: the title of a table overleaf
     floor = max((b[3] for b in bboxes), default=0.0)
-    tail = _context_lines(lines, lines[-1]["bottom"] + 1, floor) if lines and found else []
+    tail = _context_lines(lines, lines[-1]["bottom"] + 1, floor, s) if lines and found else []
     if tail and tail[-1] != len(lines) - 1:
         tail = []
     narrative = [ln for i, ln in enumerate(lines) if i not in used]
@@ -229,21 +404,25 @@ def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geo
     return narrative, raws, geom, tail_lines, at_top
 
 
-def _align_to(prev_geom, bbox, grid, cells, edges):
+def _same_columns(a, b, s: PdfSettings) -> bool:
+    """Two tables' boxes start and end at the same x (a table continued overleaf)."""
+    return abs(a[0] - b[0]) <= s.continued_slack and abs(a[2] - b[2]) <= s.continued_slack
+
+
+def _align_to(prev_geom, bbox, grid, cells, edges, s: PdfSettings):
     """A table continued from the previous page with fewer columns (a column empty on this
     page drew no rule) is put back on the previous page's columns."""
     pbbox, pedges = prev_geom[0], prev_geom[1]
-    if len(pedges) <= len(edges) or abs(pbbox[0] - bbox[0]) > 15 or abs(pbbox[2] - bbox[2]) > 15:
+    if len(pedges) <= len(edges) or not _same_columns(pbbox, bbox, s):
         return grid, edges
     return _regrid(grid, cells, pedges), pedges
 
 
-def _realign_previous(prev_geom, bbox, edges) -> None:
+def _realign_previous(prev_geom, bbox, edges, s: PdfSettings) -> None:
     """A header-only piece at the foot of a page (its rules merged, fewer columns) followed
     by the body overleaf: the piece is put on the body's columns so the two line up."""
     pbbox, pedges, raw, pgrid, pcells = prev_geom
-    if len(pedges) >= len(edges) or len(raw.rows) > 3 \
-            or abs(pbbox[0] - bbox[0]) > 15 or abs(pbbox[2] - bbox[2]) > 15:
+    if len(pedges) >= len(edges) or len(raw.rows) > 3 or not _same_columns(pbbox, bbox, s):
         return
     rows = _prune(_grid_to_rows(_regrid(pgrid, pcells, edges)))
     if rows:
@@ -275,25 +454,34 @@ def _inside(w: dict, bbox) -> bool:
     return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
 
 
-def _find_tables(page, words: list[dict]) -> list[tuple]:
+def _find_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
     """[(bbox, raw grid, cell bboxes, column edges)] from the ruling lines; text alignment when
     the page clearly holds a table but draws no rules."""
     out = []
     if page.rects or page.lines or page.curves:
-        view = page.filter(lambda o: not _is_invisible(o)) if any(
-            _is_invisible(r) for r in page.rects) else page
-        caps = _missing_caps(view)
+        view = _without_padding(page, s)
+        caps = _missing_caps(view, s)
         settings = {"explicit_horizontal_lines": caps} if caps else None
         for t in view.find_tables(settings):
-            grid = t.extract()
+            grid = _extract(t, view.chars)
             if _is_real_table(_grid_to_rows(grid)):
-                out.append(_with_geometry(t, grid))
-    if not out and _looks_tabular(words):
-        out.extend(_text_tables(page, words))
+                out.append(_with_geometry(t, grid, s))
+    if not out and _looks_tabular(words, s):
+        out.extend(_text_tables(page, words, s))
     return out
 
 
-def _missing_caps(view) -> list[float]:
+def _without_padding(page, s: PdfSettings):
+    """The page without its invisible rects and curves (white cell padding), for the table finder."""
+    if not any(_is_invisible(r, s) for r in page.rects):
+        return page
+    view = page.filter(lambda o: True)
+    view._objects = {kind: ([o for o in objs if not _is_invisible(o, s)] if kind in ("rect", "curve") else objs)
+                     for kind, objs in page.objects.items()}  # as pdfplumber's own dedupe_chars sets it
+    return view
+
+
+def _missing_caps(view, s: PdfSettings) -> list[float]:
     """y of the open top/bottom of a ruled table split over pages (rules stop, no border drawn).
 
     Vertical rules that start (or end) together where no horizontal rule runs
@@ -304,12 +492,12 @@ def _missing_caps(view) -> list[float]:
     h_ys: list[float] = []
     for e in view.edges:
         if e["orientation"] == "v":
-            if e["bottom"] - e["top"] < 3:
+            if e["bottom"] - e["top"] < s.rule_tolerance:
                 continue
             for y in (e["top"], e["bottom"]):
                 key = round(y)
                 v_ends[key] = v_ends.get(key, 0) + 1
-        elif e["x1"] - e["x0"] > 10:
+        elif e["x1"] - e["x0"] > s.cap_min_width:
             h_ys.append(e["top"])
     if not v_ends:
         return []
@@ -318,10 +506,10 @@ def _missing_caps(view) -> list[float]:
     for key, n in sorted(v_ends.items()):
         if n < 2:
             continue
-        i = bisect.bisect_left(h_ys, key - 3)
-        if i < len(h_ys) and h_ys[i] <= key + 3:
+        i = bisect.bisect_left(h_ys, key - s.rule_tolerance)
+        if i < len(h_ys) and h_ys[i] <= key + s.rule_tolerance:
             continue
-        if caps and key - caps[-1] <= 3:
+        if caps and key - caps[-1] <= s.rule_tolerance:
             continue
         caps.append(float(key))
     return caps
@@ -332,28 +520,28 @@ def _is_real_table(rows: list[list]) -> bool:
     return any(sum(1 for c in r if c) >= 2 for r in rows)
 
 
-def _looks_tabular(words: list[dict]) -> bool:
+def _looks_tabular(words: list[dict], s: PdfSettings) -> bool:
     """A unit line plus several lines carrying 2+ amounts: a table drawn without rules."""
     if not any(_UNIT_LINE_RE.search(w["text"]) for w in words):
         # unit may be split over words; cheap join per line
-        if not any(_UNIT_LINE_RE.search(ln["text"]) for ln in words_to_lines(words)):
+        if not any(_UNIT_LINE_RE.search(ln["text"]) for ln in words_to_lines(words, s)):
             return False
     # 3+ lines with 2+ figures, and figures right-aligned in a column (prose never is)
     ends: list[float] = []
     rows = 0
-    for ln in words_to_lines(words):
+    for ln in words_to_lines(words, s):
         amounts = [w for w in ln["words"] if _AMOUNT_RE.match(w["text"])]
         if len(amounts) >= 2:
             rows += 1
             ends.extend(round(w["x1"]) for w in amounts)
-    if rows < 3:
+    if rows < s.text_table_rows:
         return False
     ends.sort()
-    return any(ends[i + 2] - ends[i] <= 2 for i in range(len(ends) - 2))
+    return any(ends[i + 2] - ends[i] <= s.text_table_align for i in range(len(ends) - 2))
 
 
-def _text_tables(page, words: list[dict]) -> list[tuple]:
-    lines = words_to_lines(words)
+def _text_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
+    lines = words_to_lines(words, s)
     start = None
     for ln in lines:
         if _UNIT_LINE_RE.search(ln["text"]):
@@ -373,19 +561,63 @@ def _text_tables(page, words: list[dict]) -> list[tuple]:
     region = page.crop(bbox)
     out = []
     for t in region.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"}):
-        grid = t.extract()
+        grid = _extract(t, region.chars)
         if _is_real_table(_grid_to_rows(grid)):
-            out.append(_with_geometry(t, grid))
+            out.append(_with_geometry(t, grid, s))
     return out
 
 
-def _with_geometry(t, grid):
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's utils.extract_text(chars) with its default settings (words by its
+    WordExtractor, lines by its clustering on `top`), the extractor made once, not per cell."""
+    from pdfplumber.utils.clustering import cluster_objects
+    from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE, get_line_cluster_key
+
+    extractor = _word_extractor()
+    words = extractor.extract_words(chars)
+    lines = cluster_objects(words, get_line_cluster_key(extractor.line_dir), DEFAULT_Y_TOLERANCE)
+    return "\n".join(" ".join(w["text"] for w in line) for line in lines)
+
+
+@functools.lru_cache(maxsize=1)
+def _word_extractor():
+    from pdfplumber.utils.text import WordExtractor
+
+    return WordExtractor()
+
+
+def _extract(table, chars: list[dict]) -> list[list]:
+    """pdfplumber's Table.extract(): each cell's text by pdfplumber's extract_text over the
+    characters whose middle lies in it, row by row. The same loop as pdfplumber's, except that
+    a row's characters are found by bisection on their vertical middle instead of a scan of
+    the whole page (the same characters, in the same order)."""
+    mids = sorted(((c["top"] + c["bottom"]) / 2, k) for k, c in enumerate(chars))
+    keys = [m for m, _ in mids]
+    grid = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        picked = sorted(k for _, k in mids[bisect.bisect_left(keys, top):bisect.bisect_left(keys, bottom)])
+        row_chars = [c for c in (chars[k] for k in picked) if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+        cells = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            inside = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
+                      and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            cells.append(_cell_text(inside) if inside else "")
+        grid.append(cells)
+    return grid
+
+
+def _with_geometry(t, grid, s: PdfSettings):
     """(bbox, grid, cell bboxes per row, column x edges)."""
     cells = [list(r.cells) for r in t.rows]
     xs = sorted({round(c[0], 1) for c in t.cells} | {round(c[2], 1) for c in t.cells})
     edges: list[float] = []
     for x in xs:
-        if not edges or x - edges[-1] > 3:
+        if not edges or x - edges[-1] > s.rule_tolerance:
             edges.append(x)
     return t.bbox, grid, cells, edges
 
@@ -442,7 +674,7 @@ def _prune(rows: list[list]) -> list[list]:
 
 # --- words -> lines ---------------------------------------------------------
 
-def words_to_lines(words: list[dict]) -> list[dict]:
+def words_to_lines(words: list[dict], s: PdfSettings = SETTINGS) -> list[dict]:
     """Group words into visual lines by vertical overlap (tolerates figures set a few points lower)."""
     lines: list[dict] = []
     for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
@@ -453,7 +685,7 @@ def words_to_lines(words: list[dict]) -> list[dict]:
             ratio = ov / min(h, ln["bottom"] - ln["top"] or 1.0)
             if ratio > best_ov:
                 best, best_ov = ln, ratio
-        if best is not None and best_ov >= 0.5:
+        if best is not None and best_ov >= s.line_overlap:
             best["words"].append(w)
         else:
             lines.append({"top": w["top"], "bottom": w["bottom"], "words": [w]})
@@ -463,7 +695,7 @@ def words_to_lines(words: list[dict]) -> list[dict]:
         text = ws[0]["text"]
         for prev, w in zip(ws, ws[1:]):
             gap = w["x0"] - prev["x1"]
-            text += (" " if gap > 1.0 else "") + w["text"]
+            text += (" " if gap > s.word_space else "") + w["text"]
         ln["text"] = text
         ln["x0"] = ws[0]["x0"]
         ln["x1"] = ws[-1]["x1"]
@@ -472,14 +704,14 @@ def words_to_lines(words: list[dict]) -> list[dict]:
     return lines
 
 
-def _drop_running(lines: list[dict], height: float) -> list[dict]:
+def _drop_running(lines: list[dict], height: float, s: PdfSettings) -> list[dict]:
     out = []
     last = len(lines) - 1
     for k, ln in enumerate(lines):
         t = ln["text"].strip()
         if _RUNNING_RE.match(t):
             continue
-        in_margin = ln["top"] < 0.1 * height or ln["bottom"] > 0.9 * height
+        in_margin = ln["top"] < s.margin_share * height or ln["bottom"] > (1 - s.margin_share) * height
         if _PAGE_NUMBER_RE.match(t) and (in_margin or k in (0, last)):
             continue
         ln["margin"] = in_margin and k in (0, 1, last - 1, last)
@@ -487,18 +719,19 @@ def _drop_running(lines: list[dict], height: float) -> list[dict]:
     return out
 
 
-def _drop_repeated_margins(lines_by_page: list[tuple[int, list[dict]]]) -> list[tuple[int, list[dict]]]:
+def _drop_repeated_margins(lines_by_page: list[tuple[int, list[dict]]], s: PdfSettings
+                           ) -> list[tuple[int, list[dict]]]:
     """Running headers/footers with text ("XX局2024年部门预算"): a line in the top or bottom margin
     printed identically on 3+ pages and 40%+ of the pages. (Page numbers: _RUNNING_RE; table
     numbers like "公开01表" differ from page to page and stay.)"""
     pages = len(lines_by_page)
-    if pages < 3:
+    if pages < s.running_pages:
         return lines_by_page
     counts: dict[str, int] = {}
     for _, lines in lines_by_page:
         for key in {ln["text"].replace(" ", "") for ln in lines if ln.get("margin")}:
             counts[key] = counts.get(key, 0) + 1
-    running = {k for k, n in counts.items() if n >= 3 and n >= 0.4 * pages}
+    running = {k for k, n in counts.items() if n >= s.running_pages and n >= s.running_share * pages}
     if not running:
         return lines_by_page
     return [(num, [ln for ln in lines
@@ -506,7 +739,7 @@ def _drop_repeated_margins(lines_by_page: list[tuple[int, list[dict]]]) -> list[
             for num, lines in lines_by_page]
 
 
-def _context_lines(lines: list[dict], table_top: float, floor: float) -> list[int]:
+def _context_lines(lines: list[dict], table_top: float, floor: float, s: PdfSettings) -> list[int]:
     """Indices of the title/unit/department lines just above a table (nearest first, then reversed)."""
     picked: list[int] = []
     edge = table_top
@@ -514,28 +747,28 @@ def _context_lines(lines: list[dict], table_top: float, floor: float) -> list[in
         ln = lines[i]
         if ln["bottom"] > table_top + 1 or ln["top"] < floor:
             continue
-        if edge - ln["bottom"] > max(3 * ln["size"], 30):
+        if edge - ln["bottom"] > max(s.context_gap * ln["size"], s.context_gap_min):
             break
         text = ln["text"]
-        if len(text) > 60 or text.endswith(_SENTENCE_END):
+        if len(text) > s.context_max_len or text.endswith(_SENTENCE_END):
             break
         titled = _CONTEXT_RE.search(text) or any(rx.match(text) for _, rx in _HEADING_RES)
         # a wrapped title/department fragment is short; "…包括：" introduces the table from the prose
-        if not titled and (len(text) > 20 or text.endswith(("：", ":"))):
+        if not titled and (len(text) > s.fragment_max_len or text.endswith(("：", ":"))):
             break
         picked.append(i)
         edge = ln["top"]
-        if len(picked) >= 5:
+        if len(picked) >= s.context_max_lines:
             break
     return sorted(picked)
 
 
 # --- lines -> blocks ----------------------------------------------------------
 
-def heading_level(text: str) -> int | None:
+def heading_level(text: str, s: PdfSettings = SETTINGS) -> int | None:
     """0 for 第一部分, 1 for 一、, 2 for （一）; None for body text."""
     t = text.strip()
-    if len(t) > _HEADING_MAX_LEN or "。" in t:
+    if len(t) > s.heading_max_len or "。" in t:
         return None
     for level, rx in _HEADING_RES:
         if rx.match(t):
@@ -548,7 +781,8 @@ def _starts_item(text: str) -> bool:
         re.match(r"^(?:\d{1,2}\s*[、．.](?!\d)|[（(]\d{1,2}[)）])", text))
 
 
-def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str) -> list[Block]:
+def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str, s: PdfSettings = SETTINGS
+                    ) -> list[Block]:
     """Re-join wrapped lines into paragraphs; mark headings; carry the nearest heading as section."""
     paragraphs: list[list] = []  # [page, text, first_on_page, last_on_page]
     for number, lines in lines_by_page:
@@ -565,15 +799,15 @@ def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str) -> l
                 continue
             new = cur is None
             if prev is not None and not new:
-                size = max(prev["size"], 6.0)
+                size = max(prev["size"], s.size_floor)
                 gap = ln["top"] - prev["bottom"]
-                prev_short = prev["x1"] < right - 2.5 * size
-                indented = ln["x0"] > left + 1.2 * size
+                prev_short = prev["x1"] < right - s.short_line * size
+                indented = ln["x0"] > left + s.indent * size
                 # a short line ends its paragraph only when it ends a sentence or is a heading:
                 # justified CJK text often stops early before a figure that did not fit
                 ended = prev["text"].rstrip().endswith(_SENTENCE_END + ("：", ":", "）", ")")) \
-                    or heading_level(prev["text"]) is not None
-                new = (prev_short and ended) or indented or gap > 1.8 * size or _starts_item(text)
+                    or heading_level(prev["text"], s) is not None
+                new = (prev_short and ended) or indented or gap > s.paragraph_gap * size or _starts_item(text)
             if new:
                 if cur:
                     page_paras.append(cur)
@@ -584,7 +818,7 @@ def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str) -> l
         if cur:
             page_paras.append(cur)
         # the page's last line runs to the right margin: its paragraph may go on overleaf
-        runs_on = prev is not None and prev["x1"] >= right - 2.5 * max(prev["size"], 6.0)
+        runs_on = prev is not None and prev["x1"] >= right - s.short_line * max(prev["size"], s.size_floor)
         for k, text in enumerate(page_paras):
             paragraphs.append([number, text, k == 0, k == len(page_paras) - 1 and runs_on])
     # a paragraph running over a page break: the page's last paragraph stops mid-sentence
@@ -594,7 +828,7 @@ def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str) -> l
             last = merged[-1]
             if (para[2] and last[3] and para[0] == last[0] + 1
                     and not last[1].endswith(_SENTENCE_END + ("：", ":"))
-                    and heading_level(last[1]) is None and heading_level(para[1]) is None
+                    and heading_level(last[1], s) is None and heading_level(para[1], s) is None
                     and not _starts_item(para[1])):
                 last[1] = _join(last[1], para[1])
                 last[3] = para[3]
@@ -603,7 +837,7 @@ def lines_to_blocks(lines_by_page: list[tuple[int, list[dict]]], file: str) -> l
     out: list[Block] = []
     stack: list[tuple[int, str]] = []
     for number, text, _, _ in merged:
-        level = heading_level(text)
+        level = heading_level(text, s)
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()

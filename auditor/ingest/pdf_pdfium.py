@@ -1,0 +1,505 @@
+"""PDF pages read by PDFium (pypdfium2) as pdfplumber pages, without pdfminer.
+
+pdfplumber's table finder and word extraction work on a page's objects: dicts of characters,
+rects, lines and curves in pdfplumber's coordinates. PdfiumPage is a pdfplumber Page whose
+objects come from PDFium instead of pdfminer's interpreter, made the way pdfminer and
+pdfplumber make them, so `find_tables`, `extract_words`, `crop` and `filter` give the same
+answers:
+
+- characters in content-stream order (the order of their text objects), each with pdfminer's
+  box: from its origin along its advance, from the font's descent up one font size (PDFium's
+  own "loose" box runs from descent to ascent instead), the page's /Rotate applied;
+- paths split into subpaths and sorted into lines, rects and curves by pdfminer's rules (a
+  closed axis-aligned 4-segment subpath is a rect, one segment a line), with their stroke and
+  fill and their colours (RGB, 0-1), form XObjects followed;
+- everything in pdfplumber's frame: top-left origin, `top`/`bottom`/`doctop`.
+
+Characters PDFium generates (spaces and line breaks it infers) are left out: pdfminer has
+only the ones the content draws. PDFium leaves out space glyphs that form a text object of
+their own; a glyph without a Unicode value is U+FFFD (pdfminer: "(cid:N)"). Numbers PDFium
+holds in single precision are taken as the shortest decimal they stand for (_decimal).
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import struct
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+from pdfplumber.page import Page
+
+__all__ = ["PdfiumDocument", "PdfiumPage"]
+
+_US_LETTER = (0.0, 0.0, 612.0, 792.0)  # pdfminer's MediaBox when a page has none
+_SUBPATH = re.compile(r"m[^m]+")
+_pack = struct.Struct("f").pack
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle (page, object, segment, font) as ctypes returns it and takes it back:
+    a c_void_p subclass is handed over as is, not turned into a Python int and back."""
+
+
+def _plain(fn, restype):
+    """The same PDFium function called without argument types: handles go in as _Handle,
+    numbers as C int (c_float / c_size_t where the C side wants those), out-parameters as
+    byref() made once. ctypes then converts no argument through a from_param method, which
+    halves the cost of the many calls per character and per path segment."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_I, _U, _F, _D = ctypes.c_int, ctypes.c_uint, ctypes.c_float, ctypes.c_double
+
+
+class _C:
+    """The PDFium calls made per page, per object, per character and per path segment."""
+
+    count_objects = _plain(R.FPDFPage_CountObjects, _I)
+    get_object = _plain(R.FPDFPage_GetObject, _Handle)
+    form_count = _plain(R.FPDFFormObj_CountObjects, _I)
+    form_object = _plain(R.FPDFFormObj_GetObject, _Handle)
+    object_type = _plain(R.FPDFPageObj_GetType, _I)
+    object_matrix = _plain(R.FPDFPageObj_GetMatrix, _I)
+    fill_color = _plain(R.FPDFPageObj_GetFillColor, _I)
+    stroke_color = _plain(R.FPDFPageObj_GetStrokeColor, _I)
+    segments = _plain(R.FPDFPath_CountSegments, _I)
+    segment = _plain(R.FPDFPath_GetPathSegment, _Handle)
+    point = _plain(R.FPDFPathSegment_GetPoint, _I)
+    segment_type = _plain(R.FPDFPathSegment_GetType, _I)
+    closes = _plain(R.FPDFPathSegment_GetClose, _I)
+    draw_mode = _plain(R.FPDFPath_GetDrawMode, _I)
+    text_load = _plain(R.FPDFText_LoadPage, _Handle)
+    text_close = _plain(R.FPDFText_ClosePage, None)
+    count_chars = _plain(R.FPDFText_CountChars, _I)
+    get_text = _plain(R.FPDFText_GetText, _I)
+    unicode = _plain(R.FPDFText_GetUnicode, _U)
+    generated = _plain(R.FPDFText_IsGenerated, _I)
+    unmapped = _plain(R.FPDFText_HasUnicodeMapError, _I)
+    text_object = _plain(R.FPDFText_GetTextObject, _Handle)
+    origin = _plain(R.FPDFText_GetCharOrigin, _I)
+    char_matrix = _plain(R.FPDFText_GetMatrix, _I)
+    font_size = _plain(R.FPDFText_GetFontSize, _D)
+    char_fill = _plain(R.FPDFText_GetFillColor, _I)
+    loose_box = _plain(R.FPDFText_GetLooseCharBox, _I)
+    font = _plain(R.FPDFTextObj_GetFont, _Handle)
+    descent = _plain(R.FPDFFont_GetDescent, _I)
+    glyph_width = _plain(R.FPDFFont_GetGlyphWidth, _I)
+    font_name = _plain(R.FPDFFont_GetBaseFontName, ctypes.c_size_t)
+
+
+class _Out:
+    """Out-parameters of one page's calls, made once, with their byref()s."""
+
+    def __init__(self):
+        self.rgba = tuple(_U() for _ in range(4))
+        self.rgba_ref = tuple(ctypes.byref(v) for v in self.rgba)
+        self.x, self.y = _F(), _F()
+        self.xy_ref = (ctypes.byref(self.x), ctypes.byref(self.y))
+        self.dx, self.dy = _D(), _D()
+        self.dxy_ref = (ctypes.byref(self.dx), ctypes.byref(self.dy))
+        self.i, self.j = _I(), _I()
+        self.ij_ref = (ctypes.byref(self.i), ctypes.byref(self.j))
+        self.m = R.FS_MATRIX()
+        self.m_ref = ctypes.byref(self.m)
+        self.f = _F()
+        self.f_ref = ctypes.byref(self.f)
+
+
+class PdfiumPage(Page):
+    """A pdfplumber Page whose objects were read by PDFium (no pdfminer behind it)."""
+
+    def __init__(self, page_number: int, mediabox: tuple, rotation: int, objects: dict,
+                 initial_doctop: float = 0.0):
+        self.pdf = None
+        self.root_page = self
+        self.page_obj = None
+        self.page_number = page_number
+        self.initial_doctop = initial_doctop
+        self.rotation = rotation
+        self.mediabox = self.cropbox = self.bbox = mediabox
+        self._source = objects
+        self.get_textmap = lru_cache()(self._get_textmap)
+
+    @property
+    def objects(self) -> dict:
+        return self._source
+
+    def close(self) -> None:
+        self._source = {}
+        super().close()
+
+
+class PdfiumDocument:
+    """One PDF opened by PDFium; `page(i)` reads page i (0-based) into a PdfiumPage."""
+
+    def __init__(self, source: str | Path | bytes):
+        self._pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else Path(source))
+        self._doctop = 0.0
+        self._next = 0
+        self._fonts: dict = {}  # (font, size) -> (descent, name); (font, size, char) -> advance
+        self._decimals: dict[float, float] = {}
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    def page(self, index: int) -> PdfiumPage:
+        """Page `index`; pages are read in order (each page's doctop follows the previous one's)."""
+        raw = R.FPDF_LoadPage(self._pdf.raw, index)
+        if not raw:
+            raise pdfium.PdfiumError(f"cannot load page {index + 1}")
+        try:
+            handle = _Handle(ctypes.cast(raw, ctypes.c_void_p).value)
+            reader = _PageReader(handle, index + 1, self._doctop if index == self._next else 0.0,
+                                 self._fonts, self._decimals)
+            page = reader.page(R.FPDFPage_GetRotation(raw) * 90, _mediabox(raw))
+        finally:
+            R.FPDF_ClosePage(raw)
+        self._doctop = page.initial_doctop + page.height
+        self._next = index + 1
+        if len(self._decimals) > 200_000:
+            self._decimals.clear()
+        return page
+
+    def close(self) -> None:
+        self._pdf.close()
+
+
+def _mediabox(raw) -> tuple[float, float, float, float]:
+    box = [ctypes.c_float() for _ in range(4)]
+    if R.FPDFPage_GetMediaBox(raw, *box):
+        return tuple(_decimal(v.value) for v in box)
+    return _US_LETTER
+
+
+def _decimal(x: float) -> float:
+    """A number PDFium holds in single precision as the shortest decimal it stands for: 365.72
+    read as 365.7200012 is 365.72 again. Sums of such numbers then come out as pdfminer's (from
+    the printed decimals, in double precision) do, down to a gap of exactly x_tolerance."""
+    p = _pack(x)
+    for fmt in ("%.6g", "%.7g", "%.8g"):
+        y = float(fmt % x)
+        if _pack(y) == p:
+            return y
+    return x
+
+
+def _mult(m1: tuple, m0: tuple) -> tuple:
+    """pdfminer's mult_matrix: m1 applied first, then m0."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a0, b0, c0, d0, e0, f0 = m0
+    return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
+
+
+class _PageReader:
+    """One loaded page -> PdfiumPage: its objects in pdfplumber's frame."""
+
+    def __init__(self, handle: _Handle, number: int, doctop: float, fonts: dict, decimals: dict):
+        self.handle = handle
+        self.number = number
+        self.doctop = doctop
+        self.fonts = fonts
+        self.decimals = decimals
+        self.order: dict[int, int] = {}  # text object -> its place in the content
+        self.objects: dict[str, list] = {}
+        self.out = _Out()
+
+    def dec(self, x: float) -> float:
+        d = self.decimals.get(x)
+        if d is None:
+            d = self.decimals[x] = _decimal(x)
+        return d
+
+    def page(self, rotation: int, mediabox: tuple) -> PdfiumPage:
+        x0, y0, x1, y1 = mediabox
+        # pdfminer's device matrix for the page (its /Rotate applied) ...
+        if rotation == 90:
+            self.ctm = (0.0, -1.0, 1.0, 0.0, -y0, x1)
+        elif rotation == 180:
+            self.ctm = (-1.0, 0.0, 0.0, -1.0, x1, y1)
+        elif rotation == 270:
+            self.ctm = (0.0, 1.0, -1.0, 0.0, y1, -x0)
+        else:
+            self.ctm = (1.0, 0.0, 0.0, 1.0, -x0, -y0)
+        # ... and pdfplumber's box for it (top-left origin)
+        lo_x, hi_x = sorted((x0, x1))
+        lo_y, hi_y = sorted((y0, y1))
+        if rotation in (90, 270):
+            lo_x, lo_y, hi_x, hi_y = lo_y, lo_x, hi_y, hi_x
+        mb_height = hi_y - lo_y
+        box = (lo_x, mb_height - hi_y, hi_x, mb_height - lo_y)
+        self.x_shift, self.top_shift, self.height = box[0], box[1], box[3] - box[1]
+        self.walk()
+        chars = self.chars()
+        if chars:
+            self.objects["char"] = chars
+        return PdfiumPage(self.number, box, rotation, self.objects, self.doctop)
+
+    # --- pdfminer's page coordinates (bottom-left origin, rotation applied) -> pdfplumber's
+
+    def box(self, kind: str, x0: float, y0: float, x1: float, y1: float) -> dict:
+        top = self.height - y1 + self.top_shift
+        bottom = self.height - y0 + self.top_shift
+        return {"object_type": kind, "page_number": self.number,
+                "x0": x0 + self.x_shift, "y0": y0, "x1": x1 + self.x_shift, "y1": y1,
+                "width": x1 - x0, "height": y1 - y0,
+                "top": top, "bottom": bottom, "doctop": self.doctop + top}
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return (self.x_shift + x, self.top_shift + self.height - y)
+
+    def matrix(self, obj: _Handle) -> tuple:
+        m = self.out.m
+        if not _C.object_matrix(obj, self.out.m_ref):
+            return _IDENTITY
+        dec = self.dec
+        return (dec(m.a), dec(m.b), dec(m.c), dec(m.d), dec(m.e), dec(m.f))
+
+    def color(self, getter: Callable, *handle) -> tuple | None:
+        if not getter(*handle, *self.out.rgba_ref):
+            return None
+        r, g, b, _ = self.out.rgba
+        return (r.value / 255, g.value / 255, b.value / 255)
+
+    # --- paths
+
+    def walk(self) -> None:
+        """Paths into `objects` (rect/line/curve lists, in content order); every text object's
+        place in the content into `order`; forms followed."""
+        page = self.handle
+        stack = [(_C.count_objects(page), lambda i: _C.get_object(page, i), self.ctm, 0)]
+        while stack:
+            count, get, outer, i = stack.pop()
+            while i < count:
+                obj = get(i)
+                i += 1
+                kind = _C.object_type(obj)
+                if kind == R.FPDF_PAGEOBJ_TEXT:
+                    self.order[obj.value] = len(self.order)
+                elif kind == R.FPDF_PAGEOBJ_PATH:
+                    self.path(obj, _mult(self.matrix(obj), outer))
+                elif kind == R.FPDF_PAGEOBJ_FORM:
+                    stack.append((count, get, outer, i))  # resume here after the form
+                    stack.append((_C.form_count(obj), lambda j, form=obj: _C.form_object(form, ctypes.c_ulong(j)),
+                                  _mult(self.matrix(obj), outer), 0))
+                    break
+
+    def path(self, obj: _Handle, m: tuple) -> None:
+        """One path object -> pdfminer's LTLine/LTRect/LTCurve per subpath, as pdfplumber dicts."""
+        a, b, c, d, e, f = m
+        ops: list[str] = []
+        pts: list[tuple[float, float]] = []
+        x, y = self.out.x, self.out.y
+        x_ref, y_ref = self.out.xy_ref
+        dec = self.dec
+        bezier = 0
+        start = None
+        for j in range(_C.segments(obj)):
+            seg = _C.segment(obj, j)
+            _C.point(seg, x_ref, y_ref)
+            px, py = dec(x.value), dec(y.value)
+            pt = (a * px + c * py + e, b * px + d * py + f)
+            kind = _C.segment_type(seg)
+            if kind == R.FPDF_SEGMENT_BEZIERTO:
+                bezier += 1
+                if bezier < 3:  # control points: pdfminer keeps the end point only
+                    continue
+                bezier = 0
+                ops.append("c")
+            elif kind == R.FPDF_SEGMENT_MOVETO:
+                ops.append("m")
+                start = pt
+            else:
+                ops.append("l")
+            pts.append(pt)
+            # PDFium closes a subpath ('h') with a line back to its start, marked on that point
+            # (so only a point at the start can close it); pdfminer keeps the 'h'
+            if pt == start and ops[-1] != "m" and _C.closes(seg):
+                if ops[-1] == "l":
+                    ops[-1] = "h"
+                else:
+                    ops.append("h")
+                    pts.append(start)
+        shape = "".join(ops)
+        if shape[:1] != "m":
+            return
+        fill_mode, stroke = self.out.i, self.out.j
+        _C.draw_mode(obj, *self.out.ij_ref)
+        style = {
+            "stroke": bool(stroke.value),
+            "fill": fill_mode.value != R.FPDF_FILLMODE_NONE,
+            "evenodd": fill_mode.value == R.FPDF_FILLMODE_ALTERNATE,
+            "stroking_color": self.color(_C.stroke_color, obj),
+            "non_stroking_color": self.color(_C.fill_color, obj),
+        }
+        if shape.count("m") > 1:
+            for mt in _SUBPATH.finditer(shape):
+                self.subpath(shape[mt.start():mt.end()], pts[mt.start():mt.end()], style)
+        else:
+            self.subpath(shape, pts, style)
+
+    def subpath(self, shape: str, pts: list, style: dict) -> None:
+        """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath."""
+        if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+            shape = shape[:-2] + "h"
+            pts = pts[:-1]
+        if shape in ("mlh", "ml"):
+            kind, pts = "line", pts[:2]
+        elif shape in ("mlllh", "mllll"):
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or \
+                     (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+            if pts[0] == pts[4] and square:
+                kind, pts = "rect", [(x0, y0), (x2, y0), (x2, y2), (x0, y2)]
+            else:
+                kind = "curve"
+        else:
+            kind = "curve"
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        obj = self.box(kind, min(xs), min(ys), max(xs), max(ys))
+        obj.update(style)
+        if kind == "curve":  # (pdfplumber makes a curve's edges from its points; a rect's and a line's from the box)
+            obj["pts"] = [self.point(px, py) for px, py in pts]
+        self.objects.setdefault(kind, []).append(obj)
+
+    # --- characters
+
+    def chars(self) -> list[dict]:
+        tp = _C.text_load(self.handle)
+        if not tp:
+            raise pdfium.PdfiumError("cannot load the page's text")
+        try:
+            return self.text_chars(tp)
+        finally:
+            _C.text_close(tp)
+
+    def text_chars(self, tp: _Handle) -> list[dict]:
+        n = _C.count_chars(tp)
+        if n <= 0:
+            return []
+        buf = (ctypes.c_ushort * (n + 1))()
+        got = _C.get_text(tp, 0, n, buf)
+        text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", "replace")
+        if len(text) != n:  # characters outside the BMP: one call each
+            text = "".join(chr(min(_C.unicode(tp, i), 0x10FFFF)) for i in range(n))
+        ra, rb, rc, rd, re_, rf = self.ctm
+        ox, oy = self.out.dx, self.out.dy
+        ox_ref, oy_ref = self.out.dxy_ref
+        width, width_ref = self.out.f, self.out.f_ref
+        dec = self.dec
+        known = self.decimals
+        fonts = self.fonts
+        order = self.order
+        number, height, x_shift, top_shift, doctop = (self.number, self.height, self.x_shift,
+                                                      self.top_shift, self.doctop)
+        generated, unmapped_, text_object, origin, glyph_width = (
+            _C.generated, _C.unmapped, _C.text_object, _C.origin, _C.glyph_width)
+        last_obj = None
+        place = last_place = -1
+        shuffled = False
+        chars: list[dict] = []
+        runs: list[tuple[int, int]] = []  # (place of the text object in the content, first of its chars)
+        for i in range(n):
+            ch = text[i]
+            if ch.isspace() and generated(tp, i):
+                continue
+            obj = text_object(tp, i).value
+            if obj != last_obj:
+                (a, b, c, d), fs, descent, upright, name, color, font, pm = self.text_object(tp, i, obj)
+                axis_aligned = b == 0 and c == 0
+                top_y = descent + fs
+                fs_c = _F(fs)
+                last_obj = obj
+                place = order.get(obj, len(order))
+                shuffled = shuffled or place < last_place
+                last_place = place
+                runs.append((place, len(chars)))
+            origin(tp, i, ox_ref, oy_ref)
+            key = (font.value, fs, ch)
+            adv = fonts.get(key)
+            if adv is None:
+                if unmapped_(tp, i):
+                    # a glyph without a Unicode value (pdfminer: "(cid:N)"); PDFium gives its code
+                    adv, ch = _loose_advance(tp, i, pm), "\ufffd"
+                elif font and glyph_width(font, ord(ch), fs_c, width_ref):
+                    # the advance from the font's widths (pdfminer's textwidth * fontsize)
+                    adv = fonts[key] = dec(width.value)
+                else:
+                    adv = fonts[key] = _loose_advance(tp, i, pm)
+            # pdfminer's LTChar: (0, descent) .. (adv, descent + size) through the char's matrix
+            px, py = ox.value, oy.value
+            px = known.get(px) or dec(px)
+            py = known.get(py) or dec(py)
+            e = ra * px + rc * py + re_
+            f = rb * px + rd * py + rf
+            if axis_aligned:
+                x0, x1 = e, a * adv + e
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                y0, y1 = d * descent + f, d * top_y + f
+                if y1 < y0:
+                    y0, y1 = y1, y0
+            else:
+                xs = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
+                ys = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
+                x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            top = height - y1 + top_shift
+            chars.append({"object_type": "char", "page_number": number, "text": ch, "fontname": name,
+                          "size": y1 - y0, "adv": adv, "upright": upright,
+                          "x0": x0 + x_shift, "y0": y0, "x1": x1 + x_shift, "y1": y1,
+                          "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + top_shift,
+                          "doctop": doctop + top, "matrix": (a, b, c, d, e, f), "non_stroking_color": color})
+        if shuffled:  # content order: the text objects' order, each object's characters in turn
+            ends = [start for _, start in runs[1:]] + [len(chars)]
+            pieces = sorted(((place, k), chars[start:end]) for k, ((place, start), end) in enumerate(zip(runs, ends)))
+            chars = [c for _, piece in pieces for c in piece]
+        return chars
+
+    def text_object(self, tp: _Handle, i: int, obj: int) -> tuple:
+        """What all characters of one text object share: its matrix with the page rotation
+        applied, font size, descent (in text units), upright, font name, fill colour, font; its
+        own matrix."""
+        m = self.out.m
+        dec = self.dec
+        pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if _C.char_matrix(tp, i, self.out.m_ref) \
+            else (1.0, 0.0, 0.0, 1.0)
+        a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
+        fs = dec(_C.font_size(tp, i))
+        font = _C.font(_Handle(obj))
+        known = self.fonts.get((font.value, fs))
+        if known is None:
+            descent = dec(self.out.f.value) if font and _C.descent(font, _F(fs), self.out.f_ref) else 0.0
+            if descent > 0:  # pdfminer: /Descent is negative whatever the file says
+                descent = -descent
+            known = self.fonts[(font.value, fs)] = (descent, _font_name(font))
+        descent, name = known
+        upright = bool(a * d > 0 and b * c <= 0)
+        return (a, b, c, d), fs, descent, upright, name, self.color(_C.char_fill, tp, i), font, pm
+
+
+def _loose_advance(tp: _Handle, i: int, m: tuple) -> float:
+    """The advance along the text's x axis from PDFium's loose box (when the font has no width for it)."""
+    loose = R.FS_RECTF()
+    if not _C.loose_box(tp, i, ctypes.byref(loose)):
+        return 0.0
+    a, b = m[0], m[1]
+    if abs(a) >= abs(b):
+        return (loose.right - loose.left) / abs(a) if a else 0.0
+    return (loose.top - loose.bottom) / abs(b)
+
+
+def _font_name(font: _Handle) -> str:
+    if not font:
+        return ""
+    size = _C.font_name(font, None, ctypes.c_size_t(0))
+    if size <= 0:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    _C.font_name(font, buf, ctypes.c_size_t(size))
+    return buf.value.decode("utf-8", "replace")
