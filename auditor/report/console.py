@@ -2,9 +2,19 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import IO
 
 _TOTAL = re.compile(r"^\s*(收入总计|支出总计|总计|合计|本年收入合计|收入合计)\s*$")
+
+
+def progress_bar(total: int, on: bool, desc: str = "documents"):
+    """A bar on stderr with documents/s (tqdm), or None when `on` is false."""
+    if not on:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
 
 def write(text: str, out: IO[str]) -> None:
