@@ -150,8 +150,7 @@ def library_log(name: str, into: list[str]):
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("default")
+        with warnings.catch_warnings(record=True) as caught:  # the filters as they are: what would be shown
             yield
     finally:
         root.removeHandler(handler)
@@ -168,6 +167,7 @@ def document_to_result(group: list[str | Path], index: int, spill_dir: str | Pat
 
     Never raises: a bad input, a limit hit or an unexpected exception anywhere in these steps is
     the document's error (DocResult.error)."""
+    warm_up()  # once per process, outside the document's wall time
     t0 = time.perf_counter()
     group = [Path(p) for p in group]
     log: list[str] = []
@@ -208,10 +208,17 @@ def document_meta(doc: Document) -> dict:
             "n_blocks": len(doc.blocks), "pages": len(pages)}
 
 
+_WARM: list[bool] = []
+
+
 def warm_up() -> None:
-    """Load the vocabulary, dictionaries and patterns (spaCy, jieba) now rather than on the first
-    document. The pool does not call it in the parent: each worker loads them itself, so the
-    parent, which holds the run-wide state, does not also carry the language models."""
+    """Load the vocabulary, dictionaries and patterns (spaCy, jieba) once per process, before the
+    first document, so that its wall time (limits.doc_seconds) is its own. The pool does not call
+    it in the parent: each worker loads them itself, so the parent, which holds the run-wide
+    state, does not also carry the language models."""
+    if _WARM:
+        return
+    _WARM.append(True)
     from auditor import checks, link
     from auditor.claims import extract_text
 

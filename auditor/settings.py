@@ -25,7 +25,7 @@ class Limits:
     max_file_mb: int = 512
     max_pages: int = 3000
     max_span: int = 1000
-    max_cells: int = 1_000_000
+    max_cells: int = 250_000
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -95,16 +95,27 @@ def _claim_spans(doc, claims_json: list[dict], claim_objs: list) -> tuple[dict, 
     return spans, unplaced
 
 
-def evidence_to_tables(claim: dict, tables: list) -> list:
-    """The document's tables a claim's evidence cites by title (《title》), in order of citation."""
+def _title_matches(cited: str, title: str) -> bool:
+    return bool(title) and (cited == title or cited in title or title in cited)
+
+
+def evidence_to_tables(claim: dict, tables: list, first_match: dict | None = None) -> list:
+    """The document's tables a claim's evidence cites by title (《title》), in order of citation.
+    `first_match`: a cache {cited title: table} shared by the claims of one document."""
     texts = [claim.get("evidence") or ""] + [k.get("evidence") or "" for k in claim.get("checks") or []]
     titles = [t for text in texts for t in re.findall(r"《([^》]+)》", text)]
+    cache = {} if first_match is None else first_match
     out = []
     for title in dict.fromkeys(titles):
-        for t in tables:
-            if t.title and (t.title == title or title in t.title or t.title in title) and t not in out:
-                out.append(t)
-                break
+        if title not in cache:
+            cache[title] = next((t for t in tables if _title_matches(title, t.title)), None)
+        t = cache[title]
+        if t is not None and t not in out:  # as before: a title's first table, unless already cited
+            out.append(t)
+        elif t is not None:
+            extra = next((u for u in tables if _title_matches(title, u.title) and u not in out), None)
+            if extra is not None:
+                out.append(extra)
     return out
 
 
@@ -116,27 +127,64 @@ def evidence_to_cells(evidence: str) -> list[tuple[str, str, str]]:
     return CELL.findall(evidence or "")
 
 
-def table_to_marks(table, findings: list[dict]) -> dict[tuple[int, int], str]:
-    """Cells of `table` that non-passing findings cite -> worst status, keyed by (row, column) index."""
-    rank = {s: i for i, s in enumerate(STATUSES)}
-    marks: dict[tuple[int, int], str] = {}
-    cols = [str(c) for c in table.columns]
+_RANK = {s: i for i, s in enumerate(STATUSES)}
+
+
+def findings_to_cells(findings: list[dict]) -> dict[str, dict[tuple[str, str], str]]:
+    """The cells non-passing findings cite: {table title: {(row label key, column): worst status}}."""
+    out: dict[str, dict[tuple[str, str], str]] = {}
     for f in findings:
         if f["status"] == "pass":
             continue
         texts = [f.get("evidence") or ""] + [k.get("evidence") or "" for k in f.get("checks") or []]
         for title, row, col in (c for t in texts for c in evidence_to_cells(t)):
-            if not table.title or not (title == table.title or title in table.title or table.title in title):
+            cells = out.setdefault(title, {})
+            key = (label_to_key(row), col)
+            old = cells.get(key)
+            if old is None or _RANK[f["status"]] < _RANK[old]:
+                cells[key] = f["status"]
+    return out
+
+
+def _merge_cells(*parts: dict) -> dict:
+    out: dict[str, dict] = {}
+    for part in parts:
+        for title, cells in part.items():
+            mine = out.setdefault(title, {})
+            for key, status in cells.items():
+                old = mine.get(key)
+                if old is None or _RANK[status] < _RANK[old]:
+                    mine[key] = status
+    return out
+
+
+def table_to_marks(table, findings: list[dict], cited: dict | None = None) -> dict[tuple[int, int], str]:
+    """Cells of `table` that non-passing findings cite -> worst status, keyed by (row, column) index.
+    `cited`: findings_to_cells already made (one pass over a document's findings, not one per table)."""
+    cited = findings_to_cells(findings) if cited is None else cited
+    wanted: dict[tuple[str, str], str] = {}
+    for title, cells in cited.items():
+        if _title_matches(title, table.title):
+            for key, status in cells.items():
+                old = wanted.get(key)
+                if old is None or _RANK[status] < _RANK[old]:
+                    wanted[key] = status
+    if not wanted:
+        return {}
+    cols = [str(c) for c in table.columns]
+    want_cols = {col for _, col in wanted}
+    marks: dict[tuple[int, int], str] = {}
+    for i, r in enumerate(table.rows):
+        for j, col in enumerate(cols):
+            if col not in want_cols:
                 continue
-            want = label_to_key(row)
-            for i, r in enumerate(table.rows):
-                for j in (j for j, c in enumerate(cols) if c == col):
-                    # the row's label is the nearest text cell left of the value (side-by-side tables)
-                    label = next((r[k] for k in range(min(j, len(r)) - 1, -1, -1) if isinstance(r[k], str)), None)
-                    if label is not None and label_to_key(label) == want:
-                        old = marks.get((i, j))
-                        if old is None or rank[f["status"]] < rank[old]:
-                            marks[(i, j)] = f["status"]
+            # the row's label is the nearest text cell left of the value (side-by-side tables)
+            label = next((r[k] for k in range(min(j, len(r)) - 1, -1, -1) if isinstance(r[k], str)), None)
+            if label is None:
+                continue
+            status = wanted.get((label_to_key(label), col))
+            if status is not None:
+                marks[(i, j)] = status
     return marks
 
 
@@ -234,13 +282,19 @@ class Site:
         blocks = [{"block": b, "segments": block_to_segments(b.text, spans.get(i, []))}
                   for i, b in enumerate(doc.blocks)]
         tables = []
+        by_table, prefix = defaultdict(list), f"{d['doc']}:T"
+        for c in tc:  # a table check's id: <doc>:T<table index>:…
+            if c["id"].startswith(prefix):
+                by_table[c["id"][len(prefix):].split(":", 1)[0]].append(c)
+        claim_cells = findings_to_cells(cl)
         for t in doc.tables:
-            mine = [c for c in tc if c["id"].startswith(f"{d['doc']}:T{t.index}:")]
+            mine = by_table.get(str(t.index), [])
             mine.sort(key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
-            marks = table_to_marks(t, mine + cl)
+            marks = table_to_marks(t, mine + cl, _merge_cells(findings_to_cells(mine), claim_cells))
             tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
                            "grid": table_to_grid(t, marks)})
-        cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
+        first_match: dict = {}
+        cited = {c["id"]: evidence_to_tables(c, doc.tables, first_match) for c in cl}
         html = self.env.get_template("document.html.j2").render(
             cited=cited, d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
             counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES,
