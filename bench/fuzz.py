@@ -41,7 +41,10 @@ AUDITOR = [sys.executable, "-m", "auditor"]
 
 MARKUP = ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '<iframe src="javascript:alert(3)"></iframe>',
           '"><script>alert(4)</script>', "<svg onload=alert(5)>", "</td></tr></table><script>alert(6)</script>",
-          "<a href=javascript:alert(7)>x</a>", "'\"><body onload=alert(8)>", "{{7*7}}${7*7}"]
+          "<a href=javascript:alert(7)>x</a>", "'\"><body onload=alert(8)>", "{{7*7}}${7*7}",
+          # the text reader strips a line's tags, then turns its &lt; into "<": markup in the text itself
+          "<b></b>&lt;script&gt;alert(21)&lt;/script&gt;", "<i></i>&lt;img src=x onerror=alert(22)&gt;",
+          '<u></u>&lt;iframe src="javascript:alert(23)"&gt;&lt;/iframe&gt;']
 NAME_MARKUP = ['"><img src=x onerror=alert(11)>', "<svg onload=alert(12)>", "'><b onmouseover=alert(13)>x",
                "<iframe src=javascript:alert(14)>"]
 NUMBERS = ["12345678901234567890123456789.00", "1e308", "９９９", "NaN", "—", "-0.00", "1" * 400 + ".5",
@@ -337,6 +340,15 @@ def judge_batch(folder: Path, cases: list[dict], run: dict, findings: dict) -> d
             "hangs": sum(1 for d in findings["documents"] if d["status"] == "limit" and "--doc-seconds" in (d["error"] or ""))}
 
 
+# elements a payload would have made live: a handler running alert, a script holding it, a frame,
+# a javascript: link, an svg inside document text (attribute values that merely hold the text are not)
+INJECTED = ("[...document.querySelectorAll('*')].filter(e =>"
+            " [...e.attributes].some(a => /^on/i.test(a.name) && /alert/.test(a.value))"
+            " || (e.tagName === 'SCRIPT' && /alert\\(/.test(e.textContent)) || e.tagName === 'IFRAME'"
+            " || (e.tagName === 'A' && /^\\s*javascript:/i.test(e.getAttribute('href') || ''))"
+            " || (e.tagName.toLowerCase() === 'svg' && e.closest('td, p, mark, .show-scrollbars'))).length")
+
+
 def judge_pages(out: Path, findings: dict, limit: int = 60) -> dict:
     """Open the hostile documents' evidence pages and every Data Docs validation page in Chromium."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -346,9 +358,7 @@ def judge_pages(out: Path, findings: dict, limit: int = 60) -> dict:
 
     if CHROMIUM is None:
         return {"skipped": "no chromium"}
-    probe = ("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => /alert\\(/.test(a.value)"
-             " || /^on/i.test(a.name) && /alert/.test(a.value)) || (e.tagName === 'SCRIPT' && /alert\\(/.test(e.textContent))"
-             " || e.tagName === 'IFRAME' || (e.tagName === 'svg' && e.closest('td, p, mark, div.show-scrollbars'))).length")
+    probe = INJECTED
     hostile = [d["doc"] for d in findings["documents"] if d["status"] == "ok" and not d["doc"].startswith(("0", "t"))]
     pages = [out / "report" / "doc" / doc_to_filename(doc) for doc in hostile[:limit]]
     pages += [out / "report" / "index.html"]
