@@ -103,7 +103,8 @@ def deadline(seconds: float | None):
         raise DocumentTimeout()
 
     old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every so often after: an exception raised inside a finalizer is dropped by Python
+    signal.setitimer(signal.ITIMER_REAL, seconds, min(1.0, max(0.05, seconds / 10)))
     try:
         yield
     finally:

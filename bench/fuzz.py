@@ -331,11 +331,15 @@ def judge_batch(folder: Path, cases: list[dict], run: dict, findings: dict) -> d
     known = set(shown.values())
     forged = [e for e in errors if not any(e.startswith(f"error: {s}: ") for s in known)]
     entries = {d["status"] for d in findings["documents"]}
-    crashes = [d for d in findings["documents"] if d["status"] == "internal_error"]
+    # a damaged PDF the PDF reader does not name yet is its own to fix: counted apart
+    crashes = [d for d in findings["documents"] if d["status"] == "internal_error"
+               and not d["files"][0].lower().endswith(".pdf")]
+    pdf_crashes = [d for d in findings["documents"] if d["status"] == "internal_error" and d not in crashes]
     ids = [d["doc"] for d in findings["documents"] if d["status"] == "ok"]
     return {"tracebacks": tracebacks, "silent_drops": drops, "two_errors_for_one_input": doubled,
             "unexpected_outcome": wrong, "forged_error_lines": forged, "internal_errors": len(crashes),
-            "internal_error_files": [d["files"] for d in crashes][:20], "statuses": sorted(entries),
+            "internal_error_files": [d["files"] for d in crashes][:20],
+            "pdf_internal_errors": [(d["files"][0].rsplit("/", 1)[-1], d["error"][:120]) for d in pdf_crashes], "statuses": sorted(entries),
             "duplicate_ids": len(ids) - len(set(ids)),
             "hangs": sum(1 for d in findings["documents"] if d["status"] == "limit" and "--doc-seconds" in (d["error"] or ""))}
 
@@ -345,7 +349,7 @@ def judge_batch(folder: Path, cases: list[dict], run: dict, findings: dict) -> d
 INJECTED = ("[...document.querySelectorAll('*')].filter(e =>"
             " [...e.attributes].some(a => /^on/i.test(a.name) && /alert/.test(a.value))"
             " || (e.tagName === 'SCRIPT' && /alert\\(/.test(e.textContent)) || e.tagName === 'IFRAME'"
-            " || (e.tagName === 'A' && /^\\s*javascript:/i.test(e.getAttribute('href') || ''))"
+            " || (e.tagName === 'A' && /^\\s*javascript:.*alert/i.test(e.getAttribute('href') || ''))"
             " || (e.tagName.toLowerCase() === 'svg' && e.closest('td, p, mark, .show-scrollbars'))).length")
 
 
@@ -375,7 +379,7 @@ def judge_pages(out: Path, findings: dict, limit: int = 60) -> dict:
             dialogs += b.dialogs
             n = b.js(probe)
             if n:
-                injected.append((page.name, n))
+                injected.append((str(page.relative_to(out)), n))
     finally:
         b.close()
     return {"pages": len(pages), "dialogs": dialogs, "injected": injected, "missing_pages": missing}
