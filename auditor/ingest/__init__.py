@@ -158,19 +158,20 @@ def document_ids(groups: list[list[Path]]) -> list[str]:
     count = Counter(ids)
     if len(count) == len(ids):
         return ids
-    clash = [i for i, d in enumerate(ids) if count[d] > 1]
-    parts = [Path(os.path.abspath(groups[i][0])).parts for i in clash]
-    common = 0
-    while all(len(p) > common + 1 and p[common] == parts[0][common] for p in parts):
-        common += 1
-    for i, p in zip(clash, parts):
-        rel = Path(*p[common:])
-        stem = rel.with_name(doc_id(groups[i]))
-        ids[i] = text_to_line(stem.as_posix())
+    rel: dict[int, Path] = {}  # each clashing document's path below the folder its namesakes share
+    for shared in (d for d, n in count.items() if n > 1):
+        members = [i for i, d in enumerate(ids) if d == shared]
+        parts = [Path(os.path.abspath(groups[i][0])).parts for i in members]
+        common = 0
+        while all(len(p) > common + 1 and p[common] == parts[0][common] for p in parts):
+            common += 1
+        rel.update((i, Path(*p[common:])) for i, p in zip(members, parts))
+    for i, path in rel.items():
+        ids[i] = text_to_line(path.with_name(doc_id(groups[i])).as_posix())
     count = Counter(ids)
-    for i, p in zip(clash, parts):
+    for i, path in rel.items():
         if count[ids[i]] > 1:
-            ids[i] = text_to_line(Path(*p[common:]).as_posix())
+            ids[i] = text_to_line(path.as_posix())
     taken, out = set(), []
     for d in ids:  # still one id twice (two paths that differ only by an escaped byte): numbered
         n, new = 1, d
