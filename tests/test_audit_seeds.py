@@ -74,8 +74,13 @@ def test_output_folder_holds_json_csv_and_data_docs(findings):
     assert set(data) == {"documents", "claims", "table_checks", "counts"}
     # written one document at a time, it is the contract the call returned
     assert data == json.loads(json.dumps(result, ensure_ascii=False, default=str))
-    assert data["counts"] == {s: sum(1 for r in data["claims"] + data["table_checks"] if r["status"] == s)
-                              for s in ("pass", "warn", "fail", "unverified")}
+    for s in ("pass", "warn", "fail", "unverified"):
+        assert data["counts"][s] == sum(1 for r in data["claims"] + data["table_checks"] if r["status"] == s)
+        assert data["counts"]["claims"][s] == sum(1 for r in data["claims"] if r["status"] == s)
+        assert data["counts"]["table_checks"][s] == sum(1 for r in data["table_checks"] if r["status"] == s)
+    assert data["counts"]["figure_checked"] == sum(1 for r in data["claims"] if r["figure_checked"])
+    assert data["counts"]["reasons"]["pass"] == sum(1 for r in data["claims"] for k in r["checks"]
+                                                    if k["rule"] == "reason_given" and k["status"] == "pass")
     header = (out / "claims.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("id,doc,page,section,sentence,text,kind,subject,stated,unit,status")
     assert (out / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()

@@ -67,10 +67,8 @@ def format_part(data: dict) -> str:
             continue
         mine = [c for c in data["claims"] if c["doc"] == d["doc"]]
         tabs = [t for t in data["table_checks"] if t["doc"] == d["doc"]]
-        tally = {s: sum(1 for r in mine + tabs if r["status"] == s) for s in ("fail", "warn", "pass", "unverified")}
-        lines.append(f"== {d['doc']}  {d.get('year') or ''} {d.get('department') or ''}  "
-                     f"tables {d['tables']}, claims {d['claims']}  "
-                     + "  ".join(f"{k} {v}" for k, v in tally.items()))
+        lines.append(f"== {d['doc']}  {d.get('year') or ''} {d.get('department') or ''}  tables {d['tables']}")
+        lines.append("   " + _tally("claims", mine) + "   " + _tally("table checks", tabs))
         for r in mine:
             if r["status"] in ("fail", "warn"):
                 expected = "" if r.get("expected") is None else f"(期望 {r['expected']})  "
@@ -81,11 +79,23 @@ def format_part(data: dict) -> str:
     return "\n".join(lines)
 
 
+_ORDER = ("fail", "warn", "unverified", "pass")
+
+
+def _tally(what: str, rows: list[dict]) -> str:
+    return f"{what} {len(rows)}: " + ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in _ORDER)
+
+
 def format_total(data: dict, out_dir: str | None = None) -> str:
-    """The run's counts (from the documents list) and where the findings are."""
+    """The run's counts (from the documents list), claims and table checks apart, and where the findings are."""
     from auditor.report.findings import counts
 
-    lines = ["total: " + ", ".join(f"{v} {k}" for k, v in counts(data).items())]
+    c = counts(data)
+    claims, tables, reasons = c["claims"], c["table_checks"], c["reasons"]
+    lines = [f"claims {sum(claims.values())}: " + ", ".join(f"{claims[s]} {s}" for s in _ORDER)
+             + f" ({c['figure_checked']} with their figure checked)",
+             f"table checks {sum(tables.values())}: " + ", ".join(f"{tables[s]} {s}" for s in _ORDER),
+             f"reasons of stated changes: {reasons['pass']} given, {reasons['warn'] + reasons['fail']} missing or left as template"]
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     return "\n".join(lines)

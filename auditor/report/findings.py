@@ -40,6 +40,32 @@ def _clean(v):
     return v
 
 
+# A side check says something about the sentence around a figure (a stated reason), never about
+# the figure itself: it is a finding of its own and can lower a checked figure to warn (a form
+# problem), but it never decides a claim's verdict. Every other rule checks the figure.
+SIDE_RULES = frozenset({"reason_given"})
+NO_EVIDENCE = "文中无可核对的依据"
+_RANK = {"fail": 3, "warn": 2, "pass": 1, "unverified": 0}
+
+
+def claim_verdict(checks: list[dict]) -> tuple[str, dict | None, dict | None]:
+    """(status, the check that decided it, the figure check whose expected value is shown) of one
+    claim's check rows (with their statuses).
+
+    The status is the worst verdict of the checks of the figure itself; with none that could be
+    computed it is 'unverified', whatever a side check says. A side check that does not pass
+    (no reason given, a template left in) lowers a passing figure to 'warn'."""
+    figure = [r for r in checks if r["rule"] not in SIDE_RULES]
+    main = max(figure, key=lambda r: _RANK[r["status"]]) if figure else None
+    status, decided = (main["status"], main) if main else ("unverified", None)
+    if status == "pass":
+        side = max((r for r in checks if r["rule"] in SIDE_RULES and r["status"] in ("warn", "fail")),
+                   key=lambda r: _RANK[r["status"]], default=None)
+        if side is not None:
+            status, decided = "warn", side
+    return status, decided, main
+
+
 def build(docs: list[Document], errors: list[IngestError], claims: list, rows: list[dict],
           status: list[str]) -> dict:
     """The `auditor audit --json` contract, from the check rows (checks.rows_to_records) and their statuses."""
@@ -49,17 +75,12 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     for rec in records:
         if rec["scope"] == "claim":
             by_claim.setdefault(rec["check_id"].rsplit(":", 1)[0], []).append(rec)
-    rank = {"fail": 3, "warn": 2, "pass": 1, "unverified": 0}
     out_claims = []
     for c in claims:
         checks = by_claim.get(c.id, [])
-        numeric = [r for r in checks if r["rule"] != "reason_given"] or checks
-        main = max(numeric, key=lambda r: rank[r["status"]]) if numeric else None
-        status = main["status"] if main else "unverified"
-        # a failing reason check (warn) lowers a passing claim to warn, never raises a fail
-        for r in checks:
-            if rank[r["status"]] > rank[status]:
-                status = r["status"]
+        status, decided, main = claim_verdict(checks)
+        figure = [r["evidence"] for r in checks if r["rule"] not in SIDE_RULES]
+        side = [r["evidence"] for r in checks if r["rule"] in SIDE_RULES]
         d = c.to_json()
         if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure
             d["stated"] = _num(main["stated"])
@@ -68,30 +89,50 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
                                       "stated", "unit")},
             "decimals": d.get("decimals"),
             "status": status,
+            "decided_by": decided["check_id"] if decided else None,
+            "figure_checked": bool(main) and main["status"] != "unverified",
             "expected": _num(main["expected"]) if main else None,
             "expected_lo": _clean(main["expected_lo"]) if main else None,
             "expected_hi": _clean(main["expected_hi"]) if main else None,
-            "evidence": "；".join(r["evidence"] for r in checks) if checks else "文中无可核对的依据",
+            "evidence": "；".join((figure or [NO_EVIDENCE]) + side),
             "rule": ",".join(dict.fromkeys(r["rule"] for r in checks)),
-            "checks": [{"rule": r["rule"], "status": r["status"], "expected": _num(r["expected"]),
-                        "evidence": r["evidence"]} for r in checks],
+            "checks": [{"id": r["check_id"], "rule": r["rule"], "status": r["status"],
+                        "expected": _num(r["expected"]), "evidence": r["evidence"]} for r in checks],
         })
     out_tables = [{"id": r["check_id"], "doc": r["doc"], "table": r["table"], "page": _clean(r["page"]),
                    "rule": r["rule"], "status": r["status"], "stated": _num(r["stated"]),
                    "expected": _num(r["expected"]), "evidence": r["evidence"]}
                   for r in table_rows]
-    tally: dict[str, dict[str, int]] = {}
-    for r in out_claims + out_tables:
-        c = tally.setdefault(r["doc"], dict.fromkeys(STATUSES, 0))
-        c[r["status"]] += 1
+    tally: dict[str, dict] = {}
+    for key, recs in (("claims", out_claims), ("table_checks", out_tables)):
+        for r in recs:
+            tally.setdefault(r["doc"], empty_counts())[key][r["status"]] += 1
+    for r in out_claims:
+        c = tally[r["doc"]]
+        c["figure_checked"] += r["figure_checked"]
+        for chk in r["checks"]:
+            if chk["rule"] in SIDE_RULES:
+                c["reasons"][chk["status"]] += 1
+    for c in tally.values():
+        for s in STATUSES:
+            c[s] = c["claims"][s] + c["table_checks"][s]
     n_claims: dict[str, int] = {}
     for c in claims:
         n_claims[c.doc] = n_claims.get(c.doc, 0) + 1
     documents = [{"doc": d.doc, "files": d.files, "kind": d.kind, "year": d.year, "department": d.department,
                   "tables": len(d.tables), "claims": n_claims.get(d.doc, 0), "status": "ok", "error": None,
-                  "counts": tally.get(d.doc, dict.fromkeys(STATUSES, 0))}
+                  "counts": tally.get(d.doc) or empty_counts()}
                  for d in docs]
     return {"documents": documents + error_documents(errors), "claims": out_claims, "table_checks": out_tables}
+
+
+def empty_counts() -> dict:
+    """A document's counts: pass/warn/fail/unverified over its claims and table checks together (the
+    exit code reads these), the same for claims and table checks apart, how many claims had their
+    figure checked, and the verdicts of the reason checks (pass: a reason is stated), kept apart."""
+    return {**dict.fromkeys(STATUSES, 0), "claims": dict.fromkeys(STATUSES, 0),
+            "table_checks": dict.fromkeys(STATUSES, 0), "figure_checked": 0,
+            "reasons": dict.fromkeys(STATUSES, 0)}
 
 
 def error_documents(errors: list[IngestError]) -> list[dict]:
@@ -100,7 +141,7 @@ def error_documents(errors: list[IngestError]) -> list[dict]:
     A limit applied to a document that was still audited (status warning) has no entry of its own."""
     return [{"doc": text_to_line(Path(e.path).stem), "files": [text_to_line(e.path)], "kind": None, "year": None,
              "department": None, "tables": 0, "claims": 0, "status": e.status, "error": text_to_line(e.problem),
-             "counts": dict.fromkeys(STATUSES, 0)}
+             "counts": empty_counts()}
             for e in errors if e.status != "warning"]
 
 
@@ -153,10 +194,17 @@ def _line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
-def counts(findings: dict) -> dict[str, int]:
-    """Statuses over a whole run: from the documents' own counts (claims and table checks)."""
-    out = dict.fromkeys(STATUSES, 0)
+def counts(findings: dict) -> dict:
+    """Counts over a whole run: the documents' own counts (empty_counts) added up."""
+    out = empty_counts()
     for d in findings["documents"]:
-        for k, v in (d.get("counts") or {}).items():
-            out[k] += v
+        add_counts(out, d.get("counts") or {})
     return out
+
+
+def add_counts(into: dict, more: dict) -> None:
+    for k, v in more.items():
+        if isinstance(v, dict):
+            add_counts(into.setdefault(k, {}), v)
+        else:
+            into[k] = into.get(k, 0) + v
