@@ -35,6 +35,7 @@ from auditor.settings import DEFAULT, Limits, limit_to_text
 
 META_FIELDS = ("doc", "files", "kind", "year", "department")
 LOG_LINES = 20  # library warnings kept per document (the log says how many more there were)
+SLOW_SECONDS = 10.0  # a document that takes longer is named in the log with its time
 
 
 def plan(paths: Iterable[str | Path]) -> tuple[list[list[Path]], list[str], list[IngestError]]:
@@ -176,6 +177,8 @@ def document_to_result(group: list[str | Path], index: int, spill_dir: str | Pat
         got, error = guarded(group[0], _audit_document, group, index, spill_dir, keep_document, doc, limits,
                              limits=limits, seconds=limits.doc_seconds)
     seconds = time.perf_counter() - t0
+    if seconds > SLOW_SECONDS:
+        log.append(f"{text_to_line(str(group[0]))}: took {seconds:.1f} s")
     if error is not None:
         if error.detail:
             log.append(f"{text_to_line(str(group[0]))}: {error.detail.rstrip()}")

@@ -353,6 +353,19 @@ INJECTED = ("[...document.querySelectorAll('*')].filter(e =>"
             " || (e.tagName.toLowerCase() === 'svg' && e.closest('td, p, mark, .show-scrollbars'))).length")
 
 
+def slow_documents(log: Path, most: int = 5) -> list[tuple[str, float]]:
+    """The documents the run's log names as slow (pipeline.SLOW_SECONDS), slowest first."""
+    found = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        head, _, took = line.rpartition(": took ")
+        if head and took.endswith(" s"):
+            try:
+                found.append((head.rsplit("/", 1)[-1], float(took[:-2])))
+            except ValueError:
+                pass
+    return sorted(found, key=lambda x: -x[1])[:most]
+
+
 def judge_pages(out: Path, findings: dict, limit: int = 60) -> dict:
     """Open the hostile documents' evidence pages and every Data Docs validation page in Chromium."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -449,8 +462,10 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.no_browser:
         report["browser"] = judge_pages(out / "out", findings)
     report["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    report["slow_documents"] = slow_documents(out / "out" / "auditor.log")
     report["slowest"] = max([("batch", report["seconds"]), ("limits", report["limits"]["seconds"])]
-                            + [(f"linear x{k}", v) for k, v in report["linear"]["seconds"].items()], key=lambda x: x[1])
+                            + [(f"linear x{k}", v) for k, v in report["linear"]["seconds"].items()]
+                            + [(f"document {name}", s) for name, s in report["slow_documents"]], key=lambda x: x[1])
     del reference
     (out / "fuzz-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=1))

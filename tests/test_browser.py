@@ -46,7 +46,7 @@ class Browser:
             page = next(t for t in json.load(r) if t["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
         self.n = 0
-        for method in ("Page.enable", "Network.enable", "Runtime.enable"):
+        for method in ("Page.enable", "Network.enable", "Runtime.enable", "Log.enable"):
             self.call(method)
 
     def call(self, method, **params):
@@ -75,9 +75,11 @@ class Browser:
             self.errors.append(p["exceptionDetails"].get("text"))
         elif m == "Page.loadEventFired":
             self.loaded = True
+        elif m == "Log.entryAdded":  # a Content-Security-Policy violation is reported here
+            self.logs.append(p["entry"].get("text") or "")
 
     def navigate(self, url: str, settle: float = 0.5):
-        self.requests, self.responses, self.failed, self.dialogs, self.errors = [], [], [], [], []
+        self.requests, self.responses, self.failed, self.dialogs, self.errors, self.logs = [], [], [], [], [], []
         self.loaded = False
         self.call("Page.navigate", url=url)
         deadline = time.time() + 30
@@ -184,6 +186,8 @@ def test_data_docs_load_styled_with_no_network(browser, out):
         # the icon font itself loads from the vendored webfonts folder
         assert browser.js("document.fonts.load('900 16px \"Font Awesome 6 Free\"').then(f => f.length)") >= 1
         assert not browser.failed and not browser.errors, (browser.failed, browser.errors)
+        # the page's Content-Security-Policy lets GX's own scripts run: nothing was refused
+        assert not [t for t in browser.logs if "Content Security Policy" in t], browser.logs
 
 
 def test_markup_in_narrative_does_not_run(browser, tmp_path):
