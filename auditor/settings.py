@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, fields
 
 @dataclass(frozen=True)
 class Limits:
-    doc_seconds: float = 600.0
+    doc_seconds: float = 1200.0
     doc_memory_mb: int = 6144
     max_file_mb: int = 512
     max_pages: int = 3000

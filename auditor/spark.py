@@ -60,7 +60,9 @@ def _under_spark_submit() -> bool:
 
 def _audit_partition(keep_documents: bool, limits: Limits):
     """The executor side: the pool's worker function per document; its spill files travel back
-    to the driver as bytes (executors' disks are not the driver's), its judged rows apart."""
+    to the driver as bytes (executors' disks are not the driver's), its judged rows apart. A
+    missing blob (a document that could not be audited) is b"", never None: a partition of such
+    documents only would be an all-null column, which Arrow cannot send as binary."""
     def run(frames):
         import tempfile
 
@@ -74,12 +76,12 @@ def _audit_partition(keep_documents: bool, limits: Limits):
                     blobs = []
                     for attr in ("spill", "document"):
                         path = getattr(res, attr)
-                        blobs.append(Path(path).read_bytes() if path else None)
+                        blobs.append(Path(path).read_bytes() if path else b"")
                         if path:
                             Path(path).unlink()
                         setattr(res, attr, None)
                     out.append((int(index), pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
-                                pickle.dumps(judged, protocol=pickle.HIGHEST_PROTOCOL) if judged is not None else None,
+                                pickle.dumps(judged, protocol=pickle.HIGHEST_PROTOCOL) if judged is not None else b"",
                                 *blobs))
                 yield pd.DataFrame(out, columns=["index", "payload", "judged", "details", "document"])
     return run
@@ -100,8 +102,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def _judged_frames(frames):
     for pdf in frames:
         for blob in pdf["judged"]:
-            if blob is not None:
-                yield pd.DataFrame(pickle.loads(blob), columns=gx.JUDGED_COLUMNS)
+            judged = pickle.loads(blob) if blob else None
+            if judged is not None and len(judged["row"]):  # (an empty frame's text columns do not convert)
+                yield pd.DataFrame(judged, columns=gx.JUDGED_COLUMNS)
 
 
 def documents_to_checks(spark, paths: Iterable[str | Path], keep_documents: bool = False,
@@ -131,7 +134,7 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
     for row in results.select("index", "payload", "details", "document").orderBy("index").toLocalIterator():
         res = pickle.loads(row["payload"])
         for attr, column, kind in (("spill", "details", "rows"), ("document", "document", "doc")):
-            if row[column] is not None:  # the executor's spill file, written where the driver reads it
+            if row[column]:  # the executor's spill file, written where the driver reads it
                 dest = pipeline.spill_path(folder, res.index, kind)
                 dest.write_bytes(row[column])
                 setattr(res, attr, str(dest))

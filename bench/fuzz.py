@@ -272,7 +272,7 @@ def build(folder: Path, cases: int = 300, seed: int = 0) -> list[dict]:
         rng = random.Random(f"{seed}:{family}")
         n = max(1, round(cases * weight / total))
         if family == "pdfs" and cases > 1000:
-            n = min(n, 40)  # a damaged PDF can take minutes in pdfminer: the wall-time limit is what is tested
+            n = min(n, 12)  # a damaged PDF can take minutes in pdfminer: the wall-time limit is what is tested
         for _ in range(n):
             for rel, expect in FAMILIES[family](rng, k, folder, texts):
                 out.append({"family": family, "path": rel, "expect": expect})

@@ -183,6 +183,23 @@ def test_links_fifos_devices_each_get_one_line(tmp_path):
                         "zero.txt": "not a regular file (a character device, through a symbolic link)"}
 
 
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "inside.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path="."):  # as for a folder without read permission (root may list any)
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    docs, errors = read_all([tmp_path])
+    assert [d.doc for d in docs] == ["good"]
+    assert [(e.path, e.problem) for e in errors] == [(str(tmp_path / "locked"), "cannot read folder (Permission denied)")]
+
+
 def test_spans_are_clamped_and_grids_capped():
     notes = []
     rows = html_table_to_rows('<table><tr><td colspan="5000">a</td><td>b</td></tr></table>',
