@@ -1,4 +1,4 @@
-"""The public surface: read_documents(), tables(), claims(). The CLI mirrors these.
+"""The public surface: read_documents(), tables(), claims(), audit(). The CLI mirrors these.
 
 Each takes `pdf_engine=`: pdfium (the default) or pdfplumber reads the PDFs of the call
 (auditor.ingest.pdf_pages); worker processes follow the choice."""
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from auditor.model import Document, IngestError
+from auditor.settings import DEFAULT, Limits
 
 
 def _pdf_engine(fn):
@@ -54,20 +55,35 @@ def tables(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
     """The `auditor claims --json` contract: {"claims": [{"id", "doc", "page", ...}]}."""
     from auditor.claims import extract
+    from auditor.pipeline import guarded
 
     docs, errors = read_documents(paths)
-    return {"claims": [c.to_json() for d in docs for c in extract(d)]}, errors
+    out = []
+    for d in docs:  # one document's claims in one guard: a bug costs that document, not the run
+        got, error = guarded(d.files[0] if d.files else d.doc, extract, d)
+        if error is None:
+            out += [c.to_json() for c in got]
+        else:
+            errors.append(error)
+    return {"claims": out}, errors
 
 
 @_pdf_engine
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
-          engine: str = "local", keep: bool = True, on_document=None) -> tuple[dict, list[IngestError]]:
+          engine: str = "local", keep: bool = True, on_document=None,
+          limits: Limits = DEFAULT) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
-    inputs that could not be read. With `out_dir`, also writes findings.json, the CSVs, the
-    HTML report, the GX context and its Data Docs there.
+    inputs that could not be audited (IngestError and kin: `status` error, limit, internal_error,
+    or warning for a limit applied to a document that was still audited). With `out_dir`, also
+    writes findings.json, the CSVs, the HTML report, the GX context and its Data Docs, and the
+    run's log (auditor.log) there.
+
+    Each document goes through one guarded pipeline (auditor.pipeline): whatever goes wrong with
+    it is its error entry, the run goes on. `limits` (auditor.settings) hold each document to a
+    wall time, a worker's memory, file, page, span and table sizes.
 
     Memory stays bounded whatever the corpus: documents are read and checked one at a time
     (in `workers` processes when asked, auditor.parallel) and wait on disk; after the one
@@ -85,13 +101,14 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     if engine == "spark":
         from auditor import spark
 
-        run, validation = spark.collect_and_validate(paths, out, keep_documents=out is not None)
+        run, validation = spark.collect_and_validate(paths, out, keep_documents=out is not None, limits=limits)
     elif engine == "local":
-        run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None)
+        run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None,
+                               limits=limits)
         validation = gx.validate(run.judged, out)
         run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")
     result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document,
-                                workers=workers, progress=progress)
+                                map_documents=parallel.mapper(workers), progress=progress)
     return result, run.errors + late

@@ -45,13 +45,34 @@ def series_key(doc: str, kind: str) -> str:
 
 def prior_documents(documents: list[dict]) -> dict[str, dict]:
     """doc -> the same department's previous-year document among `documents` (dicts with doc, year,
-    department, kind; of two for one year, the later listed)."""
+    department, kind; of two for one year, the later listed): the same series (series_key) and the
+    same department (same_department: a name printed in full one year, abbreviated the next)."""
     def key(d: dict, year: int) -> tuple[str, int]:
         return series_key(d["doc"], d.get("kind") or ""), year
 
-    by_series = {key(d, int(d["year"])): d for d in documents if d.get("year")}
-    return {d["doc"]: by_series[key(d, int(d["year"]) - 1)] for d in documents
-            if d.get("year") and key(d, int(d["year"]) - 1) in by_series}
+    by_series: dict[tuple[str, int], list[dict]] = {}
+    for d in documents:
+        if d.get("year"):
+            by_series.setdefault(key(d, int(d["year"])), []).append(d)
+    out = {}
+    for d in documents:
+        if not d.get("year"):
+            continue
+        same = [p for p in by_series.get(key(d, int(d["year"]) - 1), ())
+                if same_department(p.get("department"), d.get("department"))]
+        if same:
+            out[d["doc"]] = same[-1]
+    return out
+
+
+def same_department(a: str | None, b: str | None) -> bool:
+    """Two documents' departments are one: either unknown, or the shorter name's characters appear in
+    the longer in order (江苏省人大 / 江苏省人大常委会办公厅, 中共江苏省委办公厅 / 中国共产党江苏省委员会办公厅)."""
+    if not a or not b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    rest = iter(long_)
+    return all(ch in rest for ch in short)
 
 
 def prior_year_rows(documents: list[dict], claims: list, values: dict[str, dict]) -> list[Row]:

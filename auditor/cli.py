@@ -1,4 +1,7 @@
-"""Command-line shell over auditor.api; no logic of its own (pdfplumber's cli is the model)."""
+"""Command-line shell over auditor.api; no logic of its own (pdfplumber's cli is the model).
+
+Exit codes: 0 nothing fails, 1 something fails (or warns, with --fail-on warn), 2 no input could
+be read, 3 some document hit an internal error (a bug: its traceback is in OUT/auditor.log)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +12,7 @@ from pathlib import Path
 
 from auditor import api
 from auditor.report import console
+from auditor.settings import DEFAULT, FLAGS, Limits
 
 
 def _write_json(data: dict, dest: str) -> None:
@@ -20,13 +24,23 @@ def _write_json(data: dict, dest: str) -> None:
             fh.write(text + "\n")
 
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
 def _report_errors(errors) -> None:
+    """One line each on stderr (str() of an IngestError is one line naming the file)."""
     for e in errors:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"{'warning' if getattr(e, 'status', 'error') == 'warning' else 'error'}: {e}", file=sys.stderr)
+
+
+def _internal(errors) -> bool:
+    return any(getattr(e, "status", "") == "internal_error" for e in errors)
 
 
 def _exit_code(data: dict, errors) -> int:
-    return 2 if errors and not data.get("documents", data.get("claims")) else 0
+    if _internal(errors):
+        return EXIT_INTERNAL
+    return EXIT_UNREADABLE if errors and not data.get("documents", data.get("claims")) else EXIT_CLEAN
 
 
 def _run(fn, fmt, args) -> int:
@@ -41,8 +55,10 @@ def _run(fn, fmt, args) -> int:
 
 def _audit(args) -> int:
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
+    limits = Limits(**{name: getattr(args, name) for name in FLAGS})
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
                              workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
+                             limits=limits,
                              on_document=None if quiet else lambda part: _summary(console.format_part(part)))
     _report_errors(errors)
     if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
@@ -54,10 +70,12 @@ def _audit(args) -> int:
             shutil.copyfile(src, args.json)
     if not quiet:
         console.write(console.format_total(data, args.out), sys.stdout)
+    if _internal(errors) or any(d["status"] == "internal_error" for d in data["documents"]):
+        return EXIT_INTERNAL
     if not any(d["status"] == "ok" for d in data["documents"]):
-        return 2
+        return EXIT_UNREADABLE
     bad = {"fail"} if args.fail_on == "fail" else {"fail", "warn"}
-    return 1 if any(data["counts"][s] for s in bad) else 0
+    return EXIT_FINDINGS if any(data["counts"][s] for s in bad) else EXIT_CLEAN
 
 
 def _summary(text: str) -> None:
@@ -93,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: distribute documents and validate with PySpark (needs the [spark] extra)")
     _pdf_engine_option(p)
+    for name, (flag, what, unit) in FLAGS.items():
+        default = getattr(DEFAULT, name)
+        p.add_argument(flag, dest=name, metavar=unit.upper(), type=type(default), default=default,
+                       help=f"limit: {what} (default: {default} {unit})")
     args = parser.parse_args(argv)
     if args.command == "audit":
         return _audit(args)

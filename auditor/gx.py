@@ -21,7 +21,7 @@ import pandas as pd
 # level a yes/no miss means and its cap. Check ids and sentences are not sent to GX (long strings
 # cost GX far more memory than numbers): datadocs puts them back on the failing rows from their keys.
 INDEX_COLUMNS = ["row", "doc", "level", "cap"]
-KEY_STRIDE = 1_000_000  # row key = document index × KEY_STRIDE + the row's place among the document's judged rows
+KEY_STRIDE = 1 << 32  # a document's judged rows are keyed from its index × KEY_STRIDE (document_key)
 DATASOURCE = "auditor"
 ASSET = "checks"
 
@@ -35,18 +35,23 @@ class Validation:
     results: list                # GX CheckpointResult run results (for Data Docs)
     context_root: Path | None    # the run folder holding gx/ (None: ephemeral)
 
-    def labels(self, rows: list[dict], first_key: int = 0) -> dict[int, dict]:
-        """{row key: {check_id, sentence}} of the check rows (checks.rows_to_records) that did not pass (for the Data Docs)."""
-        return {first_key + k: {"check_id": rows[p]["check_id"], "sentence": rows[p]["sentence"] or ""}
-                for k, p in enumerate(judged_positions(rows)) if first_key + k in self.verdicts}
+    def labels(self, rows: list[dict]) -> dict[int, dict]:
+        """{row key: {check_id, sentence}} of the check rows (checks.rows_to_records, keyed by
+        judged_rows) that did not pass (for the Data Docs)."""
+        verdicts = self.verdicts
+        return {r["row"]: {"check_id": r["check_id"], "sentence": r["sentence"] or ""}
+                for r in rows if r.get("row") in verdicts}
 
-    def statuses(self, rows: list[dict], first_key: int = 0) -> tuple[list[str], list[str]]:
-        """Status and deciding expectation for each check row (checks.rows_to_records), whose judged
-        rows were given keys from `first_key` by judged_rows(): rows without evidence are
+    def statuses(self, rows: list[dict]) -> tuple[list[str], list[str]]:
+        """Status and deciding expectation for each check row (checks.rows_to_records), joined to
+        the verdicts by the key judged_rows() gave it: rows without evidence (no key) are
         'unverified', judged rows 'pass' unless a verdict says otherwise."""
         status, rule = ["unverified"] * len(rows), [""] * len(rows)
-        for k, p in enumerate(judged_positions(rows)):
-            status[p], rule[p] = self.verdicts.get(first_key + k, ("pass", ""))
+        verdicts = self.verdicts
+        for p, r in enumerate(rows):
+            key = r.get("row")
+            if key is not None:
+                status[p], rule[p] = verdicts.get(key, ("pass", ""))
         return status, rule
 
 
@@ -98,18 +103,20 @@ NUMERIC_COLUMNS = ["stated_lo", "stated_hi", "expected_lo", "expected_hi", "step
 _CATEGORIES = ["doc", "rule", "level", "cap"]  # few distinct values each: stored once
 
 
-def judged_positions(rows: list[dict]) -> list[int]:
-    """Positions of the check rows GX judges (those with evidence), in order: judged row k of a
-    document has key first_key + k."""
-    return [p for p, r in enumerate(rows) if r["has_evidence"]]
+def document_key(index: int) -> int:
+    """The first row key of the document at `index` in the run (room for 2**32 rows each)."""
+    return index * KEY_STRIDE
 
 
 def judged_rows(rows: list[dict], first_key: int = 0) -> dict:
-    """The check rows GX judges, only the columns it reads, keyed from `first_key`: plain arrays
-    (one document's worth, made in a worker; concat_judged makes them one frame)."""
+    """The check rows GX judges (those with evidence), only the columns it reads: plain arrays
+    (one document's worth, made in a worker; concat_judged makes them one frame). Each judged
+    row is given its key here (`row`, from `first_key` up), by which its verdict is joined back."""
     import numpy as np
 
-    judged = [rows[p] for p in judged_positions(rows)]
+    judged = [r for r in rows if r["has_evidence"]]
+    for k, r in enumerate(judged, first_key):
+        r["row"] = k
     data = {"row": np.arange(first_key, first_key + len(judged), dtype="int64")}
     for col in NUMERIC_COLUMNS:  # None -> NaN
         data[col] = np.array([r[col] for r in judged], dtype="float64")

@@ -12,13 +12,60 @@ from typing import Union
 Cell = Union[str, Decimal, None]  # text, a number with its printed precision, or missing
 
 
-class IngestError(Exception):
-    """A file that cannot be read. str() is one line naming the file and the problem."""
+def text_to_line(text: str) -> str:
+    """Text shown on one line: control characters escaped (\\n, \\x1b), a byte of a file name that
+    was not UTF-8 (a surrogate, os.fsdecode) shown as \\xNN. So one message stays one line and no
+    file name can print a line of its own."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\x{o - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
-    def __init__(self, path: str, problem: str):
+
+class IngestError(Exception):
+    """A file that cannot be read. str() is one line naming the file and the problem.
+
+    `status` is the findings entry it becomes: error (the input is bad), internal_error (an
+    unexpected exception: a bug, the traceback in `detail`), limit (a limit stopped it), warning
+    (a limit was hit and the document was still audited: no entry of its own). It pickles with
+    its fields (a worker process sends it back as it is)."""
+
+    status = "error"
+
+    def __init__(self, path: str, problem: str, detail: str = ""):
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        self.detail = detail
+        super().__init__(f"{text_to_line(self.path)}: {text_to_line(problem)}")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.problem, self.detail)
+
+
+class InternalError(IngestError):
+    """An unexpected exception while auditing one document: the document's error entry, the run goes on."""
+
+    status = "internal_error"
+
+
+class LimitError(IngestError):
+    """A document stopped by one of the limits (auditor.settings)."""
+
+    status = "limit"
+
+
+class LimitWarning(IngestError):
+    """A limit was hit and applied (a span clamped); the document was still audited."""
+
+    status = "warning"
 
 
 @dataclass
@@ -42,6 +89,7 @@ class RawTable:
     context: list[str] = field(default_factory=list)  # the lines just above it (title, 单位：万元, 部门名称…)
     file: str = ""
     line: int | None = None
+    notes: list[str] = field(default_factory=list)    # limits the reader applied to it (a span clamped)
 
 
 @dataclass
@@ -85,6 +133,7 @@ class Document:
     year: int | None = None
     department: str | None = None
     warnings: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)  # limits applied while reading it, one line each naming the file
 
     @property
     def text(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 # Cells that stand for "no value" (missing), never for zero.
@@ -85,13 +85,21 @@ def interval(value: Decimal) -> tuple[Decimal, Decimal]:
 
 
 def fmt(value: Decimal | float | None, places: int | None = None) -> str:
-    """Print a figure at a given precision (default: its own)."""
+    """Print a figure at a given precision (default: its own). Any size: a figure of more digits
+    than the decimal context holds (28) is rounded in a context wide enough for it, never raises;
+    'Infinity' and 'NaN' print as such."""
     if value is None:
         return ""
     if not isinstance(value, Decimal):
         value = Decimal(str(value))
     if places is not None:
-        value = value.quantize(unit_of_place(places))
+        if not value.is_finite():
+            return str(value)
+        try:
+            value = value.quantize(unit_of_place(places))
+        except InvalidOperation:  # more digits than the context's precision
+            digits = max(value.adjusted(), 0) + places + 2
+            value = value.quantize(unit_of_place(places), context=Context(prec=digits))
     text = str(value)  # the plain notation whenever str() does not switch to an exponent (cheaper than :f)
     return text if "E" not in text and "e" not in text else f"{value:f}"
 

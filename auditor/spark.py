@@ -8,21 +8,14 @@
               the findings one document at a time from the details the executors sent back.
 
 Needs the optional extra `[spark]` and Java 17. The worker function is the one the
-process pool uses (auditor.parallel.document_to_result), so both engines give the
-same findings. Input paths must be readable from every executor (a shared file
-system on a cluster).
+process pool uses (auditor.pipeline.document_to_result, with its per-document guard and
+limits), so both engines give the same findings. Input paths must be readable from every
+executor (a shared file system on a cluster). On a cluster: `spark-submit auditor/submit.py`.
 
     session(master=None) -> SparkSession
     collect_and_validate(paths, out_dir=None, spark=None) -> (parallel.Collected, gx.Validation)
 """
 from __future__ import annotations
-
-if __name__ == "__main__":  # `spark-submit auditor/spark.py`: this folder must not shadow the stdlib (numbers.py)
-    import os as _os
-    import sys as _sys
-
-    _here = _os.path.dirname(_os.path.abspath(__file__))
-    _sys.path[:] = [p for p in _sys.path if _os.path.abspath(p or ".") != _here]
 
 import json
 import os
@@ -34,8 +27,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from auditor import gx, parallel
-from auditor.model import IngestError
+from auditor import gx, pipeline
+from auditor.settings import DEFAULT, Limits
 
 RESULT_SCHEMA = "index long, payload binary, judged binary, details binary, document binary"
 
@@ -65,27 +58,30 @@ def _under_spark_submit() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ or "SPARK_MASTER" in os.environ
 
 
-def _audit_partition(keep_documents: bool):
+def _audit_partition(keep_documents: bool, limits: Limits):
     """The executor side: the pool's worker function per document; its spill files travel back
-    to the driver as bytes (executors' disks are not the driver's), its judged rows apart."""
+    to the driver as bytes (executors' disks are not the driver's), its judged rows apart. A
+    missing blob (a document that could not be audited) is b"", never None: a partition of such
+    documents only would be an all-null column, which Arrow cannot send as binary."""
     def run(frames):
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="auditor-spill-") as tmp:
             for pdf in frames:
                 out = []
-                for index, files in zip(pdf["index"], pdf["files"]):
-                    res = parallel.document_to_result(json.loads(files), int(index), tmp, keep_documents)
+                for index, files, doc in zip(pdf["index"], pdf["files"], pdf["doc"]):
+                    res = pipeline.document_to_result(json.loads(files), int(index), tmp, keep_documents, doc,
+                                                      limits)
                     judged, res.judged = res.judged, None
                     blobs = []
                     for attr in ("spill", "document"):
                         path = getattr(res, attr)
-                        blobs.append(Path(path).read_bytes() if path else None)
+                        blobs.append(Path(path).read_bytes() if path else b"")
                         if path:
                             Path(path).unlink()
                         setattr(res, attr, None)
                     out.append((int(index), pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL),
-                                pickle.dumps(judged, protocol=pickle.HIGHEST_PROTOCOL) if judged is not None else None,
+                                pickle.dumps(judged, protocol=pickle.HIGHEST_PROTOCOL) if judged is not None else b"",
                                 *blobs))
                 yield pd.DataFrame(out, columns=["index", "payload", "judged", "details", "document"])
     return run
@@ -106,42 +102,40 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def _judged_frames(frames):
     for pdf in frames:
         for blob in pdf["judged"]:
-            if blob is not None:
-                yield pd.DataFrame(pickle.loads(blob), columns=gx.JUDGED_COLUMNS)
+            judged = pickle.loads(blob) if blob else None
+            if judged is not None and len(judged["row"]):  # (an empty frame's text columns do not convert)
+                yield pd.DataFrame(judged, columns=gx.JUDGED_COLUMNS)
 
 
 def documents_to_checks(spark, paths: Iterable[str | Path], keep_documents: bool = False,
-                        partitions: int | None = None):
+                        partitions: int | None = None, limits: Limits = DEFAULT):
     """(results DataFrame, judged rows DataFrame, errors found on the driver): distributed, nothing collected yet."""
-    from auditor.ingest import expand_paths, group_paths
-
-    files, errors = expand_paths(paths)
-    groups = group_paths(files)
+    groups, ids, errors = pipeline.plan(paths)
     n = partitions or max(1, min(len(groups), spark.sparkContext.defaultParallelism * 4))
-    jobs = spark.createDataFrame([(i, json.dumps([str(Path(p).resolve()) for p in g]))
-                                  for i, g in enumerate(groups)], "index long, files string").repartition(n)
-    results = jobs.mapInPandas(_audit_partition(keep_documents), RESULT_SCHEMA).cache()
+    # file names travel as JSON (surrogates of names that are not UTF-8 escaped, json's default)
+    jobs = spark.createDataFrame([(i, json.dumps([str(Path(p).resolve()) for p in g]), doc)
+                                  for i, (g, doc) in enumerate(zip(groups, ids))],
+                                 "index long, files string, doc string").repartition(n)
+    results = jobs.mapInPandas(_audit_partition(keep_documents, limits), RESULT_SCHEMA).cache()
     judged = results.select("judged").mapInPandas(_judged_frames, _judged_schema())
     return results, judged, errors
 
 
 def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None = None,
                          spill_dir: str | None = None, spark=None, master: str | None = None,
-                         keep_documents: bool = False) -> tuple[parallel.Collected, gx.Validation]:
+                         keep_documents: bool = False, limits: Limits = DEFAULT
+                         ) -> tuple[pipeline.Collected, gx.Validation]:
     """The Spark counterpart of parallel.collect + gx.validate (the same Collected, the same verdicts)."""
     t0 = time.perf_counter()
     spark = spark or session(master)
-    results, judged, errors = documents_to_checks(spark, paths, keep_documents)
-    folder, tmp = parallel.spill_folder(spill_dir)
-    got = parallel.Gathered(folder)
+    results, judged, errors = documents_to_checks(spark, paths, keep_documents, limits=limits)
+    folder, tmp = pipeline.spill_folder(spill_dir)
+    got = pipeline.Gathered(folder)
     for row in results.select("index", "payload", "details", "document").orderBy("index").toLocalIterator():
         res = pickle.loads(row["payload"])
-        if res.error is not None:
-            errors.append(res.error if isinstance(res.error, IngestError) else IngestError("?", str(res.error)))
-            continue
         for attr, column, kind in (("spill", "details", "rows"), ("document", "document", "doc")):
-            if row[column] is not None:  # the executor's spill file, written where the driver reads it
-                dest = parallel.spill_path(folder, res.index, kind)
+            if row[column]:  # the executor's spill file, written where the driver reads it
+                dest = pipeline.spill_path(folder, res.index, kind)
                 dest.write_bytes(row[column])
                 setattr(res, attr, str(dest))
         got.add(res)
@@ -156,14 +150,3 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
         results.unpersist()
     run.judged = None
     return run, validation
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`spark-submit auditor/spark.py PATH... --out DIR`: `auditor audit --engine spark` on a cluster."""
-    from auditor.cli import main as cli_main
-
-    return cli_main(["audit", *(sys.argv[1:] if argv is None else argv), "--engine", "spark"])
-
-
-if __name__ == "__main__":  # pragma: no cover - spark-submit entry point
-    sys.exit(main())

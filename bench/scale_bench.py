@@ -45,11 +45,11 @@ def bench_text(work: Path, n: int, repeat: int = 1) -> dict:
 
     With `repeat` > 1 the two runs alternate and the best of each counts: the machine's own
     speed drifts by ±25% over minutes, which a single pair of runs takes for a speed-up."""
-    from auditor import parallel
+    from auditor import parallel, pipeline
 
     folder = _corpus(work, n)
     t = time.perf_counter()
-    parallel.warm_up()
+    pipeline.warm_up()
     startup = time.perf_counter() - t
     ones, twos = [], []
     for _ in range(repeat):
@@ -78,10 +78,10 @@ def bench_text(work: Path, n: int, repeat: int = 1) -> dict:
 
 def bench_pdf(folder: Path, repeat: int = 1) -> dict:
     """Pages/s of the audit's document stage (read + claims + checks) against pdfplumber text+tables."""
-    from auditor import parallel
+    from auditor import parallel, pipeline
 
     files = sorted(folder.glob("*.pdf"))
-    parallel.warm_up()
+    pipeline.warm_up()
     best = {"pdfplumber": 1e9, "audit_1": 1e9, "audit_2": 1e9}
     pages = audit_pages = 0
     for _ in range(repeat):

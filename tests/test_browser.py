@@ -46,7 +46,7 @@ class Browser:
             page = next(t for t in json.load(r) if t["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
         self.n = 0
-        for method in ("Page.enable", "Network.enable", "Runtime.enable"):
+        for method in ("Page.enable", "Network.enable", "Runtime.enable", "Log.enable"):
             self.call(method)
 
     def call(self, method, **params):
@@ -75,9 +75,11 @@ class Browser:
             self.errors.append(p["exceptionDetails"].get("text"))
         elif m == "Page.loadEventFired":
             self.loaded = True
+        elif m == "Log.entryAdded":  # a Content-Security-Policy violation is reported here
+            self.logs.append(p["entry"].get("text") or "")
 
     def navigate(self, url: str, settle: float = 0.5):
-        self.requests, self.responses, self.failed, self.dialogs, self.errors = [], [], [], [], []
+        self.requests, self.responses, self.failed, self.dialogs, self.errors, self.logs = [], [], [], [], [], []
         self.loaded = False
         self.call("Page.navigate", url=url)
         deadline = time.time() + 30
@@ -184,6 +186,8 @@ def test_data_docs_load_styled_with_no_network(browser, out):
         # the icon font itself loads from the vendored webfonts folder
         assert browser.js("document.fonts.load('900 16px \"Font Awesome 6 Free\"').then(f => f.length)") >= 1
         assert not browser.failed and not browser.errors, (browser.failed, browser.errors)
+        # the page's Content-Security-Policy lets GX's own scripts run: nothing was refused
+        assert not [t for t in browser.logs if "Content Security Policy" in t], browser.logs
 
 
 def test_markup_in_narrative_does_not_run(browser, tmp_path):
@@ -201,3 +205,40 @@ def test_markup_in_narrative_does_not_run(browser, tmp_path):
     assert browser.js("document.title") != "pwned"
     assert browser.js("document.querySelectorAll('#narrative b, #narrative img, #narrative script').length") == 0
     assert evil in browser.js("document.getElementById('narrative').innerText")
+
+
+def test_markup_in_documents_and_file_names_is_text_in_the_data_docs(browser, out, tmp_path):
+    """A failing sentence carrying markup (the text reader strips a line's tags, then turns its &lt;
+    into "<") and a file named as markup: in the Data Docs they are text, nothing runs, no element
+    is injected."""
+    _, findings = out
+    seed = CORPUS / "000_a196a527a44fa05c.txt"
+    text = seed.read_text(encoding="utf-8")
+    failing = [c["sentence"] for c in findings["claims"] if c["status"] == "fail" and c["doc"] == seed.stem]
+    payload = "<b></b>&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+    for sentence in failing:
+        text = text.replace(sentence, sentence[:-1] + payload + sentence[-1:], 1)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / '"><img src=x onerror=alert(3)>.txt').write_text(text, encoding="utf-8")
+    run, _ = api.audit([inputs], out_dir=tmp_path / "out")
+    doc = run["documents"][0]["doc"]
+    assert doc == '"><img src=x onerror=alert(3)>' and run["counts"]["fail"] >= len(failing) > 0
+    site = tmp_path / "out" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    pages = sorted((site / "validations").rglob("*.html"))
+    shown = ""
+    for page in [site / "index.html", *pages, tmp_path / "out" / "report" / "doc" / doc_to_filename(doc)]:
+        browser.navigate(page.as_uri(), settle=0.3)
+        assert browser.dialogs == [], page
+        assert browser.js(INJECTED) == 0, page
+        shown += browser.js("document.body.innerText")
+    assert "<script>alert(1)</script>" in shown and doc in shown  # shown as text, where it was
+    policy = browser.js("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "script-src 'self'" in policy
+
+
+# elements a payload would have made live (attribute values merely holding the text are not)
+INJECTED = ("[...document.querySelectorAll('*')].filter(e =>"
+            " [...e.attributes].some(a => /^on/i.test(a.name) && /alert/.test(a.value))"
+            " || (e.tagName === 'SCRIPT' && /alert\\(/.test(e.textContent)) || e.tagName === 'IFRAME'"
+            " || (e.tagName === 'IMG' && e.getAttribute('src') === 'x')).length")

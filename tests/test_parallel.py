@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import api, gx, parallel
+from auditor import api, gx, parallel, pipeline
 from auditor.cli import main
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -63,7 +63,7 @@ def test_collect_returns_compact_results_not_documents():
 def test_spilled_documents_load_on_demand(tmp_path):
     run = parallel.collect(SEEDS[:1], workers=1, spill_dir=tmp_path, keep_documents=True)
     d = run.docs[0]
-    assert isinstance(d, parallel.SpilledDocument)
+    assert isinstance(d, pipeline.SpilledDocument)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0000000.doc.pkl.z", "0000000.rows.pkl.z"]
     assert "汉中市南郑区政府信息中心" in d.text  # loaded from the spill file
     assert [t.index for t in d.tables] == list(range(14))
@@ -86,14 +86,14 @@ def test_a_crashing_worker_costs_only_its_document(tmp_path, monkeypatch):
     for p in SEEDS[:3]:
         shutil.copy(p, tmp_path / p.name)
     victim = SEEDS[1].name
-    real = parallel.document_to_result
+    real = pipeline.document_to_result
 
-    def crashy(group, index, spill_dir, keep=False):
+    def crashy(group, index, spill_dir, keep=False, doc=None, limits=None):
         if any(Path(g).name == victim for g in group):
             os._exit(3)  # a native crash: the process dies without a Python exception
-        return real(group, index, spill_dir, keep)
+        return real(group, index, spill_dir, keep, doc, limits)
 
-    monkeypatch.setattr(parallel, "document_to_result", crashy)
+    monkeypatch.setattr(pipeline, "document_to_result", crashy)
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("needs fork to carry the patched worker")
     run = parallel.collect([tmp_path], workers=2, chunksize=2)

@@ -67,3 +67,22 @@ def test_spark_checks_are_a_spark_dataframe(spark):
     assert rows == len(judged.toPandas())
     assert rows > 50  # 000's own checks: amounts against cells, table sums
     results.unpersist()
+
+
+def test_spark_names_bad_inputs_as_the_default_engine_does(spark, tmp_path):
+    """Errors travel back from the executors pickled with their fields: the same one-line messages
+    and entries as in one process; the good document beside them is audited."""
+    from auditor import api
+
+    shutil.copy(PAIR[1], tmp_path / PAIR[1].name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02abc" * 20)
+    (tmp_path / "wide.md").write_text('某单位2023年部门预算\n\n<table><tr><td colspan="5000">a</td></tr></table>\n',
+                                      encoding="utf-8")
+    local, local_errors = api.audit([tmp_path])
+    distributed, errors = api.audit([tmp_path], engine="spark")
+    assert [str(e) for e in errors] == [str(e) for e in local_errors]
+    assert sorted((type(e).__name__, e.status) for e in errors) == [
+        ("IngestError", "error"), ("IngestError", "error"), ("LimitWarning", "warning")]
+    assert json.dumps(distributed, sort_keys=True, ensure_ascii=False, default=str) == \
+        json.dumps(local, sort_keys=True, ensure_ascii=False, default=str)

@@ -6,8 +6,11 @@ read_document(paths)  one document: blocks of all its files in order, typed tabl
 """
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import re
+import stat
 from collections import Counter
 from itertools import islice
 from pathlib import Path
@@ -15,9 +18,11 @@ from typing import Iterable
 
 import yaml
 
-from auditor.model import Block, Document, IngestError, RawTable
+from auditor.model import Block, Document, IngestError, InternalError, LimitError, RawTable, text_to_line
+from auditor.settings import DEFAULT, Limits, limit_to_text
 
-__all__ = ["read_all", "group_paths", "read_document", "doc_id", "SUPPORTED", "document_metadata"]
+__all__ = ["read_all", "plan", "group_paths", "read_document", "doc_id", "document_ids", "SUPPORTED",
+           "document_metadata"]
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -74,26 +79,65 @@ def doc_id(paths: list[Path]) -> str:
     return _split_stem(Path(paths[0]).stem)[0]
 
 
+def _entry_problem(p: Path) -> str | None:
+    """Why a path named as an input is not a regular file one can read, or None when it is."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return "dangling symbolic link (its target does not exist)" if p.is_symlink() else "no such file or folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read ({exc.strerror or exc})"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "a character device" if stat.S_ISCHR(st.st_mode)
+            else "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file")
+    return f"not a regular file ({kind}{', through a symbolic link' if p.is_symlink() else ''})"
+
+
+def _folder_files(root: Path, errors: list[IngestError]) -> list[Path]:
+    """The supported files under a folder, in path order (hidden names, README files and unknown
+    types skipped; links to folders not followed). Every entry of a supported type that cannot
+    be read (a dangling link, a loop, a FIFO, a device) and every folder that cannot be listed
+    is an error naming it: nothing is dropped silently."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(IngestError(exc.filename, f"cannot read folder ({exc.strerror or exc})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames + [d for d in dirnames if Path(d).suffix.lower() in SUPPORTED]:
+            if name.startswith(".") or _README.match(name) or Path(name).suffix.lower() not in SUPPORTED:
+                continue
+            found.append(Path(dirpath) / name)
+    files = []
+    for f in sorted(found):
+        problem = _entry_problem(f)
+        if problem is None:
+            files.append(f)
+        elif not f.is_dir() or f.is_symlink():
+            errors.append(IngestError(f, problem))
+    return files
+
+
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestError]]:
     files: list[Path] = []
     errors: list[IngestError] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts) or not f.is_file():
-                    continue
-                if _README.match(f.name) or f.suffix.lower() not in SUPPORTED:
-                    continue
-                files.append(f)
-        elif p.is_file():
-            if p.suffix.lower() not in SUPPORTED:
-                errors.append(IngestError(p, f"unknown file type {p.suffix or '(no extension)'}"))
-            else:
-                files.append(p)
+            files += _folder_files(p, errors)
+        elif p.suffix.lower() not in SUPPORTED and p.is_file():
+            errors.append(IngestError(p, f"unknown file type {p.suffix or '(no extension)'}"))
         else:
-            errors.append(IngestError(p, "no such file or folder"))
+            problem = _entry_problem(p)
+            if problem is None:
+                files.append(p)
+            else:
+                errors.append(IngestError(p, problem))
     seen = set()
     uniq = []
     for f in files:
@@ -104,56 +148,128 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestEr
     return uniq, errors
 
 
+def document_ids(groups: list[list[Path]]) -> list[str]:
+    """One id per document, unique in the run and the same run after run: the file stem (the
+    group's common stem), as always; where two documents would share it, their paths relative to
+    the folder they share (without the suffix, or with it when that still collides: same.txt and
+    same.pdf). Bytes of a file name that are not UTF-8 and control characters are shown escaped
+    (model.text_to_line)."""
+    ids = [text_to_line(doc_id(g)) for g in groups]
+    count = Counter(ids)
+    if len(count) == len(ids):
+        return ids
+    rel: dict[int, Path] = {}  # each clashing document's path below the folder its namesakes share
+    for shared in (d for d, n in count.items() if n > 1):
+        members = [i for i, d in enumerate(ids) if d == shared]
+        parts = [Path(os.path.abspath(groups[i][0])).parts for i in members]
+        common = 0
+        while all(len(p) > common + 1 and p[common] == parts[0][common] for p in parts):
+            common += 1
+        rel.update((i, Path(*p[common:])) for i, p in zip(members, parts))
+    for i, path in rel.items():
+        ids[i] = text_to_line(path.with_name(doc_id(groups[i])).as_posix())
+    count = Counter(ids)
+    for i, path in rel.items():
+        if count[ids[i]] > 1:
+            ids[i] = text_to_line(path.as_posix())
+    taken, out = set(), []
+    for d in ids:  # still one id twice (two paths that differ only by an escaped byte): numbered
+        n, new = 1, d
+        while new in taken:
+            n += 1
+            new = f"{d}~{n}"
+        taken.add(new)
+        out.append(new)
+    return out
+
+
+def plan(paths: Iterable[str | Path]) -> tuple[list[list[Path]], list[str], list[IngestError]]:
+    """Inputs -> (documents as groups of paired files, their ids, the inputs that cannot be read)."""
+    files, errors = expand_paths(paths)
+    groups = group_paths(files)
+    return groups, document_ids(groups), errors
+
+
 def read_all(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestError]]:
     """Read files and folders into Documents; each unreadable document is one IngestError, the batch goes on."""
-    files, errors = expand_paths(paths)
+    groups, ids, errors = plan(paths)
     docs: list[Document] = []
-    for group in group_paths(files):
+    for group, doc in zip(groups, ids):
         try:
-            docs.append(read_document(group))
+            docs.append(read_document(group, doc))
         except IngestError as exc:
             errors.append(exc)
-        except Exception as exc:  # a bug or an odd file must not stop the batch
-            errors.append(IngestError(group[0], f"unexpected error while reading: {type(exc).__name__}: {exc}"))
+        except MemoryError:
+            errors.append(LimitError(group[0], "stopped: ran out of memory"))
+        except Exception as exc:  # noqa: BLE001 - a bug or an odd file must not stop the batch
+            errors.append(InternalError(group[0], f"internal error {type(exc).__name__}: {str(exc)[:200]}"))
     return docs, errors
 
 
-def _read_one(path: Path, warnings: list[str] | None = None) -> tuple[list[Block], list[RawTable]]:
+def _read_one(path: Path, limits: Limits = DEFAULT, warnings: list[str] | None = None
+              ) -> tuple[list[Block], list[RawTable]]:
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
         raise IngestError(path, f"unknown file type {path.suffix or '(no extension)'}")
-    if not path.exists():
-        raise IngestError(path, "no such file")
-    if path.stat().st_size == 0:
+    problem = _entry_problem(path)
+    if problem is not None:
+        raise IngestError(path, problem)
+    size = path.stat().st_size
+    if size == 0:
         raise IngestError(path, "empty file")
+    if size > limits.max_file_mb * 2 ** 20:
+        raise LimitError(path, limit_to_text("max_file_mb", f"{size / 2 ** 20:.0f}", limits))
     if kind in ("text", "markdown", "html"):
         from auditor.ingest.text import read_text
 
-        return read_text(path)
+        return read_text(path, limits)
     try:
         from auditor.ingest.pdf import read_pdf
     except ImportError as exc:  # pragma: no cover - the PDF reader ships with the package
         raise IngestError(path, f"PDF reader not available ({exc})") from exc
+    pages = _pdf_pages(path)
+    if pages is not None and pages > limits.max_pages:
+        raise LimitError(path, limit_to_text("max_pages", pages, limits))
     return read_pdf(path, warnings=warnings)
 
 
-def read_document(paths: list[Path]) -> Document:
-    """Read the files of one document, type its tables and fill kind/year/department."""
+def _pdf_pages(path: Path) -> int | None:
+    """A PDF's page count from its page tree (pdfium, no page parsed); None when pdfium cannot
+    open it (the PDF reader then says why)."""
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - damaged, encrypted, not a PDF: the reader's message is the one to give
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def read_document(paths: list[Path], doc: str | None = None, limits: Limits = DEFAULT) -> Document:
+    """Read the files of one document, type its tables and fill kind/year/department.
+
+    `doc`: its id in the run (document_ids); by default the file stem."""
     from auditor.tables import raw_to_tables
 
     paths = [Path(p) for p in paths]
     blocks: list[Block] = []
     tables = []
     contexts: list[str] = []
+    notes: list[str] = []
     warnings: list[str] = []  # the readers' words on a file (a PDF truncated or damaged)
     for path in paths:
         said: list[str] = []
-        b, raws = _read_one(path, said)
-        warnings += [f"{path.name}: {w}" for w in said]
-        for blk in b:
-            blk.file = blk.file or path.name
+        b, raws = _read_one(path, limits, said)
+        name = text_to_line(path.name)
+        warnings += [f"{name}: {w}" for w in said]
+        for blk in b:  # the file a block or table came from, as a name that prints on one line
+            blk.file = text_to_line(blk.file) if blk.file else name
         for r in raws:
-            r.file = r.file or path.name
+            r.file = text_to_line(r.file) if r.file else name
+            notes += [f"{name}: {n}" for n in r.notes]
         blocks += b
         contexts += [c for r in raws for c in r.context]
         tables += raw_to_tables(raws)
@@ -161,8 +277,9 @@ def read_document(paths: list[Path]) -> Document:
         raise IngestError(paths[0], "no narrative and no tables found")
     for i, t in enumerate(tables):
         t.index = i
-    doc = Document(doc=doc_id(paths), files=[p.name for p in paths], blocks=blocks, tables=tables,
-                   warnings=warnings)
+    doc = Document(doc=doc if doc is not None else text_to_line(doc_id(paths)),
+                   files=[text_to_line(p.name) for p in paths], blocks=blocks, tables=tables, warnings=warnings)
+    doc.limits = notes
     _fill_units(doc)
     doc.kind, doc.year, doc.department = document_metadata(blocks, tables, doc.doc, contexts)
     return doc

@@ -1,4 +1,4 @@
-"""Bytes of a text file -> str: UTF-8 (with or without BOM), GB18030/GBK, UTF-16 with BOM.
+"""Bytes of a text file -> str: UTF-8 (with or without BOM), GB18030/GBK, UTF-16 with BOM, UTF-32.
 
 Never returns mojibake silently: when no encoding decodes the bytes cleanly the
 file is reported as an IngestError naming it.
@@ -19,9 +19,19 @@ def bytes_to_text(data: bytes, path: str | Path = "") -> str:
         raise IngestError(path, "empty file")
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[len(codecs.BOM_UTF8):], "utf-8", path)
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts with FF FE
+        return _strict(data, "utf-32", path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", path)
     if b"\x00" in data[:4096]:
+        for enc in ("utf-32-le", "utf-32-be"):  # UTF-32 without a byte-order mark: three NULs in four bytes
+            if len(data) % 4 == 0 and data[:4096].count(b"\x00") >= len(data[:4096]) // 2:
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _plausible(text):
+                    return text
         raise IngestError(path, "binary data, not a text file")
     try:
         return data.decode("utf-8")

@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import re
 from html.parser import HTMLParser
+from bisect import bisect_left
 from itertools import compress, count, repeat
 from operator import contains, itemgetter
 from pathlib import Path
 
 from auditor.ingest.encoding import read_text_file
-from auditor.model import Block, RawTable
+from auditor.model import Block, LimitError, RawTable
+from auditor.settings import DEFAULT, Limits, limit_to_text
 
 __all__ = ["read_text", "text_to_parts", "html_table_to_rows", "is_heading"]
 
@@ -59,10 +61,13 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_ANY = re.compile(r"\s")
 
 
-def read_text(path: Path) -> tuple[list[Block], list[RawTable]]:
+def read_text(path: Path, limits: Limits = DEFAULT) -> tuple[list[Block], list[RawTable]]:
     """Read a .txt/.md file into narrative blocks and raw tables."""
     path = Path(path)
-    return text_to_parts(read_text_file(path), path.name)
+    try:
+        return text_to_parts(read_text_file(path), path.name, limits)
+    except LimitError as exc:
+        raise LimitError(path, exc.problem) from None
 
 
 def is_heading(line: str) -> bool:
@@ -80,14 +85,21 @@ def is_heading(line: str) -> bool:
 
 # --- logical lines --------------------------------------------------------
 
-def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
+def _logical_lines(text: str, limits: Limits = DEFAULT, notes: list[str] | None = None
+                   ) -> list[tuple[int, str, str | list[str]]]:
     """(line number, kind, text): kind 'row' (text: the list of its cells), 'text', 'blank', 'sep',
-    'md' (markdown heading)."""
+    'md' (markdown heading). Linear in the text: each line is looked at a bounded number of times."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    # the lines opening an HTML table (most lines hold no tag at all)
-    opening = [k for k in compress(count(), map(contains, lines, repeat("<"))) if _TABLE_OPEN.search(lines[k])]
+    # the lines opening an HTML table, and those closing one (most lines hold no tag at all)
+    tagged = list(compress(count(), map(contains, lines, repeat("<"))))
+    opening = [k for k in tagged if _TABLE_OPEN.search(lines[k])]
+    if not opening:
+        return list(map(_classify, range(1, len(lines) + 1), lines))
+    lowered = {k: lines[k].lower() for k in tagged}
+    closing = [k for k in tagged if "</table" in lowered[k]]
+    cells = [k for k in tagged if _CELL_TAG.search(lowered[k])]
     out: list[tuple[int, str, str | list[str]]] = []
     i = 0  # lines before it are read
     for k in opening:
@@ -97,22 +109,26 @@ def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
         line = lines[k]
         lineno = k + 1
         m = _TABLE_OPEN.search(line)
-        # gather the whole <table>…</table> (may span lines)
-        j = k
-        chunk = line
-        while "</table" not in chunk.lower() and j + 1 < len(lines):
-            j += 1
-            chunk += "\n" + lines[j]
+        # the whole <table>…</table> (may span lines); a table never closed ends at its last cell tag
+        c = bisect_left(closing, k)
+        if c < len(closing):
+            j = closing[c]
+        else:
+            nxt = bisect_left(opening, k + 1)
+            stop = opening[nxt] if nxt < len(opening) else len(lines)
+            last = bisect_left(cells, stop) - 1
+            j = max(k, cells[last]) if last >= 0 else k
+        chunk = "\n".join(lines[k:j + 1])
         before = chunk[: m.start()]
         if before.strip():
             # a table inside a cell or a sentence: flatten it to text
-            flat = _TABLE_HTML.sub(lambda mm: _html_flat(mm.group(0)), chunk)
+            flat = _TABLE_HTML.sub(lambda mm: _html_flat(mm.group(0), limits, notes), chunk)
             for n, part in enumerate(flat.split("\n")):
                 out.append(_classify(lineno + n if n == 0 else lineno, _strip_tags(part)))
         else:
             end = _TABLE_HTML.search(chunk)
             html = end.group(0) if end else chunk
-            for row in html_table_to_rows(html):
+            for row in html_table_to_rows(html, limits, notes):
                 out.append((lineno, "row", [c.replace("\t", " ") for c in row]))
             rest = chunk[end.end():] if end else ""
             if rest.strip():
@@ -120,6 +136,9 @@ def _logical_lines(text: str) -> list[tuple[int, str, str | list[str]]]:
         i = j + 1
     out += map(_classify, range(i + 1, len(lines) + 1), lines[i:])
     return out
+
+
+_CELL_TAG = re.compile(r"</?t[dhr]\b")
 
 
 def _classify(lineno: int, line: str) -> tuple[int, str, str | list[str]]:
@@ -168,8 +187,8 @@ def _strip_tags(s: str) -> str:
     return s.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _html_flat(html: str) -> str:
-    rows = html_table_to_rows(html)
+def _html_flat(html: str, limits: Limits = DEFAULT, notes: list[str] | None = None) -> str:
+    rows = html_table_to_rows(html, limits, notes)
     return "；".join(" ".join(c for c in r if c) for r in rows if any(r))
 
 
@@ -215,14 +234,26 @@ def _int(v) -> int:
         return 1
 
 
-def html_table_to_rows(html: str) -> list[list[str]]:
-    """An HTML table -> grid of strings; rowspan/colspan copy the cell text into every covered slot."""
+def html_table_to_rows(html: str, limits: Limits = DEFAULT, notes: list[str] | None = None) -> list[list[str]]:
+    """An HTML table -> grid of strings; rowspan/colspan copy the cell text into every covered slot.
+
+    A span is clamped to limits.max_span (noted in `notes`); a grid of more than limits.max_cells
+    cells is not built (LimitError)."""
     p = _TableParser()
     p.feed(html)
     grid: dict[tuple[int, int], str] = {}
+    most = limits.max_span
+    n_cells = 0
     for r, row in enumerate(p.rows):
         c = 0
         for text, rs, cs in row:
+            if rs > most or cs > most:
+                if notes is not None:
+                    notes.append(f"rowspan/colspan {rs}/{cs} clamped to {most} (--max-span)")
+                rs, cs = min(rs, most), min(cs, most)
+            n_cells += rs * cs
+            if n_cells > limits.max_cells:
+                raise LimitError("", limit_to_text("max_cells", f"more than {limits.max_cells}", limits))
             while (r, c) in grid:
                 c += 1
             for dr in range(rs):
@@ -233,6 +264,8 @@ def html_table_to_rows(html: str) -> list[list[str]]:
         return []
     nrows = max(r for r, _ in grid) + 1
     ncols = max(c for _, c in grid) + 1
+    if nrows * ncols > limits.max_cells:
+        raise LimitError("", limit_to_text("max_cells", nrows * ncols, limits))
     return [[grid.get((r, c), "") for c in range(ncols)] for r in range(nrows)]
 
 
@@ -287,11 +320,13 @@ _SPAN = re.compile(r"r(?:[bs]*r)*")  # over the kinds' letters: a table span
 _LABEL_LINE = re.compile(r"^[^，。：:]{2,12}[：:]")  # "主要职责：" opens a list, it does not wrap
 
 
-def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable]]:
-    """The reader proper (no I/O): text -> (blocks, raw tables)."""
+def text_to_parts(text: str, file: str = "", limits: Limits = DEFAULT) -> tuple[list[Block], list[RawTable]]:
+    """The reader proper (no I/O): text -> (blocks, raw tables). Limits applied (a span clamped)
+    are noted on the first table."""
     if _HTML_PAGE.search(text, 0, 2000):
         text = html_to_text(text)
-    lines = _logical_lines(text)
+    notes: list[str] = []
+    lines = _logical_lines(text, limits, notes)
     n = len(lines)
     # 1. table spans: runs of 'row' lines, blank/sep lines inside allowed (first and last line a row)
     kinds = "".join(map(_KIND_LETTER.__getitem__, map(itemgetter(1), lines)))
@@ -428,6 +463,8 @@ def text_to_parts(text: str, file: str = "") -> tuple[list[Block], list[RawTable
             para_line = lineno
         para.append(s)
     flush()
+    if notes and tables:
+        tables[0].notes = list(dict.fromkeys(notes))
     return blocks, tables
 
 

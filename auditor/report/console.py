@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import IO
 
 from auditor.link import _WORDS
 
 _TOTAL = re.compile(_WORDS["summary_total"])
+
+
+def progress_bar(total: int, on: bool, desc: str = "documents"):
+    """A bar on stderr with documents/s (tqdm), or None when `on` is false."""
+    if not on:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
 
 def write(text: str, out: IO[str]) -> None:

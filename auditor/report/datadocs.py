@@ -14,6 +14,9 @@ Two jobs, both on the files GX writes (auditor/gx.py stays the only module that 
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import re
 import shutil
@@ -102,19 +105,26 @@ def row_to_text(values: dict) -> str:
     return " · ".join(parts)
 
 
+def text_to_html(value):
+    """A string GX will put into its pages as it is (GX does not escape cell text) -> escaped, so
+    that document text (a sentence, a document id, a file name) can never be markup there."""
+    return html.escape(value, quote=True) if isinstance(value, str) else value
+
+
 def _labelled(value, columns: list[str] | None):
     if isinstance(value, dict):
-        return row_to_text(value)
+        return text_to_html(row_to_text(value))
     if isinstance(value, (list, tuple)) and columns and len(value) == len(columns):
-        return row_to_text(dict(zip(columns, value)))
+        return text_to_html(row_to_text(dict(zip(columns, value))))
     if isinstance(value, float):
         return number_to_text(value)
-    return value
+    return text_to_html(value)
 
 
 def result_to_legible(result: dict, labels: dict | None = None) -> dict:
     """One expectation result (JSON dict): failing values labelled, floats at printed precision,
-    each failing row named by its check id and sentence (`labels`: {row key: {check_id, sentence}})."""
+    each failing row named by its check id and sentence (`labels`: {row key: {check_id, sentence}});
+    every string of them HTML-escaped (text_to_html: GX renders them as markup)."""
     kwargs = (result.get("expectation_config") or {}).get("kwargs") or {}
     columns = kwargs.get("column_list") or ([kwargs["column"]] if "column" in kwargs else None)
     res = result.get("result") or {}
@@ -131,9 +141,10 @@ def result_to_legible(result: dict, labels: dict | None = None) -> dict:
             continue
         label = (labels or {}).get(entry.get("row"), {})
         values = {k: v for k, v in entry.items() if k not in index_cols}
-        entries[n] = {"check_id": label.get("check_id", entry.get("check_id", "")), "doc": entry.get("doc", ""),
-                      **({FIGURES: row_to_text(values)} if values else {}),
-                      "sentence": label.get("sentence", entry.get("sentence", ""))}
+        entries[n] = {"check_id": text_to_html(label.get("check_id", entry.get("check_id", ""))),
+                      "doc": text_to_html(entry.get("doc", "")),
+                      **({FIGURES: text_to_html(row_to_text(values))} if values else {}),
+                      "sentence": text_to_html(label.get("sentence", entry.get("sentence", "")))}
     if isinstance(res.get("unexpected_index_column_names"), list):
         res["unexpected_index_column_names"] = list(SHOWN)
     if isinstance(res.get("observed_value"), float):
@@ -154,17 +165,44 @@ def label_results(gx_root: Path, labels: dict | None = None) -> int:
 
 
 # ---------------------------------------------------------------- offline
-def page_to_offline(html: str, prefix: str) -> str:
+def page_to_offline(page: str, prefix: str) -> str:
     """Point one page's CDN assets at static/vendor (prefix = relative path to the site root)."""
     for url, local in CDN_TO_VENDOR.items():
-        html = html.replace(url, f"{prefix}static/vendor/{local}")
-    html = S3_IMG.sub(f"{prefix}static/images/logo-long.png", html)  # GX's tracking-pixel logo
-    html = re.sub(r"<(link|script)\b[^>]*>", lambda m: SRI.sub("", m.group(0)), html)
-    if "auditor-datadocs.css" not in html:
-        html = html.replace("</head>", f'<link rel="stylesheet" href="{prefix}static/auditor-datadocs.css">\n</head>', 1)
+        page = page.replace(url, f"{prefix}static/vendor/{local}")
+    page = S3_IMG.sub(f"{prefix}static/images/logo-long.png", page)  # GX's tracking-pixel logo
+    page = re.sub(r"<(link|script)\b[^>]*>", lambda m: SRI.sub("", m.group(0)), page)
+    if "auditor-datadocs.css" not in page:
+        page = page.replace("</head>", f'<link rel="stylesheet" href="{prefix}static/auditor-datadocs.css">\n</head>', 1)
     # GX writes the favicon one level too shallow on validation pages: point it at the real file
-    html = FAVICON.sub(f'href="{prefix}static/images/favicon.ico"', html)
-    return html
+    page = FAVICON.sub(f'href="{prefix}static/images/favicon.ico"', page)
+    return page_to_policed(page)
+
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S | re.I)
+HANDLER = re.compile(r"""\son[a-z]+=(?:"([^"]*)"|'([^']*)')""", re.I)
+CSP = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', re.I)
+
+
+def page_to_policed(page: str) -> str:
+    """A Content-Security-Policy for one Data Docs page, as on the evidence pages: scripts only from
+    the site's own files and the inline scripts and handlers GX's templates wrote (allowed by
+    their hashes, taken after every document string was escaped), no frames, plugins, forms or
+    remote anything. Markup that slipped into a page still could not run."""
+    page = CSP.sub("", page)
+    hashes = {_csp_hash(m.group(1)) for m in INLINE_SCRIPT.finditer(page)}
+    handlers = {_csp_hash(html.unescape(m.group(1) if m.group(1) is not None else m.group(2)))
+                for m in HANDLER.finditer(page)}
+    sources = " ".join(sorted(hashes | handlers))
+    policy = ("default-src 'self'; script-src 'self' " + ("'unsafe-hashes' " if handlers else "") + sources
+              + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:;"
+              " object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+    head = re.search(r"<head\b[^>]*>", page, re.I)
+    return page[:head.end()] + "\n" + meta + page[head.end():] if head else meta + page
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def site_to_offline(site_dir: Path) -> list[str]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from auditor.evidence import render, says, to_json
-from auditor.model import Document, IngestError
+from auditor.model import Document, IngestError, text_to_line
 
 CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
                 "status", "expected", "evidence", "rule"]
@@ -28,6 +29,8 @@ def _num(text: str):
     try:
         f = float(text)
     except (TypeError, ValueError):
+        return text
+    if not math.isfinite(f):  # a figure beyond a float ("1e400" digits): kept as printed
         return text
     return int(f) if f.is_integer() and "." not in str(text) else f
 
@@ -144,10 +147,13 @@ def empty_counts() -> dict:
 
 
 def error_documents(errors: list[IngestError]) -> list[dict]:
-    """The inputs that could not be read, as entries of the documents list."""
-    return [{"doc": Path(e.path).stem, "files": [e.path], "kind": None, "year": None, "department": None,
-             "tables": 0, "claims": 0, "status": "error", "error": e.problem, "counts": empty_counts()}
-            for e in errors]
+    """The inputs that could not be audited, as entries of the documents list: status error (a bad
+    input), limit (a limit stopped it) or internal_error (a bug; the traceback is in the run's log).
+    A limit applied to a document that was still audited (status warning) has no entry of its own."""
+    return [{"doc": text_to_line(Path(e.path).stem), "files": [text_to_line(e.path)], "kind": None, "year": None,
+             "department": None, "tables": 0, "claims": 0, "status": e.status, "error": text_to_line(e.problem),
+             "counts": empty_counts()}
+            for e in errors if e.status != "warning"]
 
 
 class Writer:

@@ -9,6 +9,7 @@ escape() where a table body is built in Python (table_to_grid); no template uses
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections import Counter, defaultdict
@@ -41,7 +42,14 @@ def value_to_text(x) -> str:
 
 
 def doc_to_filename(doc: str) -> str:
-    return re.sub(r"[^\w.-]", "_", doc) + ".html"
+    """A document id -> its page's file name, one page per id: an id of plain characters is its own
+    name (as always); any other is made plain and given a short hash of the id, so `a b` and `a_b`,
+    or `sub1/report` and `sub1_report`, never write the same page."""
+    safe = re.sub(r"[^\w.-]", "_", doc)
+    if safe == doc and len(doc) <= 120 and not doc.startswith("."):
+        return doc + ".html"
+    digest = hashlib.sha1(doc.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:120]}~{digest}.html"
 
 
 def block_to_segments(text: str, spans: list[tuple[int, int, dict]]) -> list[tuple[str, dict | None]]:

@@ -7,37 +7,51 @@ and go to findings.json / the CSVs (findings.Writer), the report index (html.Sit
 caller (`on_document`); the whole contract is kept only when asked (`keep`). Memory holds
 one document's findings at a time, whatever the size of the corpus.
 
-    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, workers=1)
+    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, map_documents=map)
         -> (findings contract, errors met while writing)
+
+Each document's part is made in one guard (pipeline.guarded): a document whose findings or page
+cannot be made becomes its error entry (status internal_error), the run goes on.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from auditor import parallel
-from auditor.model import IngestError
+from auditor.model import IngestError, text_to_line
+from auditor.pipeline import guarded
 from auditor.report import findings as fnd
+from auditor.report.console import progress_bar
 
-_JOB: dict = {}  # what every document's job reads: set before the worker processes are forked
+LOG = "auditor.log"  # under the output folder: library warnings, notes and tracebacks, each naming its file
 
 
-def document_part(i: int) -> tuple[dict, dict]:
-    """Document i's part of the findings contract (its page written), and the labels of its failing rows."""
-    run, validation, site = _JOB["run"], _JOB["validation"], _JOB["site"]
-    got, first_key = run.details(i), run.metas[i]["first_key"]
-    status, _ = validation.statuses(got["rows"], first_key)
+def document_part(run, validation, site, i: int) -> tuple[dict, dict, IngestError | None]:
+    """Document i's part of the findings contract (its page written), the labels of its failing rows,
+    and None; or, when that raised, its error entry and the error (the rest of the run goes on)."""
+    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i)
+    if error is None:
+        return (*got, None)
+    d = run.docs[i]
+    entry = {**fnd.error_documents([error])[0], "doc": d.doc, "files": d.files}
+    return {"documents": [entry], "claims": [], "table_checks": []}, {}, error
+
+
+def _document_part(run, validation, site, i: int) -> tuple[dict, dict]:
+    got = run.details(i)
+    status, _ = validation.statuses(got["rows"])
     part = fnd.build([run.docs[i]], [], got["claims"], got["rows"], status)
     if site is not None:
         site.pages(part, [run.docs[i]], got["claims"])
-    return part, validation.labels(got["rows"], first_key)
+    return part, validation.labels(got["rows"])
 
 
 def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | None = None,
-          keep: bool = True, on_document=None, workers: int = 1, progress: bool = False
+          keep: bool = True, on_document=None, map_documents=map, progress: bool = False
           ) -> tuple[dict, list[IngestError]]:
-    """The findings of a collected (parallel.Collected) and validated run; with `out_dir`, written there
-    with the HTML report and the Data Docs. `keep=False`: the contract without its claims and
-    table checks (they are in the files and went to `on_document`)."""
+    """The findings of a collected (pipeline.Collected) and validated run; with `out_dir`, written there
+    with the HTML report, the Data Docs and the run's log. `keep=False`: the contract without its
+    claims and table checks (they are in the files and went to `on_document`). `map_documents(fn,
+    items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers)."""
     out = Path(out_dir) if out_dir else None
     errors, writer, site = [], None, None
     if out is not None:
@@ -66,17 +80,22 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
         if on_document is not None:
             on_document(part)
 
-    _JOB.update(run=run, validation=validation, site=site)
-    bar = parallel.progress_bar(len(run.docs), progress, "findings")
+    def one(i: int):
+        return document_part(run, validation, site, i)
+
+    bar = progress_bar(len(run.docs), progress, "findings")
+    log = list(run.log)
     try:
-        chunk = parallel.chunk_size(len(run.docs), workers)
-        for part, found in parallel.ordered_map(document_part, range(len(run.docs)), workers, chunk):
+        for part, found, error in map_documents(one, range(len(run.docs))):
             deliver(part)
             labels.update(found)
+            if error is not None:
+                errors.append(error)
+                if error.detail:
+                    log.append(f"{text_to_line(error.path)}: {error.detail.rstrip()}")
             if bar is not None:
                 bar.update(1)
     finally:
-        _JOB.clear()
         if bar is not None:
             bar.close()
     deliver({"documents": fnd.error_documents(run.errors), "claims": [], "table_checks": []})
@@ -87,6 +106,7 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
         from auditor.report import datadocs
 
         writer.close(result["documents"], result["counts"])
-        datadocs.build(validation, labels)  # GX Data Docs once per run, labelled and offline
+        datadocs.build(validation, labels)  # GX Data Docs once per run, labelled, escaped and offline
         site.close()
+        (out / LOG).write_text("".join(line + "\n" for line in log), encoding="utf-8", errors="backslashreplace")
     return result, errors
