@@ -128,6 +128,10 @@ class _Patterns:
     initial_budget_base: str
     carried_over: str
     path_words: tuple
+    prior_before: re.Pattern
+    this_year_before: re.Pattern
+    from_level: re.Pattern
+    to_level: re.Pattern
     absence: re.Pattern
     absence_not: re.Pattern
     composition: re.Pattern
@@ -170,11 +174,15 @@ def patterns() -> _Patterns:
         initial_budget_base=p["initial_budget_base"],
         carried_over=p["carried_over"],
         path_words=tuple(p["path_words"]),
+        prior_before=re.compile(p["prior_before"]),
+        this_year_before=re.compile(p["this_year_before"]),
+        from_level=re.compile(p["from_level"]),
+        to_level=re.compile(p["to_level"]),
         absence=re.compile(_alt(p["absence"])),
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
         composition=re.compile(_alt(p["composition"])),
-        reason=re.compile(_alt(p["reason"])),
-        reason_start=re.compile("^(?:" + _alt(p["reason"]) + ")"),
+        reason=re.compile("|".join([_alt(p["reason"])] + p["reason_patterns"])),
+        reason_start=re.compile("^(?:" + "|".join([_alt(p["reason"])] + p["reason_patterns"]) + ")"),
         base=[re.compile(b) for b in p["base"]],
         last_year=re.compile("(?:" + "|".join(p["last_year"]) + ")$"),
         level_marker=re.compile(p["level_marker"]),
@@ -704,6 +712,13 @@ def amount_figure(ex: "_Extractor", f: "Figure") -> Claim:
                      and _nlp.concept(x.subject).get("side") in (side, "both")), None)
         if prev is not None:
             subject = prev.subject
+    this_year = ex.P.this_year_before.search(f.window)
+    if (subject is None and (ex.P.to_level.search(f.window) or this_year)) or \
+            (this_year and subject_text and ex.P.this_year_before.fullmatch(_nlp.squeeze(subject_text)[0])):
+        # "由2023年的560.20万元增加到610.40万元": the level now is the level of what the base figure named
+        prev = next((x for x in reversed(made) if x.kind == "amount" and x.base and x.subject), None)
+        if prev is not None:
+            subject, subject_text = prev.subject, prev.subject_text
     if (subject is None or (subject in _GENERIC and _generic_word(subject_text))) and ex._block_topic():
         subject, subject_text = ex.topic
     if ex.final and base is None and ex.P.initial_budget.search(f.window):
@@ -754,7 +769,19 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
         ym = P.prior_figure.search(f.window)
         if ym:
             base = ym.group(1) or P.base_last_year
+    if base is None and P.prior_before.search(s.squeezed, ms[-1].end if ms else f.win_start, m.start()):
+        base = P.base_last_year  # "较上年的560.20万元", "上年为560.20万元", "“三公”经费上年为10.00万元"
+    if base is None:
+        fm = P.from_level.search(s.squeezed, f.win_start, m.start())
+        if fm and P.to_level.search(s.squeezed, m.end(), _clause_end(s.squeezed, m.end())):
+            base = fm.group(1) or P.base_last_year  # "由2023年的560.20万元增加到…"
     return subject, subject_text, a, qualifier, base
+
+
+def _clause_end(sq: str, at: int) -> int:
+    """Where the clause that goes on at `at` ends (its next comma or full stop)."""
+    ends = [i for i in (sq.find(ch, at) for ch in "，,；;。") if i >= 0]
+    return min(ends) if ends else len(sq)
 
 
 def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subject, subject_text, qualifier,

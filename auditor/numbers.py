@@ -142,6 +142,11 @@ class Interval:
     def scale(self, k: Decimal) -> "Interval":
         return Interval(self.lo * k, self.hi * k)
 
+    def times(self, other: "Interval") -> "Interval":
+        """self × other (the product of every pair of ends: signs may differ)."""
+        ps = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(min(ps), max(ps))
+
     def ratio(self, other: "Interval") -> "Interval | None":
         """self / other, or None when the denominator may be zero or negative."""
         if other.lo <= 0:

@@ -14,7 +14,7 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 """
 from __future__ import annotations
 
-from auditor.rules import (absence, amount, code_footing, column_sums, column_tree, composition, count, cross_table,
+from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count, cross_table,
                            empty_table, growth, impossible_change, ordinal_sums, reason, row_sums, share, two_values,
                            units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
@@ -60,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     amount.RULE,              # 金额与表格一致        amount       -> amount_matches_table
     share.RULE,               # 占比与部分÷整体一致    share        -> share_matches_ratio
     growth.RULE,              # 增长率与增减额一致     growth       -> growth_matches_change
+    change.RULE,              # 增减额与计算一致       change       -> growth_matches_change
     impossible_change.RULE,   # 增减表述不可能成立     growth, change -> prose_consistent
     count.RULE,               # 项目个数与表格一致     count        -> count_matches_rows
     absence.RULE,             # “无”与表格一致        absence      -> absence_matches_tables

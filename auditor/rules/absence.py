@@ -18,7 +18,8 @@ def check(ctx: Context, c) -> list[Row]:
     if cells or empty:
         ev = empty or says("absence.cells", cells=[x.ref() for x in cells[:2]])
         return [ctx.claim_row(c, RULE_ID, ev, stated=None)]
-    return [ctx.claim_row(c, RULE_ID, says("tables.not_found", label=c.subject or c.subject_text or "?"),
+    label = c.subject or c.subject_text
+    return [ctx.claim_row(c, RULE_ID, says("tables.not_found", label=label) if label else says("amount.no_subject"),
                           has_evidence=False, stated=None)]
 
 

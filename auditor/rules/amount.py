@@ -35,8 +35,9 @@ def check(ctx: Context, c) -> list[Row]:
         empty = ctx.published_empty(c.subject)
         if empty and not leaf:  # a table published empty says the amount is nil
             return [ctx.claim_row(c, RULE_ID, empty, expected=Interval.exact(Decimal(0)), point=Decimal(0))]
-        return [ctx.claim_row(c, RULE_ID, says("tables.not_found", label=leaf or c.subject or c.subject_text or "?"),
-                              has_evidence=False)]
+        label = leaf or c.subject or c.subject_text
+        ev = says("tables.not_found", label=label) if label else says("amount.no_subject")
+        return [ctx.claim_row(c, RULE_ID, ev, has_evidence=False)]
     stated = Interval.printed(c.stated)
     spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
     best = cells[min(range(len(cells)), key=lambda i: spans[i].distance(stated))]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from auditor.evidence import says, table_of
+from auditor.evidence import VALUE, says, table_of
 from auditor.model import Table
 from auditor.rules.base import TABLE, Context, Row, Rule, cell_ref
 
@@ -16,7 +16,7 @@ def check(ctx: Context, t: Table) -> list[Row]:
         return []
     first = cell_ref(t, *data[0])
     ev = says("empty_table.data", table=table_of(t), note=t.note or says("empty_table.no_note"), n=len(data),
-              first=first.value, cells=[first])
+              first=first[VALUE], cells=[first])
     r = ctx.table_row(t, "empty", RULE_ID, None, None, ev)
     r.holds = False
     return [r]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from auditor.evidence import quote, says
 from auditor.numbers import Interval
-from auditor.rules import prose
+from auditor.rules import prose, sentence
 from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
 
 RULE_ID = "growth_matches_change"
@@ -21,7 +21,7 @@ _YEAR_OF = pattern("growth", "year_of")
 def check(ctx: Context, c) -> list[Row]:
     if c.stated is None:
         return []
-    got = prior_and_change(ctx, c)
+    got = prior_and_change(ctx, c) or from_levels(ctx, c)
     if got is None:
         return [ctx.claim_row(c, RULE_ID, says("growth.no_figures"), has_evidence=False)]
     prior, chg, formula = got
@@ -29,6 +29,19 @@ def check(ctx: Context, c) -> list[Row]:
     if rate is None:
         return []  # no rate from a zero or negative base: rules/impossible_change.py says so
     return [ctx.claim_row(c, RULE_ID, formula, expected=rate.scale(HUNDRED))]
+
+
+def from_levels(ctx: Context, c):
+    """(last year's figure, the size of the change, the formula) from the two levels the sentence
+    states ("上年执行数为A，本年预算B，增长X%", "由A增加到B"): (B − A) ÷ A, the direction word giving the sign."""
+    got = sentence.levels(ctx, c)
+    if got is None:
+        return None
+    prior, current = got
+    delta = sentence.difference(prior, current)
+    size = Interval(abs(delta.lo), abs(delta.hi)) if delta.lo * delta.hi >= 0 else Interval(Decimal(0), max(abs(delta.lo), abs(delta.hi)))
+    return sentence.in_wan(prior), size, says("growth.on_levels", current=quote(current.text, current.id),
+                                               prior=quote(prior.text, prior.id))
 
 
 def prior_and_change(ctx: Context, c):

@@ -36,7 +36,15 @@ def inside_reason(c) -> bool:
 
 def in_reason(c) -> bool:
     """An amount inside a reason, or stated as a change ("基本支出增加…1447.63万元"): not a level."""
-    return inside_reason(c) or bool(_CHANGE_WORD.search(head(c)))
+    h = head(c)
+    return inside_reason(c) or (bool(_CHANGE_WORD.search(h)) and not _to_level().search(h))
+
+
+def _to_level():
+    """"增加到B万元": B is a level, not a change (the claim extractor's words)."""
+    from auditor.claims import patterns
+
+    return patterns().to_level
 
 
 def counted(concept: str) -> bool:
