@@ -86,13 +86,14 @@ class Claim:
     line: int | None = None
     block: int | None = None         # index of the narrative block (paragraph) it was read from
     production: str | None = None    # the production that made it (NUMBER_PRODUCTIONS, or the event's name)
+    form: str | None = None          # a problem of its printed form ("no_percent": a rate printed without %)
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in (
             "id", "doc", "page", "section", "sentence", "text", "start", "end", "kind",
             "subject", "subject_text", "stated", "decimals", "unit", "direction", "base",
             "of", "whole", "whole_subject", "parent", "parts", "reason", "reason_blank",
-            "qualifier", "file", "line", "production")}
+            "qualifier", "file", "line", "production", "form")}
         if self.stated is not None:
             d["stated"] = int(self.stated) if self.decimals == 0 else float(self.stated)
         return d
@@ -129,6 +130,9 @@ class _Patterns:
     carried_over: str
     path_words: tuple
     prior_before: re.Pattern
+    bare_rate: re.Pattern
+    other_item: str
+    item_words_strip: re.Pattern
     this_year_before: re.Pattern
     from_level: re.Pattern
     to_level: re.Pattern
@@ -175,6 +179,9 @@ def patterns() -> _Patterns:
         carried_over=p["carried_over"],
         path_words=tuple(p["path_words"]),
         prior_before=re.compile(p["prior_before"]),
+        bare_rate=re.compile(p["bare_rate"]),
+        other_item=p["other_item"],
+        item_words_strip=re.compile(p["item_words_strip"]),
         this_year_before=re.compile(p["this_year_before"]),
         from_level=re.compile(p["from_level"]),
         to_level=re.compile(p["to_level"]),
@@ -312,6 +319,20 @@ def _is_under(a: str, b: str) -> bool:
         seen.add(a)
         a = _nlp.concept(a).get("parent")
     return False
+
+
+@dataclass
+class _Span:
+    """Where a figure is in the squeezed sentence (a number printed without its unit)."""
+
+    a: int
+    b: int
+
+    def start(self, *_) -> int:
+        return self.a
+
+    def end(self, *_) -> int:
+        return self.b
 
 
 @dataclass
@@ -481,6 +502,8 @@ class _Extractor:
         events = []
         for m in P.number.finditer(sq):
             events.append((m.start(), "num", m))
+        for m in P.bare_rate.finditer(sq):
+            events.append((m.start(2), "bare_rate", m))
         for m in P.flat.finditer(sq):
             events.append((m.start(), "flat", m))
         for m in P.absence.finditer(sq):
@@ -500,6 +523,11 @@ class _Extractor:
                 continue
             if kind == "num":
                 c = self._number(s, m, last_end, made)
+                last_end = m.end()
+                if c is not None:
+                    made.append(c)
+            elif kind == "bare_rate":
+                c = self._bare_rate(s, m, last_end, made)
                 last_end = m.end()
                 if c is not None:
                     made.append(c)
@@ -586,6 +614,18 @@ class _Extractor:
     @staticmethod
     def _clause_start(sq: str, at: int) -> int:
         return max(sq.rfind(ch, 0, at) for ch in _CLAUSE) + 1
+
+    def _bare_rate(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
+        """"增长8.41。": a rate printed without its %, read as the rate it must be and marked
+        (a form problem: rules/printed_form.py)."""
+        window = s.squeezed[last_end:m.start(2)]
+        chg = self.P.change.search(window)
+        if chg is None:
+            return None
+        value = parse_number(m.group(2))
+        c = new_growth(self, s, _Span(m.start(2), m.end(2)), value, "%", chg, last_end, made)
+        c.production, c.form = "bare_rate_number", "no_percent"
+        return c
 
     def _flat(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
         if made and made[-1].kind == "flat":
@@ -734,7 +774,20 @@ def amount_figure(ex: "_Extractor", f: "Figure") -> Claim:
             if cid:
                 subject, subject_text = cid, words
                 a = f.win_start + f.window.rfind(words)
+    if subject is not None and _nlp.concept(subject).get("count"):
+        subject = subject_text = None  # "信息化建设项目预算50万元": money, so not the count of projects
+    if subject is None and subject_text is None:
+        subject_text = item_words(ex, f)  # "信息化建设50.00万元": the item's own words, to find its row by
     return level_claim(ex, f, "amount", a, f.m.end(), subject, subject_text, qualifier, base)
+
+
+def item_words(ex: "_Extractor", f: "Figure") -> str | None:
+    """The words naming a figure no concept names: its clause before it, without list marks, years
+    and the budget words around a name ("2. 信息化建设项目预算50万元" -> "信息化建设项目")."""
+    sq = f.s.squeezed
+    words = sq[max(f.win_start, ex._clause_start(sq, f.m.start())):f.m.start()]
+    words = ex.P.item_words_strip.sub("", ex.P.list_mark.sub("", words))
+    return words if 2 <= len(words) <= 24 and all("\u4e00" <= ch <= "\u9fff" or ch in "()（）" for ch in words) else None
 
 
 def subject_before(ex: "_Extractor", f: "Figure", ms: list):
@@ -746,8 +799,14 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
     subject = subject_text = qualifier = base = None
     if ms:
         last = ms[-1]
-        subject, subject_text = last.concept, s.text[s.pos[last.start]:s.pos[last.end - 1] + 1]
         a = last.start
+        j = a
+        while j > f.win_start and "\u4e00" <= s.squeezed[j - 1] <= "\u9fff":
+            j -= 1
+        other = s.squeezed.rfind(P.other_item, j, a)
+        if other >= 0:  # "其他普通教育支出": an item of its own, never shortened into 教育支出
+            a = other
+        subject, subject_text = last.concept, s.text[s.pos[a]:s.pos[last.end - 1] + 1]
         j = len(ms) - 2
         while j >= 0 and ms[j].end == a and ms[j].concept and _nlp.concept(ms[j].concept).get("fund"):
             qualifier = ms[j].text if qualifier is None else ms[j].text + qualifier

@@ -81,7 +81,7 @@ def test_every_production_makes_claims_in_the_examples():
             made |= {c.production for c in extract_text(ex["text"], doc="ex")}
     from auditor.claims import NUMBER_PRODUCTIONS
 
-    assert {n for n, _, _ in NUMBER_PRODUCTIONS} | {"flat", "absence", "composition"} == set(_productions())
+    assert {n for n, _, _ in NUMBER_PRODUCTIONS} | {"flat", "absence", "composition", "bare_rate_number"} == set(_productions())
     assert set(_productions()) - {"bare_rate"} <= made
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.evidence import render, says, to_json
+from auditor.rules import SIDE
 from auditor.model import Document, IngestError, text_to_line
 
 CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
@@ -44,7 +45,7 @@ def _clean(v):
 # A side check says something about the sentence around a figure (a stated reason), never about
 # the figure itself: it is a finding of its own and can lower a checked figure to warn (a form
 # problem), but it never decides a claim's verdict. Every other rule checks the figure.
-SIDE_RULES = frozenset({"reason_given"})
+SIDE_RULES = SIDE  # auditor.rules: the expectations marked side (a stated reason, the printed form)
 _RANK = {"fail": 3, "warn": 2, "pass": 1, "unverified": 0}
 
 
@@ -53,8 +54,9 @@ def claim_verdict(checks: list[dict]) -> tuple[str, dict | None, dict | None]:
     claim's check rows (with their statuses).
 
     The status is the worst verdict of the checks of the figure itself; with none that could be
-    computed it is 'unverified', whatever a side check says. A side check that does not pass
-    (no reason given, a template left in) lowers a passing figure to 'warn'."""
+    computed it is 'unverified', whatever a side check says. A side check that does not pass (no
+    reason given, a template left in, a rate without its %) is a form problem: it lowers a passing
+    figure to 'warn'; it is listed, and counted, on its own otherwise."""
     figure = [r for r in checks if r["rule"] not in SIDE_RULES]
     main = max(figure, key=lambda r: _RANK[r["status"]]) if figure else None
     status, decided = (main["status"], main) if main else ("unverified", None)

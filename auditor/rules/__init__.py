@@ -15,7 +15,8 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 from __future__ import annotations
 
 from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count, cross_table,
-                           empty_table, growth, impossible_change, ordinal_sums, reason, row_sums, share, two_values,
+                           empty_table, growth, impossible_change, ordinal_sums, printed_form, reason, row_sums, share,
+                           two_values,
                            units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
@@ -43,7 +44,11 @@ EXPECTATIONS: tuple[Expectation, ...] = (
                 "文字表述自身不矛盾", "The narrative does not contradict itself"),
     Expectation("reason_given", "expect_change_to_carry_reason", PROSE, HOLDS,
                 "说明增减原因", "A change gives its reason",
-                "增减变动说明了原因，且原因不是模板残留", "A stated change carries a real reason"),
+                "增减变动说明了原因，且原因不是模板残留", "A stated change carries a real reason", side=True),
+    Expectation("printed_form", "expect_printed_form_to_be_clean", PROSE, HOLDS,
+                "表述格式规范", "The printed form is clean",
+                "数字的印刷形式规范：增长率带%，没有其他年度模板留下的年份与字样",
+                "A rate carries its %, and no year or word is left over from another year's template", side=True),
     Expectation("parts_sum_to_whole", "expect_parts_to_sum_to_whole", ARITHMETIC, INTERVAL,
                 "分项之和等于合计", "Parts sum to their whole",
                 "各分项之和等于合计", "Parts sum to their whole"),
@@ -67,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     composition.RULE,         # 其中各项之和等于总数   composition  -> parts_sum_to_whole
     # a document's claims together
     reason.RULE,              # 增减变动说明原因       change, growth -> reason_given (a side check)
+    printed_form.RULE,        # 表述格式规范           growth, change, amount -> printed_form (a side check)
     two_values.RULE,          # 同一事项前后数字一致   amount       -> prose_consistent
     # each table
     empty_table.RULE,         # 空表说明与数据一致     empty tables -> absence_matches_tables
@@ -83,6 +89,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID = {r.id: r for r in RULES}
+SIDE = frozenset(e.rule for e in EXPECTATIONS if e.side)  # the expectations that never decide a claim's verdict
 EXPECTATION_OF = {e.rule: e for e in EXPECTATIONS}
 _IN_SCOPE = {s: tuple(r for r in RULES if r.scope == s) for s in (CLAIM, CLAIMS, TABLE, TABLES, CORPUS)}
 _FOR_KIND = {k: tuple(r for r in _IN_SCOPE[CLAIM] if k in r.applies_to)

@@ -41,6 +41,8 @@ class Expectation:
     name_en: str
     summary: str                   # one sentence, Chinese
     summary_en: str
+    side: bool = False             # a side check: about the words around a figure (a reason, the printed form),
+                                   # never about the figure; it never decides a claim's verdict
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ _DIGIT = re.compile(r"[\d０-９]")
 _SPACES = re.compile(r"\s+")
 _REASON_WORD, _CHANGE_WORD = pattern("prose", "reason_word"), pattern("prose", "change_word")
 _GENERIC_TAIL, _LEVEL_SPLIT = pattern("prose", "generic_tail"), pattern("prose", "level_split")
+_PATH_WORD = pattern("prose", "path_word")
 
 
 def head(c) -> str:
@@ -42,9 +43,13 @@ def in_reason(c) -> bool:
 
 def _to_level():
     """"增加到B万元": B is a level, not a change (the claim extractor's words)."""
+    return _claim_words().to_level
+
+
+def _claim_words():
     from auditor.claims import patterns
 
-    return patterns().to_level
+    return patterns()
 
 
 def counted(concept: str) -> bool:
@@ -70,14 +75,14 @@ def sub_item(c, context: str = "") -> str | None:
     if context and split.search(context) and not split.search(h):
         h = context
     pieces = split.split(h)
-    words = [link.clean_label(w).strip(":：为是") for w in pieces]
+    words = [_PATH_WORD.sub("", link.clean_label(w).strip(":：为是")) for w in pieces]
     words = [w for w in words if w and not generic_tail(w)]
     if not words:
         return None
     names = ({link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
              if c.subject else set())
     last = words[-1]
-    other_, spend = vocab("prose")["other_item"], vocab("prose")["spending"]
+    other_, spend = _claim_words().other_item, vocab("prose")["spending"]
     other = bool(c.subject) and last.startswith(other_) and not any(n.startswith(other_) for n in names)
     if len(pieces) < 2 and not other:
         return None

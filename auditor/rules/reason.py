@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.evidence import says
+from auditor.rules import prose
 from auditor.rules.base import CLAIMS, Context, Row, Rule, pattern
 
 RULE_ID = "reason_given"
@@ -16,6 +17,8 @@ def check(ctx: Context) -> list[Row]:
             continue
         if c.kind == "growth" and not c.of:
             continue  # "压减10%": a rate with no figure of its own is a target, not a reported change
+        if prose.inside_reason(c):
+            continue  # "主要原因是基本支出增加X万元": a change inside a reason is part of that reason
         key = (c.sentence, c.page, c.of or c.subject)
         if key in seen:
             continue
