@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count, cross_table,
                            empty_table, growth, impossible_change, ordinal_sums, printed_form, reason, row_sums, share,
-                           two_values,
+                           stated_sum, two_values,
                            units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
@@ -74,6 +74,7 @@ RULES: tuple[Rule, ...] = (
     reason.RULE,              # 增减变动说明原因       change, growth -> reason_given (a side check)
     printed_form.RULE,        # 表述格式规范           growth, change, amount -> printed_form (a side check)
     two_values.RULE,          # 同一事项前后数字一致   amount       -> prose_consistent
+    stated_sum.RULE,          # 分项之和等于所述总数   amount (ontology sum_of) -> parts_sum_to_whole
     # each table
     empty_table.RULE,         # 空表说明与数据一致     empty tables -> absence_matches_tables
     code_footing.RULE,        # 科目级次合计           coded tables -> parts_sum_to_whole
