@@ -26,8 +26,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
+from auditor.data import read as read_data
 from auditor import nlp as _nlp
 from auditor.model import Block, Document
 from auditor.numbers import decimals as _decimals
@@ -152,8 +152,7 @@ class _Patterns:
 
 @lru_cache(maxsize=None)
 def patterns() -> _Patterns:
-    with open(PATTERNS_FILE, encoding="utf-8") as fh:
-        p = yaml.safe_load(fh)
+    p = read_data(PATTERNS_FILE)
     units = p["units"]
     number = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(" + _alt(units) + ")")
     filler = r"(?:了|为|约|达|幅度为|幅为|幅度|幅|率为|率|额为|额|比例为)?"
@@ -432,7 +431,8 @@ class _Extractor:
         for s in sentences:
             if s.block is not block:
                 new_block = s.block
-                if self.comp and (not self.comp.line_mode or new_block.heading or self.comp.idle >= 2):
+                if self.comp and (not self.comp.line_mode or self.comp.idle >= 2
+                                  or (new_block.heading and not self._list_item(new_block))):
                     self._close()
                 elif self.comp:
                     self.comp.idle += 1
@@ -462,6 +462,12 @@ class _Extractor:
         if self.comp:
             self._close()
         return self.claims
+
+    def _list_item(self, block: Block) -> bool:
+        """A numbered line that states a figure ("（二）公用经费3407.38万元。"): the next item of an open
+        list written one item per line, though it is printed like a heading."""
+        text = block.text.strip()
+        return bool(self.P.list_mark.match(text)) and bool(self.P.number.search(_nlp.squeeze(text)[0]))
 
     def _block_topic(self):
         """The current block's topic, worked out from its opening line the first time it is asked for."""
@@ -565,7 +571,8 @@ class _Extractor:
     def _open(self, s: Sentence, m, last_end: int, made: list[Claim]):
         outer = None
         if self.comp:
-            last = made[-1] if made else None
+            last = made[-1] if made else (self.comp.parts[-1] if self.comp.line_mode and self.comp.parts
+                                          and self.claims[-1] is self.comp.parts[-1] else None)
             if last is not None and last in self.comp.parts:
                 outer, self.comp = self.comp, None     # "其中：a 主要包括: …" nests under a part
             else:
@@ -774,7 +781,7 @@ def amount_figure(ex: "_Extractor", f: "Figure") -> Claim:
             if cid:
                 subject, subject_text = cid, words
                 a = f.win_start + f.window.rfind(words)
-    if subject is not None and _nlp.concept(subject).get("count"):
+    if subject is not None and _nlp.concept(subject).get("count_only"):
         subject = subject_text = None  # "信息化建设项目预算50万元": money, so not the count of projects
     if subject is None and subject_text is None:
         subject_text = item_words(ex, f)  # "信息化建设50.00万元": the item's own words, to find its row by

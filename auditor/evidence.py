@@ -20,11 +20,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from string import Formatter
 from typing import Any, Iterator
 
-import yaml
 
 from auditor.numbers import fmt
 
@@ -73,12 +71,10 @@ def says(key: str, /, **terms) -> dict:
 @lru_cache(maxsize=None)
 def words() -> dict:
     """data/evidence_words.yaml, flattened to {"rule.case": template}."""
-    from auditor.link import SAFE_LOADER
+    from auditor.data import read as read_data
 
-    with resources.files("auditor.data").joinpath("evidence_words.yaml").open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=SAFE_LOADER)
     flat = {}
-    for key, value in data.items():
+    for key, value in read_data("evidence_words.yaml").items():
         if isinstance(value, dict):
             flat.update({f"{key}.{k}": v for k, v in value.items()})
         else:

@@ -97,9 +97,9 @@ def read_documents(corpus: str | Path | Sequence[str | Path]) -> dict:
 
 @lru_cache(maxsize=1)
 def _regions() -> dict:
-    import yaml
+    from auditor.data import read as read_data
 
-    return yaml.safe_load((_DATA / "regions.yaml").read_text(encoding="utf-8"))
+    return read_data("regions.yaml")
 
 
 def province_in_text(text: str | None) -> str | None:

@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Iterator
 
-import yaml
 
+from auditor.data import read as read_data
 from auditor.evidence import cell as evidence_cell
 from auditor.evidence import render_cell, table_of
 from auditor.model import Table
@@ -23,9 +22,7 @@ from auditor.numbers import interval, normalize
 
 UNIT_IN_YUAN = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # yaml.safe_load, through libyaml when there
-_WORDS_FILE = resources.files("auditor.data").joinpath("table_words.yaml")
-_WORDS = yaml.load(_WORDS_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+_WORDS = read_data("table_words.yaml")
 _ORDINAL = re.compile(_WORDS["label_ordinal"])
 _STRIP = re.compile(r"[\s\"“”'‘’「」]")
 
@@ -145,8 +142,7 @@ def _label_of(text: str) -> str | None:
 
 @lru_cache(maxsize=None)
 def _evidence() -> dict:
-    with resources.files("auditor.data").joinpath("evidence.yaml").open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=SAFE_LOADER)
+    return read_data("evidence.yaml")
 
 
 @lru_cache(maxsize=4096)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from auditor.data import read as read_data
 
 DATA = Path(__file__).parent / "data"
 ONTOLOGY_FILE = DATA / "ontology.yaml"
@@ -44,8 +44,7 @@ class Mention:
 @lru_cache(maxsize=None)
 def ontology() -> dict:
     """The parsed ontology.yaml: {"qualifiers": [...], "concepts": {id: {...}}}."""
-    with open(ONTOLOGY_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_data(ONTOLOGY_FILE)
     for cid, c in data["concepts"].items():
         c.setdefault("names", [cid])
         if cid not in c["names"]:

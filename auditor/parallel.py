@@ -13,7 +13,6 @@ the document it was reading: the pool is replaced and that document named.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -211,6 +210,3 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
         bar.close()
     return got.finish(errors, time.perf_counter() - t0, tmp=tmp)
 
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

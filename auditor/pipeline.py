@@ -213,6 +213,7 @@ def document_meta(doc: Document) -> dict:
 
 
 _WARM: list[bool] = []
+WARM_ERRORS: list[str] = []  # what went wrong warming up (empty; a test holds it so)
 
 
 def warm_up() -> None:
@@ -223,15 +224,17 @@ def warm_up() -> None:
     if _WARM:
         return
     _WARM.append(True)
-    from auditor import checks, link
+    from auditor import checks, link, nlp  # noqa: F401  (checks: the rules, their patterns compiled on import)
     from auditor.claims import extract_text
+    from auditor.rules.base import table_rules
 
     try:
-        checks._table_rules()  # the table rules and the evidence locations (YAML files)
+        nlp.pipeline()  # spaCy and jieba's dictionary (the claims' fast path may not reach them)
+        table_rules()
         link.cross_table_concepts()
         extract_text("2024年收入预算1.00万元，比上年增加0.50万元，增长100.00%。")
-    except Exception:  # noqa: BLE001 - warming up is an optimisation only
-        pass
+    except Exception as e:  # noqa: BLE001 - warming up is an optimisation: the document will say what is wrong
+        WARM_ERRORS.append(f"{type(e).__name__}: {e}")
 
 
 # --------------------------------------------------------------------------- the run

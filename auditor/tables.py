@@ -26,8 +26,8 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import Sequence
 
-import yaml
 
+from auditor.data import read as read_data
 from auditor.model import Cell, RawTable, Table
 from auditor.numbers import normalize, try_number
 
@@ -37,8 +37,7 @@ __all__ = [
 ]
 
 _DATA = Path(__file__).parent / "data" / "tables.yaml"
-with open(Path(__file__).parent / "data" / "table_words.yaml", encoding="utf-8") as _fh:
-    _WORDS = yaml.load(_fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_WORDS = read_data("table_words.yaml")
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WS_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
@@ -68,8 +67,7 @@ _YEAR_CELL = re.compile(r"\d{4}年?.*")
 @functools.lru_cache(maxsize=None)
 def load_types(path: str | None = None) -> dict:
     """The table-type data file, with its regexes compiled once."""
-    with open(path or _DATA, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_data(Path(path) if path else _DATA)
     for t in data["types"]:
         t["_patterns"] = [re.compile(normalize(p)) for p in t.get("patterns", [])]
         t["_exclude"] = [re.compile(normalize(p)) for p in t.get("exclude", [])]

@@ -422,10 +422,11 @@ def limits(out: Path) -> dict:
     text = SEEDS[4].read_text(encoding="utf-8")
     # the limit on time leaves a good document room for a loaded machine (a worker's first document
     # also loads the language data): the slow one takes many times it
-    (folder / "big.txt").write_text(text * 450, encoding="utf-8")      # ~ 31 MB: over 24 MB
-    (folder / "slow.txt").write_text(text * 300, encoding="utf-8")     # ~ 21 MB, ~10 s to read: over 4 s
-    shutil.copy(SEEDS[0], folder / SEEDS[0].name)                       # 0.01 s
-    run = _audit([folder], folder / "out", "--max-file-mb", "24", "--doc-seconds", "4")
+    # (the good one takes ~2 s on a quiet machine, 6 s at three times the load; the slow one ~25 s)
+    (folder / "big.txt").write_text(text * 1000, encoding="utf-8")     # ~ 70 MB: over 60 MB
+    (folder / "slow.txt").write_text(text * 700, encoding="utf-8")     # ~ 49 MB: far over 10 s
+    shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    run = _audit([folder], folder / "out", "--max-file-mb", "60", "--doc-seconds", "10")
     found = _findings(folder / "out")
     status = {d["doc"]: (d["status"], d["error"]) for d in found["documents"]}
     return {"code": run["code"], "seconds": round(run["seconds"], 1), "status": status,

@@ -4,6 +4,9 @@ For every claim of the corpus that passes (amounts, shares, growth rates, counts
 write a copy of its document with that one figure changed, audit every copy
 together with the untouched originals in ONE run, and report
   caught   the share of mutated claims whose status becomes `fail`
+  flagged  … or that a failing claim cites (the "其中" list or the reason a figure was checked by:
+           changed, the list no longer adds up, and nothing says which of its figures is wrong)
+  own      caught among the claims that passed by a check of their own figure (not by a list's)
   stable   whether every untouched document keeps its verdicts.
 
     .venv/bin/python bench/mutation.py [corpus/] [--limit N] [--json FILE]
@@ -97,22 +100,47 @@ def run(corpus: list[Path], limit: int | None = None) -> dict:
     by_doc: dict[str, list[dict]] = {}
     for c in result["claims"]:
         by_doc.setdefault(c["doc"], []).append(c)
-    caught, missed = 0, []
+    caught, flagged, own, own_caught, missed = 0, 0, 0, 0, []
     for p in plan:
         o = p["original"]
         same = [c for c in by_doc.get(p["doc"], []) if _key(c) == _key(o)]
         changed_claims = [c for c in same if c["stated"] is not None and Decimal(str(c["stated"])) == Decimal(p["new"])]
         hit = changed_claims[0] if changed_claims else (same[p["nth"]] if p["nth"] < len(same) else None)
+        by_others = by_arithmetic(o)
+        own += not by_others
         if hit is not None and hit["status"] == "fail":
             caught += 1
-        else:
-            missed.append({"doc": o["doc"], "text": o["text"], "kind": o["kind"], "new": p["new"],
-                           "status": hit["status"] if hit else "not found",
-                           "evidence": hit["evidence"] if hit else ""})
+            flagged += 1
+            own_caught += not by_others
+            continue
+        if hit is not None and cited_by_a_fail(hit, by_doc.get(p["doc"], [])):
+            flagged += 1
+        missed.append({"doc": o["doc"], "text": o["text"], "kind": o["kind"], "new": p["new"],
+                       "status": hit["status"] if hit else "not found",
+                       "evidence": hit["evidence"] if hit else ""})
     changed = [c["id"] for c in result["claims"] if c["id"] in base_status and c["status"] != base_status[c["id"]]]
-    return {"mutations": len(plan), "caught": caught, "rate": caught / len(plan) if plan else 0.0,
+    n = len(plan)
+    return {"mutations": n, "caught": caught, "rate": caught / n if n else 0.0,
+            "flagged": flagged, "flagged_rate": flagged / n if n else 0.0,
+            "own": own, "own_caught": own_caught, "own_rate": own_caught / own if own else 0.0,
             "by_kind": dict(Counter(p["original"]["kind"] for p in plan)),
             "missed": missed, "untouched_changed": changed, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+# a figure passed by the arithmetic of the list or the reason it is in (auditor/rules/members.py,
+# reason_sum.py): changed, that list no longer adds up, and nothing says which of its figures is wrong
+_BY_OTHERS = (":in_list_", ":in_reason_of_")
+
+
+def by_arithmetic(claim: dict) -> bool:
+    return any(k in (claim.get("decided_by") or "") for k in _BY_OTHERS)
+
+
+def cited_by_a_fail(claim: dict, claims: list[dict]) -> bool:
+    """A failing claim of the document whose evidence cites `claim` (a list or a rate quoting it)."""
+    needle = f'"claim": "{claim["id"]}"'
+    return any(c["status"] == "fail" and c is not claim and needle in json.dumps(c["checks"], ensure_ascii=False)
+               for c in claims)
 
 
 def table_cells(text: str) -> list[tuple[int, int]]:
@@ -177,8 +205,9 @@ def main(argv=None) -> int:
         return 0
     report = run(paths, args.limit)
     print(f"mutations {report['mutations']} {report['by_kind']}  caught {report['caught']} "
-          f"({report['rate']:.1%})  untouched documents changed verdicts: {len(report['untouched_changed'])}  "
-          f"{report['seconds']} s")
+          f"({report['rate']:.1%})  flagged {report['flagged']} ({report['flagged_rate']:.1%})  "
+          f"checked by their own figure {report['own_caught']} of {report['own']} ({report['own_rate']:.1%})  "
+          f"untouched documents changed verdicts: {len(report['untouched_changed'])}  {report['seconds']} s")
     for m in report["missed"]:
         print(f"  missed: {m['doc']} {m['kind']} 「{m['text']}」 -> {m['new']}: {m['status']}  {m['evidence']}")
     if args.json:

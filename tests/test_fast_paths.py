@@ -373,15 +373,19 @@ def test_inside_reason_is_the_words_without_spaces():
     claims = [c for g in group_paths(expand_paths([CORPUS])[0]) for c in extract(read_document(g))]
     cases = [C(c.sentence, c.start) for c in claims] + [C("主要原 因是增加1万元", 8), C("用\u3000于支出5万元", 6),
                                                        C("原因", 1), C("用于", 2)]
+    cases += [C("主要用于保障运转，其中：人员经费5万元", 17), C("其中：人员经费5万元，主要用于补贴3万元", 19)]
     for c in cases:
         before = re.sub(r"\s+", "", c.sentence[:c.start])
-        assert _inside_reason(c) == any(w in before for w in ("原因", "用于"))
+        last = max(before.rfind(w) for w in ("原因", "用于"))
+        assert _inside_reason(c) == (last >= 0 and not re.search("其中[:：，,]", before[last:])), before
 
 
-@pytest.mark.parametrize("name", ["evidence.yaml", "table_checks.yaml", "rules.yaml", "evidence_words.yaml"])
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).parents[1] / "auditor" / "data").glob("*.yaml")))
 def test_data_files_load_as_safe_load(name):
     import yaml
     from importlib import resources
 
+    from auditor import data
+
     text = resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8")
-    assert repr(yaml.load(text, Loader=link.SAFE_LOADER)) == repr(yaml.safe_load(text))  # order too
+    assert repr(data.read(name)) == repr(yaml.safe_load(text))  # order too

@@ -231,6 +231,15 @@ def test_utf32_is_read_as_utf32():
         assert bytes_to_text(text.encode(enc)) == text
 
 
+def test_warming_up_loads_what_the_first_document_would_otherwise_pay_for_in_its_wall_time():
+    from auditor import claims, nlp
+
+    pipeline.warm_up()
+    assert pipeline.WARM_ERRORS == []
+    assert nlp.pipeline.cache_info().currsize == 1 and claims.patterns.cache_info().currsize == 1
+    assert nlp.ontology.cache_info().currsize == 1
+
+
 def test_a_document_over_its_wall_time_is_stopped_and_the_run_goes_on(tmp_path):
     (tmp_path / "slow.txt").write_text(SEEDS[4].read_text(encoding="utf-8") * 20, encoding="utf-8")
     shutil.copy(SEEDS[2], tmp_path / SEEDS[2].name)

@@ -16,8 +16,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
-import yaml
 
+from auditor.data import read as read_data
 from auditor.model import Block, Document, IngestError, InternalError, LimitError, RawTable, text_to_line
 from auditor.settings import DEFAULT, Limits, limit_to_text
 
@@ -32,8 +32,7 @@ _README = re.compile(r"^readme", re.I)
 
 @functools.lru_cache(maxsize=1)
 def _parts() -> tuple[re.Pattern, dict[str, int]]:
-    with open(_PARTS_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_data(_PARTS_FILE)
     words = [str(w) for w in data["parts"]]
     seps = re.escape(data.get("separators", "-_. "))
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

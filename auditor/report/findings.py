@@ -82,7 +82,9 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     for c in claims:
         checks = by_claim.get(c.id, [])
         status, decided, main = claim_verdict(checks)
-        figure = [render(r["evidence"]) for r in checks if r["rule"] not in SIDE_RULES]
+        figure = [r for r in checks if r["rule"] not in SIDE_RULES]
+        # the evidence read first is what was computed; why a check could not run, when none could
+        figure = [render(r["evidence"]) for r in ([r for r in figure if r["status"] != "unverified"] or figure)]
         side = [render(r["evidence"]) for r in checks if r["rule"] in SIDE_RULES]
         d = c.to_json()
         if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure

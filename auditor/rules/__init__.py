@@ -14,8 +14,8 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 """
 from __future__ import annotations
 
-from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count, cross_table,
-                           empty_table, growth, impossible_change, ordinal_sums, printed_form, reason, row_sums, share,
+from auditor.rules import (absence, amount, change, code_footing, flat, column_sums, column_tree, composition, count, members, cross_table,
+                           empty_table, growth, impossible_change, ordinal_sums, printed_form, reason, reason_sum, row_sums, share,
                            stated_sum, two_values,
                            units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     share.RULE,               # 占比与部分÷整体一致    share        -> share_matches_ratio
     growth.RULE,              # 增长率与增减额一致     growth       -> growth_matches_change
     change.RULE,              # 增减额与计算一致       change       -> growth_matches_change
+    flat.RULE,                # 持平与计算一致         flat         -> growth_matches_change
     impossible_change.RULE,   # 增减表述不可能成立     growth, change -> prose_consistent
     count.RULE,               # 项目个数与表格一致     count        -> count_matches_rows
     absence.RULE,             # “无”与表格一致        absence      -> absence_matches_tables
@@ -75,6 +76,8 @@ RULES: tuple[Rule, ...] = (
     printed_form.RULE,        # 表述格式规范           growth, change, amount -> printed_form (a side check)
     two_values.RULE,          # 同一事项前后数字一致   amount       -> prose_consistent
     stated_sum.RULE,          # 分项之和等于所述总数   amount (ontology sum_of) -> parts_sum_to_whole
+    members.RULE,             # 其中各项与总数互证     amount, count in a list that adds up -> parts_sum_to_whole
+    reason_sum.RULE,          # 增减原因各项与增减额一致 change, amount in its reason -> growth_matches_change
     # each table
     empty_table.RULE,         # 空表说明与数据一致     empty tables -> absence_matches_tables
     code_footing.RULE,        # 科目级次合计           coded tables -> parts_sum_to_whole

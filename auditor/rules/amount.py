@@ -31,7 +31,8 @@ def check(ctx: Context, c) -> list[Row]:
     scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + prose.head(c)))
     if scoped:
         # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
-        cells = cells + [x for x in ctx.cells("项目支出") if x not in cells]
+        have = {(id(x.table), x.row, x.column) for x in cells}
+        cells = cells + [x for x in ctx.cells("项目支出") if (id(x.table), x.row, x.column) not in have]
     if not cells:
         empty = ctx.published_empty(c.subject)
         if empty and not leaf:  # a table published empty says the amount is nil
@@ -43,6 +44,7 @@ def check(ctx: Context, c) -> list[Row]:
     spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
     best = cells[min(range(len(cells)), key=lambda i: spans[i].distance(stated))]
     value, lo, hi = best.in_unit(c.unit)
+    ctx.nearest[c.id] = best
     # every place that prints this figure: the year-on-year check compares like with like
     ctx.best[c.id] = [x for x, span in zip(cells, spans) if x.value is not None and span.meets(stated)]
     others = [x.ref() for x in cells if x is not best][:2]
@@ -60,9 +62,9 @@ def check(ctx: Context, c) -> list[Row]:
 def item_line(ctx: Context, c) -> str:
     """For a bare "支出决算为X万元", the item line above it in its paragraph or the one before
     ("1.一般公共服务支出（类）财政事务（款）行政运行（项）")."""
-    if c.block is None or not prose.generic_tail(
-            _BUDGET_WORDS.sub("", link.clean_label(c.subject_text or ""))):
-        return ""
+    rest = _BUDGET_WORDS.sub("", link.clean_label(c.subject_text or ""))
+    if c.block is None or not c.subject_text or (rest and not prose.generic_tail(rest)):
+        return ""  # the claim names its own item ("2024年预算安排X万元" names none: the item line's)
     blocks = ctx.doc.blocks
     text = blocks[c.block].text
     at = text.find(c.sentence)

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from itertools import zip_longest
 from typing import Callable
 
-import yaml
 
+from auditor.data import read as read_data
 from auditor import link
 from auditor.evidence import CELL, says, table_of
 from auditor.model import Document, Table
@@ -73,8 +72,7 @@ class Rule:
 
 @lru_cache(maxsize=None)
 def _vocabulary() -> dict:
-    with resources.files("auditor.data").joinpath("rules.yaml").open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=link.SAFE_LOADER)
+    return read_data("rules.yaml")
 
 
 def vocab(rule: str) -> dict:
@@ -97,8 +95,7 @@ def _pattern(rule: str, name: str) -> re.Pattern:
 
 @lru_cache(maxsize=None)
 def table_rules() -> dict:
-    with resources.files("auditor.data").joinpath("table_checks.yaml").open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=link.SAFE_LOADER)
+    return read_data("table_checks.yaml")
 
 
 # --------------------------------------------------------------------------- check rows
@@ -204,6 +201,7 @@ class Context:
         self.tables = list(doc.tables)
         self.found: dict[str, list[link.Cell]] = {}    # concept -> link.find over the tables
         self.best: dict[str, list] = {}                # claim id -> the cells that agree with its amount
+        self.nearest: dict[str, link.Cell] = {}        # claim id -> the cell its amount was compared with
         self._labels: dict[str, list[link.Cell]] | None = None
         self._numeric: dict[int, list[int]] = {}
 

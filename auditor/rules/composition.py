@@ -10,17 +10,40 @@ RULE_ID = "parts_sum_to_whole"
 
 
 def check(ctx: Context, c) -> list[Row]:
+    total, parts, why = members(ctx, c)
+    if why == "no_total":
+        return [ctx.claim_row(c, RULE_ID, says("composition.no_total"), has_evidence=False)]
+    if why:
+        return [ctx.claim_row(c, RULE_ID, says(f"composition.{why}"), has_evidence=False, stated=total.stated,
+                              unit=total.unit)]
+    ev = says("composition.sum", total=quote(total.text, total.id), parts=[quote(p.text, p.id) for p in parts])
+    return [ctx.claim_row(c, RULE_ID, ev, expected=parts_sum(parts), stated=total.stated, unit=total.unit)]
+
+
+def members(ctx: Context, c) -> tuple:
+    """(total, parts, why not): the claims a "其中" list c adds up, and, when they cannot be added
+    up, why (a key of evidence_words.yaml `composition`). A list whose parts run over several
+    paragraphs is too loosely bound to be sure they are this total's (the items' own details are
+    printed like items): it is added up only when the sum holds, and said to be loose otherwise."""
     total = ctx.by_id.get(c.of) if c.of else None
     if total is None or total.stated is None:
-        return []
+        return total, [], "no_total"
     parts = [ctx.by_id[p] for p in (c.parts or []) if p in ctx.by_id]
     parts = [p for p in parts if p.stated is not None and p.unit == total.unit]
-    if len(parts) < 2 or any(p.block != total.block for p in parts):
-        return []  # a list running over paragraphs is too loosely bound to add up
-    money = total.unit in link.UNIT_IN_YUAN
-    total_iv = interval_sum((Interval.printed if money else Interval.exact)(p.stated) for p in parts)
-    ev = says("composition.sum", total=quote(total.text, total.id), parts=[quote(p.text, p.id) for p in parts])
-    return [ctx.claim_row(c, RULE_ID, ev, expected=total_iv, stated=total.stated, unit=total.unit)]
+    if len(parts) < 2:
+        return total, parts, "few_parts"
+    if not all(p.block == total.block for p in parts) and not figure(total).meets(parts_sum(parts)):
+        return total, parts, "loose"
+    return total, parts, None
+
+
+def figure(c) -> Interval:
+    """A claim's figure as printed: money to its last digit, a count exactly."""
+    return (Interval.printed if c.unit in link.UNIT_IN_YUAN else Interval.exact)(c.stated)
+
+
+def parts_sum(parts) -> Interval:
+    return interval_sum(figure(p) for p in parts)
 
 
 RULE = Rule(

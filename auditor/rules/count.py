@@ -13,8 +13,10 @@ RULE_ID = "count_matches_rows"
 
 
 def check(ctx: Context, c) -> list[Row]:
-    if c.stated is None or c.subject != "项目数":
+    if c.stated is None:
         return []
+    if c.subject != "项目数":  # people, vehicles, equipment: the members rule checks them when listed
+        return [ctx.claim_row(c, RULE_ID, says("count.no_source"), has_evidence=False)]
     counts = [(t, project_count(t)) for t in ctx.tables if t.type == "project_expenditure" and not t.empty]
     counts = [(t, n) for t, n in counts if n]
     if not counts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor.evidence import quote, says
-from auditor.numbers import Interval
+from auditor.numbers import Interval, fmt
 from auditor.rules import prose, sentence
 from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
 
@@ -28,7 +28,36 @@ def check(ctx: Context, c) -> list[Row]:
     rate = chg.ratio(prior)
     if rate is None:
         return []  # no rate from a zero or negative base: rules/impossible_change.py says so
-    return [ctx.claim_row(c, RULE_ID, formula, expected=rate.scale(HUNDRED))]
+    rate = rate.scale(HUNDRED)
+    if formula["says"] == "growth.on_levels" and not Interval.printed(c.stated).meets(rate):
+        named = wrong_level(ctx, c, rate)
+        if named is not None:
+            return [named]
+    return [ctx.claim_row(c, RULE_ID, formula, expected=rate)]
+
+
+def wrong_level(ctx: Context, c, rate: Interval) -> Row | None:
+    """"上年A，本年B，增长X%" where X is (T − A) ÷ A for the table's figure T of this year, not B: the
+    rate holds and B is the wrong figure (the amount rule fails it); the row names it."""
+    prior, current = sentence.levels(ctx, c)
+    cell = ctx.nearest.get(current.id)
+    if cell is None or cell.value is None:
+        return None
+    _, lo, hi = cell.in_unit("万元")
+    size = _size(Interval(lo, hi) - sentence.in_wan(prior))
+    by_table = size.ratio(sentence.in_wan(prior))
+    if by_table is None or not Interval.printed(c.stated).meets(by_table.scale(HUNDRED)):
+        return None
+    ev = says("growth.wrong_level", rate=fmt(rate.mid, 2), cell=cell.ref(), current=quote(current.text, current.id),
+              prior=quote(prior.text, prior.id))
+    return ctx.claim_row(c, RULE_ID, ev, expected=by_table.scale(HUNDRED))
+
+
+def _size(delta: Interval) -> Interval:
+    """How big a change is, whatever its sign (the direction word gives the sign)."""
+    if delta.lo * delta.hi >= 0:
+        return Interval(abs(delta.lo), abs(delta.hi))
+    return Interval(Decimal(0), max(abs(delta.lo), abs(delta.hi)))
 
 
 def from_levels(ctx: Context, c):
@@ -38,9 +67,7 @@ def from_levels(ctx: Context, c):
     if got is None:
         return None
     prior, current = got
-    delta = sentence.difference(prior, current)
-    size = Interval(abs(delta.lo), abs(delta.hi)) if delta.lo * delta.hi >= 0 else Interval(Decimal(0), max(abs(delta.lo), abs(delta.hi)))
-    return sentence.in_wan(prior), size, says("growth.on_levels", current=quote(current.text, current.id),
+    return sentence.in_wan(prior), _size(sentence.difference(prior, current)), says("growth.on_levels", current=quote(current.text, current.id),
                                                prior=quote(prior.text, prior.id))
 
 

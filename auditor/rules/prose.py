@@ -13,7 +13,7 @@ _DIGIT = re.compile(r"[\d０-９]")
 _SPACES = re.compile(r"\s+")
 _REASON_WORD, _CHANGE_WORD = pattern("prose", "reason_word"), pattern("prose", "change_word")
 _GENERIC_TAIL, _LEVEL_SPLIT = pattern("prose", "generic_tail"), pattern("prose", "level_split")
-_PATH_WORD = pattern("prose", "path_word")
+_PATH_WORD, _REASON_END = pattern("prose", "path_word"), pattern("prose", "reason_end")
 
 
 def head(c) -> str:
@@ -31,8 +31,14 @@ def _clause_head(sentence: str, start: int, claim_text: str) -> str:  # asked fo
 
 
 def inside_reason(c) -> bool:
-    """A figure inside a reason ("主要原因是…增加…23.3万元") or a purpose ("主要用于…")."""
-    return bool(_REASON_WORD.search(c.sentence, 0, c.start))
+    """A figure inside a reason ("主要原因是…增加…23.3万元") or a purpose ("主要用于…"); a list opened
+    after it ("主要用于保障运转，其中：人员经费…") states levels again."""
+    last = None
+    for last in _REASON_WORD.finditer(c.sentence, 0, c.start):
+        pass
+    if last is None:
+        return False
+    return not _REASON_END.search(c.sentence, last.end(), c.start)
 
 
 def in_reason(c) -> bool:

@@ -9,7 +9,7 @@ from auditor import link
 from auditor.claims import is_last_year
 from auditor.evidence import in_document, quote, says
 from auditor.numbers import Interval
-from auditor.rules import prose
+from auditor.rules import flat, prose
 from auditor.rules.base import CORPUS, Row, Rule, miss
 
 RULE_ID = "growth_matches_change"
@@ -22,7 +22,8 @@ def check(claims: list, prior_of: dict[str, tuple[str, int]], values: dict[str, 
     by_id = {c.id: c for c in claims}
     rows = []
     for c in claims:
-        if c.doc not in prior_of or c.kind not in ("change", "growth") or not c.direction or c.stated is None:
+        flat = c.kind == "flat" and c.direction == 0
+        if c.doc not in prior_of or not (flat or (c.kind in ("change", "growth") and c.direction and c.stated is not None)):
             continue
         prior_doc, prior_year = prior_of[c.doc]
         if c.base and not is_last_year(c.base) and c.base != f"{prior_year}年":
@@ -40,7 +41,7 @@ def check(claims: list, prior_of: dict[str, tuple[str, int]], values: dict[str, 
         cur = Interval.printed(current.stated).scale(k)
         made = None
         for prior in options:
-            row = _against(c, current, cur, prior, prior_doc)
+            row = (_flat_against if flat else _against)(c, current, cur, prior, prior_doc)
             if row is not None and (made is None or miss(row) < miss(made)):
                 made = row
         if made is not None:
@@ -63,6 +64,20 @@ def same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tup
         if hits:
             return hits
     return candidates[:1]
+
+
+def _flat_against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row:
+    """"与上年持平": this year's figure against last year's table figure."""
+    last = Interval(Decimal(prior[2]), Decimal(prior[3])).scale(link.conversion("万元", current.unit))
+    loose = flat.loose(c)
+    if loose:
+        last = flat.widen(last)
+    where = says("year_on_year.where", doc=prior_doc, cell=in_document(prior[4], prior_doc))
+    return Row(check_id=f"{c.id}:vs_prior_year", doc=c.doc, scope="claim", rule=RULE_ID,
+               evidence=says("year_on_year.flat", current=quote(current.text, current.id), where=where),
+               claim_kind=c.kind, subject=c.subject or "", page=c.page, section=c.section or "",
+               sentence=c.sentence, text=c.text, stated=current.stated, unit=current.unit, expected=last,
+               cap="warn" if loose else "")
 
 
 def _against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | None:
@@ -96,7 +111,7 @@ def _against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | N
 
 
 RULE = Rule(
-    id="year_on_year", reports=RULE_ID, scope=CORPUS, applies_to=("change", "growth"),
+    id="year_on_year", reports=RULE_ID, scope=CORPUS, applies_to=("change", "growth", "flat"),
     name="与上年文件一致", name_en="Agrees with last year's document",
     summary="“比上年增加X”应等于本年数减去同一部门上年公开文件表中的数字；增长率同理。",
     summary_en="A change “比上年” equals this year's figure minus the same department's previous-year table figure.",
