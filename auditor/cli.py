@@ -55,30 +55,31 @@ def _run(fn, fmt, args) -> int:
 
 
 def _lister(args) -> console.Lister | None:
-    """What the console lists of each document (--status, --rule, --quiet); a bad value is exit 2."""
+    """What the console lists of each document (--status, --rule, --quiet); None for a bad value (said)."""
     from auditor.report import words
 
     statuses = tuple(s.strip() for s in args.status.split(",") if s.strip())
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
-        raise SystemExit(_usage(f"--status: unknown status {', '.join(unknown)} (one of {', '.join(STATUSES)})"))
+        return _usage(f"--status: unknown status {', '.join(unknown)} (one of {', '.join(STATUSES)})")
     rules = None
     if args.rule:
         rules = words.rule_codes(args.rule)
         if not rules:
-            raise SystemExit(_usage(f"--rule: no rule is named {args.rule!r} (an id or a Chinese name, "
-                                    "see auditor/rules/__init__.py)"))
+            return _usage(f"--rule: no rule is named {args.rule!r} (an id or a Chinese name, "
+                          "see auditor/rules/__init__.py)")
     return console.Lister(statuses, rules, quiet=args.quiet)
 
 
-def _usage(message: str) -> int:
+def _usage(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
-    return EXIT_UNREADABLE
 
 
 def _audit(args) -> int:
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
     lister = _lister(args)
+    if lister is None:
+        return EXIT_UNREADABLE
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
                              workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,

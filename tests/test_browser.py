@@ -154,7 +154,7 @@ def test_selecting_a_failing_claim_shows_its_evidence(browser, out):
     shown = browser.js("[...document.querySelectorAll('section.evidence')].filter(s => !s.hidden)"
                        ".map(s => s.innerText)")
     assert len(shown) == 1
-    assert claim["evidence"] in shown[0] and claim["sentence"] in shown[0] and "fail" in shown[0]
+    assert claim["evidence"] in shown[0] and claim["sentence"] in shown[0] and "不符" in shown[0]
     assert browser.js("document.querySelector('mark.selected').dataset.claim") == claim["id"]
     # side by side: the panel sits to the right of the narrative
     assert browser.js("document.getElementById('evidence-panel').getBoundingClientRect().left >"
