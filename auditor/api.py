@@ -106,7 +106,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     elif engine == "local":
         run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None,
                                limits=limits)
-        validation = gx.validate(run.judged, out, name=gx.run_name(paths))
+        validation = gx.validate(run.judged, out, run_label=gx.run_name(paths))
         run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")

@@ -170,12 +170,12 @@ def _drop_other_runs(gx_root: Path, name: str) -> None:
 
 
 def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
-             name: str | None = None) -> Validation:
+             run_label: str | None = None) -> Validation:
     """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
 
     `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
-    validated through GX's Spark datasource with the same suites and expectations. `name`: the
-    run's name (run_name(paths)), with the time its id in the Data Docs.
+    validated through GX's Spark datasource with the same suites and expectations. `run_label`:
+    the run's name (run_name(paths)), with the time its id in the Data Docs.
     """
     _quiet()
     specs = load_suites(suites_dir)
@@ -202,10 +202,10 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
                                                    actions=[], result_format=result_format))
     from great_expectations.core.run_identifier import RunIdentifier
 
-    if root is not None and name:
-        _drop_other_runs(Path(ctx.root_directory), name)
+    if root is not None and run_label:
+        _drop_other_runs(Path(ctx.root_directory), run_label)
     result = checkpoint.run(batch_parameters={"dataframe": data},
-                            run_id=RunIdentifier(run_name=name, run_time=dt.datetime.now(dt.timezone.utc)))
+                            run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
     runs = list(result.run_results.values())
     return Validation(_verdicts(runs), runs, root)
 

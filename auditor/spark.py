@@ -145,7 +145,7 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
         judged = judged.unionByName(spark.createDataFrame(_typed(run.judged), _judged_schema()))
     judged = judged.cache()
     try:
-        validation = gx.validate(judged, Path(out_dir) if out_dir else None, name=gx.run_name(paths))
+        validation = gx.validate(judged, Path(out_dir) if out_dir else None, run_label=gx.run_name(paths))
     finally:
         judged.unpersist()
         results.unpersist()

@@ -225,3 +225,48 @@ def test_the_list_stays_quick_at_many_rows(browser, run, tmp_path):
     _choose(browser, "status", "warn")
     assert time.time() - t < 1.0 and 0 < len(_rows(browser)) <= 500
     assert not browser.errors
+
+
+# ---------------------------------------------------------------- Data Docs
+
+def _stored(out):
+    return {p: json.loads(p.read_text(encoding="utf-8")) for p in (out / "gx" / "uncommitted" / "validations").rglob("*.json")}
+
+
+def test_data_docs_show_each_rule_once_with_the_status_the_report_gives(run):
+    from auditor.report.datadocs import LEVEL
+
+    out, findings, _ = run
+    stored = _stored(out)
+    assert stored and all(p.parent.parent.name == "corpus" for p in stored), list(stored)  # named by the folder
+    assert not list((out / "gx").rglob("__none__"))
+    status = {k["id"]: k["status"] for c in findings["claims"] for k in c["checks"]}
+    status |= {t["id"]: t["status"] for t in findings["table_checks"]}
+    seen = 0
+    for data in stored.values():
+        rules = [r["expectation_config"]["kwargs"]["row_condition"]["parameter"] for r in data["results"]]
+        assert len(rules) == len(set(rules)), rules  # one section per rule, its warn and fail levels together
+        for r in data["results"]:
+            rule = r["expectation_config"]["kwargs"]["row_condition"]["parameter"]
+            assert r["expectation_config"]["description"].startswith(words.rule_name(rule))
+            for e in r["result"].get("unexpected_index_list") or []:
+                assert e[LEVEL] == words.status(status[e["check_id"]]), e
+                seen += 1
+    assert seen >= 6
+    pages = list((out / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations").rglob("*.html"))
+    assert pages and all("corpus" in p.parts for p in pages)
+
+
+def test_another_corpus_does_not_pile_up_in_the_folder(tmp_path):
+    from auditor import api
+
+    out = tmp_path / "o"
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "a.txt").write_text((CORPUS / "001_ccd06c2c755f1d0a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        api.audit([folder], out_dir=out, keep=False)
+    runs = {p.parent.parent.name for p in _stored(out)}
+    assert runs == {"second"}
+    index = (out / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").read_text(encoding="utf-8")
+    assert "second" in index and "first" not in index

@@ -40,14 +40,16 @@ def _total(rows: list[list]) -> str:
 
 
 def format_tables(data: dict) -> str:
+    from auditor.report import words
+
     lines = []
     for d in data["documents"]:
         lines.append(f"== {d['doc']}  ({len(d['tables'])} tables; {', '.join(d['files'])})")
-        lines.append(f"   {'type':<26} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
+        lines.append(f"   {'类型 type':\u3000<16} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
         for t in d["tables"]:
             pages = ",".join(str(p) for p in t["pages"]) or "-"
             flag = " [empty]" if t.get("empty") else ""
-            lines.append(f"   {t['type']:<26} {t['unit'] or '-':<4} {pages:<8} {len(t['rows']):>4} "
+            lines.append(f"   {words.table_type(t['type']):\u3000<16} {t['unit'] or '-':<4} {pages:<8} {len(t['rows']):>4} "
                          f"{_total(t['rows']):>12}  {t['title']}{flag}")
     return "\n".join(lines)
 
