@@ -45,7 +45,7 @@ def format_tables(data: dict) -> str:
     lines = []
     for d in data["documents"]:
         lines.append(f"== {d['doc']}  ({len(d['tables'])} tables; {', '.join(d['files'])})")
-        lines.append(f"   {'类型 type':\u3000<16} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
+        lines.append(f"   {'类型':\u3000<16} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
         for t in d["tables"]:
             pages = ",".join(str(p) for p in t["pages"]) or "-"
             flag = " [empty]" if t.get("empty") else ""
