@@ -152,6 +152,9 @@ def test_the_list_filters_and_sorts(browser, run):
     _choose(browser, "rule", "figure_agrees_across_tables")
     assert [i for i, _ in _rows(browser)] == [r["id"] for r in problems if r["rule"] == "figure_agrees_across_tables"]
     _choose(browser, "rule", "")
+    docs = browser.js("[...document.querySelectorAll('div.worklist')[0].querySelectorAll('select[name=doc] option')]"
+                      ".map(o => o.textContent)")
+    assert "郑州市金水区政务信息中心 2024年部门预算 (2)" in docs and not any("_" in o for o in docs)
     _choose(browser, "doc", "003_6b3b4e85c1fcbcb6")
     assert {c[0] for _, c in _rows(browser)} == {"郑州市金水区政务信息中心 2024年部门预算"}
     _choose(browser, "doc", "")

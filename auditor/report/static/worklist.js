@@ -62,7 +62,13 @@
     base.forEach(function (r) { r.rules.forEach(function (x) { codes[x] = (codes[x] || 0) + 1; }); });
     var rules = select("rule", "规则 rule", []);
     Object.keys(codes).sort().forEach(function (v) { rules.appendChild(new Option((W.rule[v] || v) + " (" + codes[v] + ")", v)); });
-    if (!docPage) select("doc", "文件 document", distinct("doc").sort());
+    if (!docPage) {  // documents by name (department and kind), their ids in the title
+      var names = {};
+      base.forEach(function (r) { names[r.doc] = r.d; });
+      select("doc", "文件 document", distinct("doc").sort(function (a, b) {
+        return names[a].localeCompare(names[b], "zh");
+      }), names);
+    }
     select("verdict", "复核 review", ["confirmed", "dismissed", "note", "none"], W.verdict);
     var count = el("span", "wl-count");
     bar.appendChild(count);
