@@ -129,18 +129,23 @@ class Spill:
     def __init__(self, report_dir: Path):
         self.dir = report_dir
         self.path = report_dir / ".worklist.part"
-        self.fh = self.path.open("w", encoding="utf-8")
+        self.path.write_text("", encoding="utf-8")
+        self.fh = None  # opened by the first add(): worker processes forked before never hold it
         self.n = 0
         self.counts = {s: 0 for s in LISTED}
 
     def add(self, rows_: list[dict]) -> None:
+        if self.fh is None:
+            self.fh = self.path.open("a", encoding="utf-8")
         for r in rows_:
             self.fh.write(("," if self.n else "") + _json(r) + "\n")
             self.n += 1
             self.counts[r["status"]] += 1
+        self.fh.flush()  # nothing waits in a buffer a process forked now would copy
 
     def close(self, env, **context) -> Path:
-        self.fh.close()
+        if self.fh is not None:
+            self.fh.close()
         html = env.get_template("worklist.html.j2").render(
             rows=Markup(_MARKER), labels=labels(), list_counts=self.counts, n=self.n, **context)
         head, tail = html.split(_MARKER, 1)
