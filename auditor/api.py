@@ -97,6 +97,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     from auditor.report import output
 
     out = Path(out_dir) if out_dir else None
+    paths = list(paths)  # read twice: the documents, and the run's name
     workers = workers or 1
     if engine == "spark":
         from auditor import spark
@@ -105,7 +106,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     elif engine == "local":
         run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None,
                                limits=limits)
-        validation = gx.validate(run.judged, out)
+        validation = gx.validate(run.judged, out, run_label=gx.run_name(paths))
         run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from auditor import api
-from auditor.report import console
+from auditor.report import console, worklist
+from auditor.report.findings import STATUSES
 from auditor.settings import DEFAULT, FLAGS, Limits
 
 
@@ -53,14 +54,41 @@ def _run(fn, fmt, args) -> int:
     return _exit_code(data, errors)
 
 
+def _lister(args) -> console.Lister | None:
+    """What the console lists of each document (--status, --rule, --quiet); None for a bad value (said)."""
+    from auditor.report import words
+
+    statuses = tuple(s.strip() for s in args.status.split(",") if s.strip())
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        return _usage(f"--status: unknown status {', '.join(unknown)} (one of {', '.join(STATUSES)})")
+    rules = None
+    if args.rule:
+        rules = words.rule_codes(args.rule)
+        if not rules:
+            return _usage(f"--rule: no rule is named {args.rule!r} (an id or a Chinese name, "
+                          "see auditor/rules/__init__.py)")
+    return console.Lister(statuses, rules, quiet=args.quiet)
+
+
+def _usage(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
 def _audit(args) -> int:
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
+    lister = _lister(args)
+    if lister is None:
+        return EXIT_UNREADABLE
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
                              workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
                              limits=limits,
-                             on_document=None if quiet else lambda part: _summary(console.format_part(part)))
+                             on_document=None if quiet else lambda part: _summary(lister.part(part)))
     _report_errors(errors)
+    readable = any(d["status"] == "ok" for d in data["documents"])
+    if not readable:
+        print(f"error: 没有可读取的文件 no readable documents in {', '.join(map(str, args.paths))}", file=sys.stderr)
     if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
         src = Path(args.out) / "findings.json"
         if args.json == "-":
@@ -69,10 +97,13 @@ def _audit(args) -> int:
         elif Path(args.json).resolve() != src.resolve():
             shutil.copyfile(src, args.json)
     if not quiet:
-        console.write(console.format_total(data, args.out), sys.stdout)
+        if lister.legend():
+            console.write(lister.legend(), sys.stdout)
+        report = Path(args.out) / "report" / worklist.PAGE
+        console.write(console.format_total(data, args.out, str(report) if report.exists() else None), sys.stdout)
     if _internal(errors) or any(d["status"] == "internal_error" for d in data["documents"]):
         return EXIT_INTERNAL
-    if not any(d["status"] == "ok" for d in data["documents"]):
+    if not readable:
         return EXIT_UNREADABLE
     bad = {"fail"} if args.fail_on == "fail" else {"fail", "warn"}
     return EXIT_FINDINGS if any(data["counts"][s] for s in bad) else EXIT_CLEAN
@@ -106,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="exit 1 when any finding is at least this bad (default: fail)")
     p.add_argument("--reviews", metavar="FILE",
                    help="auditors' verdicts (YAML or CSV keyed by finding id; read only; default: DIR/reviews.yaml)")
+    p.add_argument("--status", metavar="S,S", default=",".join(console.LISTED),
+                   help="the findings listed on the console, by status: fail (不符), warn (舍入差异), "
+                        "unverified (未核实), pass (相符), comma-separated (default: fail,warn)")
+    p.add_argument("--rule", metavar="RULE",
+                   help="list only the findings of this rule: its id or Chinese name (or a part of it), "
+                        "comma-separated for several (e.g. amount_matches_table, 金额与表格一致, 表间)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no line per document: only the run's counts and the report's path")
     p.add_argument("--workers", metavar="N", type=int, default=None,
                    help="read and check documents in N processes, results streamed (default: one, in memory)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",

@@ -133,9 +133,24 @@ def province_of(department: str | None = None, text: str | None = None,
 
 # ---------------------------------------------------------------- frames
 
+def document_label(d: dict) -> str:
+    """A document as a chart names it: its department and year ('南阳市行政审批和政务信息管理局 2024'),
+    its id when neither is known."""
+    name = " ".join(str(x) for x in (d.get("department"), d.get("year")) if x)
+    return name or d["doc"]
+
+
+def _short(r) -> str:
+    """A claim's document in a crowded axis: the department's first characters and the year."""
+    dept, year = r.get("department"), r.get("year")
+    if not isinstance(dept, str) or not dept:
+        return str(r["doc"])[:12]
+    return f"{dept[:8]}…{int(year) if year == year and year is not None else ''}" if len(dept) > 8 else f"{dept}{year or ''}"
+
+
 def documents_frame(findings: dict, docs: dict | None = None) -> pd.DataFrame:
-    """One row per document with `province`, `template` (= province·kind, e.g. 河南·budget) and
-    `template_year` ("河南·budget 2024").
+    """One row per document with `document` (its department and year, the label of the charts),
+    `province`, `template` (= province·kind, e.g. 河南·budget) and `template_year` ("河南·budget 2024").
 
     With `docs` ({doc: Document}) the first narrative lines help find the province."""
     rows = []
@@ -146,9 +161,14 @@ def documents_frame(findings: dict, docs: dict | None = None) -> pd.DataFrame:
         province = province_of(d.get("department"), opening, d.get("files") or [])
         template = f"{province}·{d.get('kind') or '?'}"
         rows.append({**d, "files": ", ".join(d.get("files") or []), "province": province,
-                     "template": template, "template_year": f"{template} {d.get('year') or '?'}"})
-    cols = ["doc", "department", "year", "kind", "province", "template", "template_year", "tables", "claims",
-            "status", "error", "files"]
+                     "template": template, "template_year": f"{template} {d.get('year') or '?'}",
+                     "document": document_label(d)})
+    labels = [r["document"] for r in rows]
+    for r in rows:  # two documents of one department and year: each keeps its id beside the name
+        if labels.count(r["document"]) > 1:
+            r["document"] = f"{r['document']} ({r['doc']})"
+    cols = ["doc", "document", "department", "year", "kind", "province", "template", "template_year", "tables",
+            "claims", "status", "error", "files"]
     df = pd.DataFrame(rows)
     return df.reindex(columns=cols + [c for c in df.columns if c not in cols])
 
@@ -212,7 +232,8 @@ def claims_frame(findings: dict, documents: pd.DataFrame | None = None) -> pd.Da
     df["within_band"] = ((df["expected_hi"] >= df["band_lo"]) & (df["expected_lo"] <= df["band_hi"]))
     df["rule"] = df["rule"].fillna("").replace("", "(none)")
     docs = documents if documents is not None else documents_frame(findings)
-    meta = docs[["doc", "department", "year", "province", "template", "template_year"]] if len(docs) else None
+    meta = docs[["doc", "document", "department", "year", "province", "template", "template_year"]] \
+        if len(docs) else None
     if meta is not None:
         df = df.merge(meta, on="doc", how="left")
     return df
@@ -250,7 +271,8 @@ def table_checks_frame(findings: dict, docs: dict | None = None,
                        for s, e in zip(df["stated"], df["expected"])]
     docs_df = documents if documents is not None else documents_frame(findings, docs)
     if len(docs_df):
-        df = df.merge(docs_df[["doc", "department", "year", "kind", "province", "template", "template_year"]],
+        df = df.merge(docs_df[["doc", "document", "department", "year", "kind", "province", "template",
+                               "template_year"]],
                       on="doc", how="left")
     return df
 
@@ -318,7 +340,7 @@ def plot_status_by(df: pd.DataFrame, by: str, ax=None, title: str | None = None,
     t.plot.barh(stacked=True, ax=ax, color=[STATUS_COLORS.get(c, "#1f77b4") for c in t.columns],
                 width=0.75)
     ax.set_xlabel("数量")
-    ax.set_ylabel(by)
+    ax.set_ylabel("文件 document" if by == "document" else by)
     ax.set_title(title or f"状态分布：按 {by}")
     ax.legend(title="status", loc="lower right", fontsize=8)
     return ax
@@ -389,7 +411,7 @@ def plot_deviation_bands(claims: pd.DataFrame, n: int = 20, ax=None,
         ax.plot([lo, hi], [i, i], color=STATUS_COLORS.get(r["status"], "#1f77b4"), lw=2)
         ax.plot(-r["deviation"], i, "o", color=STATUS_COLORS.get(r["status"], "#1f77b4"))
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(range(len(df)), [f"{r['doc'][:3]} {str(r['text'])[:18]}" for _, r in df.iterrows()],
+    ax.set_yticks(range(len(df)), [f"{_short(r)} · {str(r['text'])[:18]}" for _, r in df.iterrows()],
                   fontsize=8)
     ax.set_xscale("symlog", linthresh=0.1)
     ax.set_xlabel("计算值 − 文中数值（灰框：文中数值的四舍五入区间）")

@@ -9,9 +9,11 @@ are kept: a corpus of millions of rows stays a small dictionary.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,11 +152,30 @@ def judged_frame(rows: list[dict], first_key: int = 0) -> pd.DataFrame:
     return concat_judged([judged_rows(rows, first_key)])
 
 
-def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None) -> Validation:
+def run_name(paths) -> str:
+    """A run's name in the Data Docs: the folder of its inputs ('corpus'; several joined by '+')."""
+    names = [(p if p.is_dir() else p.parent).resolve().name or "/" for p in map(Path, paths)]
+    return "+".join(dict.fromkeys(names)) or "audit"
+
+
+def _drop_other_runs(gx_root: Path, name: str) -> None:
+    """A run into a folder that held another corpus's runs: those results and their Data Docs pages
+    go, so the folder's index lists the runs of what it now holds (a rerun of the same corpus adds
+    to its own history)."""
+    for store in (gx_root / "uncommitted" / "validations", gx_root / "uncommitted" / "data_docs" / "local_site" / "validations"):
+        for suite in store.glob("*") if store.is_dir() else ():
+            for run in suite.iterdir() if suite.is_dir() else ():
+                if run.is_dir() and run.name != name:
+                    shutil.rmtree(run, ignore_errors=True)
+
+
+def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
+             run_label: str | None = None) -> Validation:
     """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
 
     `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
-    validated through GX's Spark datasource with the same suites and expectations.
+    validated through GX's Spark datasource with the same suites and expectations. `run_label`:
+    the run's name (run_name(paths)), with the time its id in the Data Docs.
     """
     _quiet()
     specs = load_suites(suites_dir)
@@ -179,7 +200,12 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None) 
     _delete(ctx.checkpoints, "audit")
     checkpoint = ctx.checkpoints.add(gx.Checkpoint(name="audit", validation_definitions=vdefs,
                                                    actions=[], result_format=result_format))
-    result = checkpoint.run(batch_parameters={"dataframe": data})
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    if root is not None and run_label:
+        _drop_other_runs(Path(ctx.root_directory), run_label)
+    result = checkpoint.run(batch_parameters={"dataframe": data},
+                            run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
     runs = list(result.run_results.values())
     return Validation(_verdicts(runs), runs, root)
 

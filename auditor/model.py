@@ -62,6 +62,12 @@ class LimitError(IngestError):
     status = "limit"
 
 
+class SkippedFile(IngestError):
+    """A file of a folder whose type the auditor does not read (a Word or Excel file): named, passed over."""
+
+    status = "warning"
+
+
 class LimitWarning(IngestError):
     """A limit was hit and applied (a span clamped); the document was still audited."""
 

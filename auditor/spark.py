@@ -127,6 +127,7 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
                          ) -> tuple[pipeline.Collected, gx.Validation]:
     """The Spark counterpart of parallel.collect + gx.validate (the same Collected, the same verdicts)."""
     t0 = time.perf_counter()
+    paths = list(paths)
     spark = spark or session(master)
     results, judged, errors = documents_to_checks(spark, paths, keep_documents, limits=limits)
     folder, tmp = pipeline.spill_folder(spill_dir)
@@ -144,7 +145,7 @@ def collect_and_validate(paths: Iterable[str | Path], out_dir: str | Path | None
         judged = judged.unionByName(spark.createDataFrame(_typed(run.judged), _judged_schema()))
     judged = judged.cache()
     try:
-        validation = gx.validate(judged, Path(out_dir) if out_dir else None)
+        validation = gx.validate(judged, Path(out_dir) if out_dir else None, run_label=gx.run_name(paths))
     finally:
         judged.unpersist()
         results.unpersist()

@@ -91,6 +91,16 @@ def test_frames_on_corpus(findings, docs):
     documents = explore.documents_frame(findings, docs)
     assert dict(zip(documents["doc"].str[:3], documents["province"])) == {
         "000": "陕西", "001": "河南", "002": "河南", "003": "河南", "004": "山西"}
+    # charts name documents by department and year, never by their hash ids
+    assert documents.set_index("doc")["document"]["002_c9d3211da2288e2b"] == "南阳市行政审批和政务信息管理局 2024"
+    import matplotlib
+    matplotlib.use("Agg")
+    ticks = [t.get_text() for t in explore.plot_status_by(explore.claims_frame(findings, documents), "document")
+             .get_yticklabels()]
+    assert sorted(ticks) == sorted(documents["document"]) and not any("_" in t for t in ticks)
+    bands = [t.get_text() for t in explore.plot_deviation_bands(explore.claims_frame(findings, documents))
+             .get_yticklabels()]
+    assert bands and not any(t.startswith(("000", "001", "002", "003", "004")) for t in bands)
     claims = explore.claims_frame(findings, documents)
     row = claims[(claims["doc"] == "003_6b3b4e85c1fcbcb6") & (claims["text"] == "一般公共预算 284.4 万元")].iloc[0]
     assert row["status"] == "fail" and row["expected_value"] == 364.4 and row["deviation"] == pytest.approx(-80)

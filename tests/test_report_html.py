@@ -11,7 +11,7 @@ import pytest
 
 from auditor import cli
 from auditor.model import Block, Document, Table
-from auditor.report import datadocs
+from auditor.report import datadocs, words
 from auditor.report.html import doc_to_filename, write_site
 
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -52,9 +52,9 @@ def test_index_lists_every_document_with_counts_and_links(run):
         assert (run["out"] / "report" / "doc" / doc_to_filename(d["doc"])).exists()
     assert 'href="../gx/uncommitted/data_docs/local_site/index.html"' in raw
     fails = sum(1 for r in run["findings"]["claims"] + run["findings"]["table_checks"] if r["status"] == "fail")
-    assert f"fail {fails}" in text
-    for rule in {c["rule"] for c in run["findings"]["claims"] if c["rule"]}:
-        assert rule in text
+    assert f"不符 {fails}" in text  # statuses and rules in Chinese
+    for rule in {r for c in run["findings"]["claims"] if c["rule"] for r in c["rule"].split(",")}:
+        assert words.rule_name(rule) in text and words.rule_summary(rule) in text
 
 
 def test_document_page_highlights_claims_and_holds_their_evidence(run):
@@ -68,17 +68,17 @@ def test_document_page_highlights_claims_and_holds_their_evidence(run):
     section = re.search(rf'<section class="evidence"[^>]*data-claim="{re.escape(c["id"])}".*?</section>', raw, re.S)
     assert section
     assert htmllib.escape(c["evidence"], quote=False) in section.group(0)
-    assert "confirmed" in section.group(0) and "核实&lt;b&gt;无误&lt;/b&gt;" in section.group(0)
+    assert "已确认" in section.group(0) and "核实&lt;b&gt;无误&lt;/b&gt;" in section.group(0)
     # tables with their checks
     t_text = _text(page)
-    assert "表格 Tables" in t_text and "parts_sum_to_whole" in t_text
+    assert "表格 Tables" in t_text and "分项之和等于合计" in t_text and "parts_sum_to_whole" not in t_text
 
 
 def test_review_survives_rerun_and_stale_ids_are_listed(run):
     assert run["reviews"].read_text(encoding="utf-8") == run["reviews_text"]  # never rewritten
     text = _text(run["out"] / "report" / "index.html")
     assert "Stale reviews" in text and STALE in text and "旧结论" in text
-    assert run["claim"]["id"] in text and "confirmed" in text
+    assert run["claim"]["id"] in text and "已确认" in text
 
 
 def test_markup_in_the_narrative_is_rendered_as_text(tmp_path):

@@ -18,7 +18,8 @@ from typing import Iterable
 
 
 from auditor.data import read as read_data
-from auditor.model import Block, Document, IngestError, InternalError, LimitError, RawTable, text_to_line
+from auditor.model import (Block, Document, IngestError, InternalError, LimitError, RawTable, SkippedFile,
+                           text_to_line)
 from auditor.settings import DEFAULT, Limits, limit_to_text
 
 __all__ = ["read_all", "plan", "group_paths", "read_document", "doc_id", "document_ids", "SUPPORTED",
@@ -96,6 +97,12 @@ def _entry_problem(p: Path) -> str | None:
     return f"not a regular file ({kind}{', through a symbolic link' if p.is_symlink() else ''})"
 
 
+@functools.lru_cache(maxsize=1)
+def _skipped_types() -> dict[str, str]:
+    """{suffix: why} of the disclosure types a folder may hold that are not read (data/file_parts.yaml)."""
+    return read_data(_PARTS_FILE).get("skipped_types") or {}
+
+
 def _folder_files(root: Path, errors: list[IngestError]) -> list[Path]:
     """The supported files under a folder, in path order (hidden names, README files and unknown
     types skipped; links to folders not followed). Every entry of a supported type that cannot
@@ -109,7 +116,12 @@ def _folder_files(root: Path, errors: list[IngestError]) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames + [d for d in dirnames if Path(d).suffix.lower() in SUPPORTED]:
-            if name.startswith(".") or _README.match(name) or Path(name).suffix.lower() not in SUPPORTED:
+            if name.startswith(".") or _README.match(name):
+                continue
+            if Path(name).suffix.lower() not in SUPPORTED:
+                why = _skipped_types().get(Path(name).suffix.lower())
+                if why:
+                    errors.append(SkippedFile(Path(dirpath) / name, why))
                 continue
             found.append(Path(dirpath) / name)
     files = []

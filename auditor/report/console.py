@@ -20,6 +20,11 @@ def progress_bar(total: int, on: bool, desc: str = "documents"):
 
 
 def write(text: str, out: IO[str]) -> None:
+    """Lines to the terminal, above a progress bar when one is drawn (never through it)."""
+    tqdm = sys.modules.get("tqdm")
+    if tqdm is not None and getattr(tqdm.tqdm, "_instances", None):
+        tqdm.tqdm.write(text.rstrip("\n"), file=out)
+        return
     out.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -35,14 +40,16 @@ def _total(rows: list[list]) -> str:
 
 
 def format_tables(data: dict) -> str:
+    from auditor.report import words
+
     lines = []
     for d in data["documents"]:
         lines.append(f"== {d['doc']}  ({len(d['tables'])} tables; {', '.join(d['files'])})")
-        lines.append(f"   {'type':<26} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
+        lines.append(f"   {'类型':\u3000<16} {'unit':<4} {'pages':<8} {'rows':>4} {'total':>12}  title")
         for t in d["tables"]:
             pages = ",".join(str(p) for p in t["pages"]) or "-"
             flag = " [empty]" if t.get("empty") else ""
-            lines.append(f"   {t['type']:<26} {t['unit'] or '-':<4} {pages:<8} {len(t['rows']):>4} "
+            lines.append(f"   {words.table_type(t['type']):\u3000<16} {t['unit'] or '-':<4} {pages:<8} {len(t['rows']):>4} "
                          f"{_total(t['rows']):>12}  {t['title']}{flag}")
     return "\n".join(lines)
 
@@ -60,44 +67,97 @@ def format_claims(data: dict) -> str:
     return "\n".join(lines)
 
 
+LISTED = ("fail", "warn")  # what the console lists of each document by default (--status)
+
+
+class Lister:
+    """The console's lines of each document of a run, as its parts come: the document's counts,
+    claims and table checks apart, then the findings of the statuses asked for (`statuses`) and
+    the rules asked for (`rules`: ids, see report.words.rule_codes; None: every rule). `quiet`:
+    no line per document. legend() names, at the end, each rule listed with its explanation."""
+
+    def __init__(self, statuses=LISTED, rules: set[str] | None = None, quiet: bool = False):
+        self.statuses, self.rules, self.quiet = tuple(statuses), rules, quiet
+        self.seen: dict[str, None] = {}
+
+    def _wanted(self, r: dict) -> bool:
+        if r["status"] not in self.statuses:
+            return False
+        if self.rules is None:
+            return True
+        codes = {*(r.get("rule") or "").split(","), r.get("by"), *(k.get("by") for k in r.get("checks") or [])}
+        return bool(codes & self.rules)
+
+    def part(self, data: dict) -> str:
+        if self.quiet:
+            return ""
+        from auditor.report import words, worklist
+
+        lines = []
+        for d in data["documents"]:
+            if d["status"] != "ok":
+                lines.append(f"== {d['doc']}: {words.status(d['status'])} ERROR {d['error']}")
+                continue
+            mine = [c for c in data["claims"] if c["doc"] == d["doc"]]
+            tabs = [t for t in data["table_checks"] if t["doc"] == d["doc"]]
+            lines.append(f"== {words.document(d)}  ({d['doc']} · 表 tables {d['tables']})")
+            lines.append("   " + _tally(words.label("claims") + " claims", mine) + "   "
+                         + _tally(words.label("table_checks") + " table checks", tabs))
+            for r in worklist.rows(d, [c for c in mine if self._wanted(c)], [t for t in tabs if self._wanted(t)]):
+                self.seen.update(dict.fromkeys(x for x in r["rules"] if x))
+                where = r["page"] if r["k"] == "claim" else f"表 {r['text']}"
+                figures = "".join(f"  {w} {v}" for w, v in (("期望", r["expected"]), ("差额", r["diff"])) if v)
+                review = f"  [{r['verdict_zh']}]" if r["verdict"] != "none" else ""
+                what = r["sentence"] if r["k"] == "table" else r["text"]
+                evidence = _evidence(r, mine)
+                lines.append(f"   {r['status_zh']} {where + ' ' if where else ''}{r['rule']}：{what}{figures}{review}"
+                             + (f"  {evidence}" if evidence else ""))
+        return "\n".join(lines)
+
+    def legend(self) -> str:
+        """Each rule the lines named, with its one-sentence explanation."""
+        from auditor.report import words
+
+        if not self.seen:
+            return ""
+        return "规则 rules:\n" + "\n".join(f"   {words.rule_name(c)}：{words.rule_summary(c)}" for c in self.seen)
+
+
+def _evidence(row: dict, records: list[dict]) -> str:
+    return next((r.get("evidence") or "" for r in records if r["id"] == row["id"]), "")
+
+
 def format_part(data: dict) -> str:
     """Each document of (a part of) the findings contract: its counts, then its fails and warns."""
-    lines = []
-    for d in data["documents"]:
-        if d["status"] != "ok":
-            lines.append(f"== {d['doc']}: ERROR {d['error']}")
-            continue
-        mine = [c for c in data["claims"] if c["doc"] == d["doc"]]
-        tabs = [t for t in data["table_checks"] if t["doc"] == d["doc"]]
-        lines.append(f"== {d['doc']}  {d.get('year') or ''} {d.get('department') or ''}  tables {d['tables']}")
-        lines.append("   " + _tally("claims", mine) + "   " + _tally("table checks", tabs))
-        for r in mine:
-            if r["status"] in ("fail", "warn"):
-                expected = "" if r.get("expected") is None else f"(期望 {r['expected']})  "
-                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  {expected}{r['evidence']}")
-        for r in tabs:
-            if r["status"] in ("fail", "warn"):
-                lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}")
-    return "\n".join(lines)
+    return Lister().part(data)
 
 
 _ORDER = ("fail", "warn", "unverified", "pass")
 
 
 def _tally(what: str, rows: list[dict]) -> str:
-    return f"{what} {len(rows)}: " + ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in _ORDER)
+    from auditor.report import words
+
+    return f"{what} {len(rows)}：" + " · ".join(
+        f"{words.status(s)} {sum(1 for r in rows if r['status'] == s)}" for s in _ORDER)
 
 
-def format_total(data: dict, out_dir: str | None = None) -> str:
-    """The run's counts (from the documents list), claims and table checks apart, and where the findings are."""
+def format_total(data: dict, out_dir: str | None = None, report: str | None = None) -> str:
+    """The run's counts (from the documents list), claims and table checks apart, where the findings
+    are and, last, the report's path (`report`: the findings list page)."""
+    from auditor.report import words
     from auditor.report.findings import counts
 
     c = counts(data)
     claims, tables, reasons = c["claims"], c["table_checks"], c["reasons"]
-    lines = [f"claims {sum(claims.values())}: " + ", ".join(f"{claims[s]} {s}" for s in _ORDER)
-             + f" ({c['figure_checked']} with their figure checked)",
-             f"table checks {sum(tables.values())}: " + ", ".join(f"{tables[s]} {s}" for s in _ORDER),
-             f"reasons of stated changes: {reasons['pass']} given, {reasons['warn'] + reasons['fail']} missing or left as template"]
+    tally = lambda n: " · ".join(f"{words.status(s)} {n[s]}" for s in _ORDER)  # noqa: E731
+    lines = [f"{words.label('claims')} claims {sum(claims.values())}：{tally(claims)}"
+             f"（{c['figure_checked']} 项核对了数字 with their figure checked）",
+             f"{words.label('table_checks')} table checks {sum(tables.values())}：{tally(tables)}",
+             f"增减原因 reasons of stated changes：{reasons['pass']} 已说明 given · "
+             f"{reasons['warn'] + reasons['fail']} 未说明或模板残留 missing or left as template"]
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
+    if report:
+        lines.append(f"报告 report: {report}")
     return "\n".join(lines)

@@ -140,9 +140,10 @@ def result_to_legible(result: dict, labels: dict | None = None) -> dict:
         if not isinstance(entry, dict):
             continue
         label = (labels or {}).get(entry.get("row"), {})
-        values = {k: v for k, v in entry.items() if k not in index_cols}
+        values = {k: v for k, v in entry.items() if k not in index_cols and k != LEVEL}
         entries[n] = {"check_id": text_to_html(label.get("check_id", entry.get("check_id", ""))),
                       "doc": text_to_html(entry.get("doc", "")),
+                      **({LEVEL: entry[LEVEL]} if LEVEL in entry else {}),
                       **({FIGURES: text_to_html(row_to_text(values))} if values else {}),
                       "sentence": text_to_html(label.get("sentence", entry.get("sentence", "")))}
     if isinstance(res.get("unexpected_index_column_names"), list):
@@ -152,11 +153,67 @@ def result_to_legible(result: dict, labels: dict | None = None) -> dict:
     return result
 
 
+LEVEL = "级别 level"
+
+
+def _rule_of(result: dict) -> str:
+    cond = ((result.get("expectation_config") or {}).get("kwargs") or {}).get("row_condition") or {}
+    return cond.get("parameter") if isinstance(cond, dict) else str(cond)
+
+
+def _row_status(hit: dict, level: str, fails: set) -> str:
+    """A failing row's status as the findings give it (auditor.gx._verdicts): an interval check's
+    row is a fail when it misses beyond one unit, a yes/no check's row has its own level, and a
+    capped row (a miss worth a look that proves nothing) stays a warn."""
+    status = (hit.get("level") or "fail") if level == "row" else ("fail" if hit.get("row") in fails else "warn")
+    return "warn" if status == "fail" and hit.get("cap") == "warn" else status
+
+
+def results_to_one_per_rule(results: list[dict]) -> list[dict]:
+    """An interval rule is two expectations to GX (a miss within one unit of the last printed digit
+    warns, beyond it fails), which Data Docs shows as two same-titled sections: here they become
+    one result per rule, its failing rows (those of the warn level, which holds every miss) each
+    marked with its status, 不符 or 舍入差异, as the findings and the HTML report give it; the
+    rule's Chinese name and explanation are its description."""
+    from auditor.report import words
+
+    by_rule: dict[str, list[dict]] = {}
+    for r in results:
+        by_rule.setdefault(_rule_of(r), []).append(r)
+    out = []
+    for rule, group in by_rule.items():
+        levels = {(g.get("expectation_config") or {}).get("meta", {}).get("level"): g for g in group}
+        keep = levels.get("warn") or group[0]
+        fails = {h.get("row") for h in ((levels.get("fail") or {}).get("result") or {}).get("unexpected_index_list") or []}
+        level = "row" if "row" in levels else "interval"
+        for hit in (keep.get("result") or {}).get("unexpected_index_list") or []:
+            if isinstance(hit, dict):
+                hit[LEVEL] = words.status(_row_status(hit, level, fails))
+        keep["success"] = all(g.get("success") for g in group)
+        cfg = keep.setdefault("expectation_config", {})
+        cfg["description"] = (f"{words.rule_name(rule)}（{rule}）：{words.rule_summary(rule)}"
+                              + ("。差一个末位单位以内为舍入差异，超过为不符" if level == "interval" else ""))
+        out.append(keep)
+    return out
+
+
+def _statistics(results: list[dict]) -> dict:
+    n, ok = len(results), sum(1 for r in results if r.get("success"))
+    return {"evaluated_expectations": n, "successful_expectations": ok, "unsuccessful_expectations": n - ok,
+            "success_percent": 100.0 * ok / n if n else None}
+
+
 def label_results(gx_root: Path, labels: dict | None = None) -> int:
-    """Rewrite every stored validation result under gx_root; returns how many files changed."""
+    """Rewrite every stored validation result under gx_root (one result per rule, failing rows
+    labelled); returns how many files changed. A file already rewritten is left as it is."""
     n = 0
     for path in (Path(gx_root) / "uncommitted" / "validations").rglob("*.json"):
         data = json.loads(path.read_text(encoding="utf-8"))
+        if (data.get("meta") or {}).get("auditor_labelled"):
+            continue
+        data["results"] = results_to_one_per_rule(data.get("results") or [])
+        data.setdefault("statistics", {}).update(_statistics(data["results"]))
+        data.setdefault("meta", {})["auditor_labelled"] = True
         for r in data.get("results") or []:
             result_to_legible(r, labels)
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -90,8 +90,8 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
         if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure
             d["stated"] = _num(main["stated"])
         out_claims.append({
-            **{k: d.get(k) for k in ("id", "doc", "page", "section", "sentence", "text", "kind", "subject",
-                                      "stated", "unit")},
+            **{k: d.get(k) for k in ("id", "doc", "file", "page", "line", "section", "sentence", "text", "kind",
+                                      "subject", "stated", "unit")},
             "decimals": d.get("decimals"),
             "status": status,
             "decided_by": decided["check_id"] if decided else None,

@@ -19,6 +19,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from auditor.report import words, worklist
+
 HERE = Path(__file__).parent
 STATUSES = ("fail", "warn", "unverified", "pass")
 DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"
@@ -29,6 +31,7 @@ def _env() -> Environment:
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = value_to_text
+    env.globals["words"] = words
     return env
 
 
@@ -176,7 +179,7 @@ class Site:
         self.out = Path(out_dir) / "report"
         (self.out / "doc").mkdir(parents=True, exist_ok=True)
         (self.out / "static").mkdir(exist_ok=True)
-        for f in ("report.css", "report.js"):
+        for f in ("report.css", "report.js", "worklist.js"):
             shutil.copy(HERE / "static" / f, self.out / "static" / f)
         self.env = _env()
         self.reviews = reviews or {}
@@ -185,6 +188,7 @@ class Site:
         self.data_docs = "../" + DATA_DOCS if data_docs else None
         self.rows, self.reviewed, self.seen = [], [], set()
         self.by_rule, self.totals = defaultdict(Counter), Counter()
+        self.worklist = worklist.Spill(self.out)
 
     def add(self, findings: dict, docs: list, claims: list) -> None:
         """One part of the findings (usually one document's), its documents and Claim objects."""
@@ -201,7 +205,9 @@ class Site:
                 self.totals[r["status"]] += 1
                 if r["id"] in rv:
                     self.reviewed.append({**r, **rv[r["id"]]})
-            self.rows.append({**d, "page": "doc/" + doc_to_filename(d["doc"]) if d["status"] == "ok" else None,
+            page = "doc/" + doc_to_filename(d["doc"]) if d["status"] == "ok" else None
+            self.worklist.add(worklist.rows(d, cl, tc, rv, page or ""))
+            self.rows.append({**d, "page": page,
                               "claim_counts": _counts(cl), "check_counts": _counts(tc), "reviewed": len(rv)})
 
     def pages(self, findings: dict, docs: list, claims: list) -> None:
@@ -234,7 +240,10 @@ class Site:
             tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
                            "grid": table_to_grid(t, marks)})
         cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
+        listed = worklist.rows(d, cl, tc, rv)
         html = self.env.get_template("document.html.j2").render(
+            rows=worklist.data(listed), labels=worklist.labels(), doc_page=True,
+            list_counts=Counter(r["status"] for r in listed),
             cited=cited, d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
             counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES,
             data_docs=self.data_docs and "../" + self.data_docs)
@@ -253,7 +262,21 @@ class Site:
             reviewed=self.reviewed)
         index = self.out / "index.html"
         index.write_text(html, encoding="utf-8")
+        self.worklist.close(self.env, documents=len(self.rows), data_docs=self.data_docs)
+        self._remove_stale_pages()
         return index
+
+    def _remove_stale_pages(self) -> None:
+        """A rerun into a used folder: the pages of documents no longer in the run go."""
+        current = {Path(d["page"]).name for d in self.rows if d["page"]}
+        for p in (self.out / "doc").glob("*.html"):
+            if p.name not in current:
+                p.unlink()
+
+    @property
+    def list_page(self) -> Path:
+        """DIR/report/问题清单.html, the run's findings list."""
+        return self.out / worklist.PAGE
 
 
 def write_site(findings: dict, docs: list, claims: list, out_dir: str | Path,
