@@ -71,6 +71,7 @@ def format_part(data: dict) -> str:
         tabs = [t for t in data["table_checks"] if t["doc"] == d["doc"]]
         lines.append(f"== {d['doc']}  {d.get('year') or ''} {d.get('department') or ''}  tables {d['tables']}")
         lines.append("   " + _tally("claims", mine) + "   " + _tally("table checks", tabs))
+        lines += [f"   {n}" for n in d.get("notes") or []]
         for r in mine:
             if r["status"] in ("fail", "warn"):
                 expected = "" if r.get("expected") is None else f"(期望 {r['expected']})  "
@@ -98,6 +99,8 @@ def format_total(data: dict, out_dir: str | None = None) -> str:
              + f" ({c['figure_checked']} with their figure checked)",
              f"table checks {sum(tables.values())}: " + ", ".join(f"{tables[s]} {s}" for s in _ORDER),
              f"reasons of stated changes: {reasons['pass']} given, {reasons['warn'] + reasons['fail']} missing or left as template"]
+    if c.get("no_tables"):
+        lines.append(f"未找到公开表格 documents without tables: {c['no_tables']}")
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     return "\n".join(lines)
