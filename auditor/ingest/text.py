@@ -339,9 +339,8 @@ def _unwrap_layout_tables(text: str) -> str:
     layout: set[int] = set()
     for start, end, inner in closed:
         inner = [n for n in inner if n[1] is not None]
-        own = text[start:end]
-        for a, b, _ in reversed(inner):
-            own = own[:a - start] + own[b - start:]
+        cuts = [start] + [x for a, b, _ in inner for x in (a, b)] + [end]  # its own text: the children cut out
+        own = "".join(text[cuts[k]:cuts[k + 1]] for k in range(0, len(cuts), 2))
         try:
             rows = html_table_to_rows(own)
         except LimitError:  # the table parser says so when it reads the table
