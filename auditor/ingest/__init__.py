@@ -348,7 +348,7 @@ def title_kind(lines: Iterable[str]) -> tuple[str | None, int | None]:
     cands = [s for s in map(own_text, lines) if s][:w["lines"]]
     # a sentence or a long paragraph is no title
     cands = [w["both"].sub("", s) for s in cands if len(s) <= w["longest"] and not s.endswith(("。", "；"))]
-    tries = [s for i, s in enumerate(cands) for s in (s, s + cands[i + 1] if i + 1 < len(cands) else None) if s]
+    tries = [t for i, s in enumerate(cands) for t in (s, s + cands[i + 1] if i + 1 < len(cands) else "") if t]
     for s in tries:
         m = w["title"].search(s)
         if m:
