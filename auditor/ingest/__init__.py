@@ -312,6 +312,7 @@ def _title_words() -> dict:
     words = sorted(nav["words"], key=len, reverse=True)
     return {"lines": int(data["title_lines"]), "longest": int(data["title_longest"]), "title": re.compile(data["title"]),
             "no_year": re.compile(data["title_no_year"]), "kinds": data["kinds"],
+            "file_final": re.compile(data["file_name_final"], re.I), "not_title": re.compile(data["not_title"]),
             "both": re.compile("|".join(map(re.escape, data["both_kinds"]))),
             "sep": re.compile(nav["separators"]), "meta": re.compile(nav["meta"]),
             "nav_words": re.compile("|".join(map(re.escape, words)) + "|" + nav["separators"]),
@@ -347,7 +348,8 @@ def title_kind(lines: Iterable[str]) -> tuple[str | None, int | None]:
     w = _title_words()
     cands = [s for s in map(own_text, lines) if s][:w["lines"]]
     # a sentence or a long paragraph is no title
-    cands = [w["both"].sub("", s) for s in cands if len(s) <= w["longest"] and not s.endswith(("。", "；"))]
+    cands = [w["both"].sub("", s) for s in cands
+             if len(s) <= w["longest"] and not s.endswith(("。", "；")) and not w["not_title"].match(s)]
     tries = [t for i, s in enumerate(cands) for t in (s, s + cands[i + 1] if i + 1 < len(cands) else "") if t]
     for s in tries:
         m = w["title"].search(s)
@@ -374,8 +376,11 @@ def document_metadata(blocks: list[Block], tables: list, name: str = "", context
     kind, year = title_kind(first)
     if kind is None:
         by_name = title_kind([name])[0] or ("final_account" if "决算" in w["both"].sub("", name) else None)
-        kind = "final_account" if by_name == "final_account" or "final-account" in name or any(
-            t.type.startswith("final_") for t in tables[:3]) else "budget"
+        headings = [w["both"].sub("", b.text) for b in blocks if b.heading]
+        final = sum("决算" in h for h in headings)
+        kind = "final_account" if by_name == "final_account" or w["file_final"].search(name) or any(
+            t.type.startswith("final_") for t in tables[:3]) or final >= 2 and final > sum(
+            "预算" in h and "决算" not in h for h in headings) else "budget"
     if year is None:
         title_area = " ".join(head[:3]) + " " + name
         m = _YEAR.search(title_area.replace(" ", "")) or _YEAR.search(" ".join(t.title for t in tables[:3]))
