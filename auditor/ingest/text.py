@@ -307,7 +307,15 @@ _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _GRID_TAG = re.compile(r"</?(?:table|tbody|thead|tfoot|tr|td|th|caption)\b[^>]*>", re.I)
 _FIGURE_CELL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}")
-_TABLE_WORD = re.compile(r"合\s*计|总\s*计|科目|金额|预算数|决算数|本年|上年|万元")
+_TABLE_WORD_FILE = Path(__file__).parent.parent / "data" / "table_words.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _table_word() -> re.Pattern:
+    import yaml
+
+    with open(_TABLE_WORD_FILE, encoding="utf-8") as fh:
+        return re.compile(yaml.safe_load(fh)["disclosure_word"])
 
 
 def _is_layout(rows: list[list[str]]) -> bool:
@@ -317,7 +325,7 @@ def _is_layout(rows: list[list[str]]) -> bool:
         return True
     cells = [c for r in rows for c in r if c]
     return not any(_FIGURE_CELL.fullmatch(c) and not _YEAR_CELL.fullmatch(c) for c in cells) \
-        and not any(_TABLE_WORD.search(c) for c in cells)
+        and not any(_table_word().search(c) for c in cells)
 
 
 def _unwrap_layout_tables(text: str) -> str:
@@ -368,7 +376,7 @@ def _unwrap_layout_tables(text: str) -> str:
 def html_to_text(text: str) -> str:
     """An HTML page -> text lines: block tags end lines, <hN> become markdown headings, <head> dropped,
     tabs are spaces (a page's indentation is no table row). <table> elements are kept for the table
-    parser, but for the layout tables of the page, which become lines of text (_layout_spans)."""
+    parser, but for the layout tables of the page, which become lines of text (_unwrap_layout_tables)."""
     text = re.sub(r"(?is)<head\b.*?</head>|<script\b.*?</script>|<style\b.*?</style>", "", text)
     text = _unwrap_layout_tables(text.replace("\t", " "))
     text = re.sub(r"(?i)<h([1-6])\b[^>]*>", lambda m: "\n" + "#" * int(m.group(1)) + " ", text)
