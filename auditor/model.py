@@ -145,6 +145,13 @@ class Document:
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
+    @property
+    def no_tables(self) -> bool:
+        """No table of a standard type was found (the tables are attachments or images, or the file
+        is the narrative alone): no table rule and no check of the narrative against the tables
+        could run, only the narrative's own arithmetic."""
+        return not any(t.type != "other" for t in self.tables)
+
 
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}

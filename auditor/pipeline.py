@@ -33,7 +33,7 @@ from auditor import gx
 from auditor.model import Document, IngestError, InternalError, LimitError, LimitWarning, text_to_line
 from auditor.settings import DEFAULT, Limits, limit_to_text
 
-META_FIELDS = ("doc", "files", "kind", "year", "department")
+META_FIELDS = ("doc", "files", "kind", "year", "department", "no_tables")
 LOG_LINES = 20  # library warnings kept per document (the log says how many more there were)
 SLOW_SECONDS = 10.0  # a document that takes longer is named in the log with its time
 

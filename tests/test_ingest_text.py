@@ -103,6 +103,35 @@ def test_metadata_from_title():
     assert (kind, year, dept) == ("final_account", 2024, "某市财政局")
 
 
+def _title_cases(key):
+    import yaml
+    from pathlib import Path
+    data = yaml.safe_load((Path(__file__).parents[1] / "auditor" / "data" / "document.yaml").read_text(encoding="utf-8"))
+    return [pytest.param(c, id=" / ".join(c["lines"])) for c in data[key]]
+
+
+@pytest.mark.parametrize("case", _title_cases("examples") + _title_cases("negatives"))
+def test_kind_and_year_from_the_title(case):
+    """data/document.yaml: a document's first lines -> its kind and year; navigation never decides."""
+    from auditor.ingest import document_metadata
+    blocks, _ = text_to_parts("\n\n".join(case["lines"]) + "\n\n一、部门职责\n\n负责本部门工作。\n")
+    kind, year, _ = document_metadata(blocks, [], "x")
+    assert kind == case["kind"]
+    if "year" in case:
+        assert year == case["year"]
+
+
+def test_kind_from_the_title_not_from_the_page_navigation(tmp_path):
+    """A web page whose menu and breadcrumb say 预决算公开 / 部门决算 and whose own title says
+    2025年部门预算 is a budget of 2025."""
+    f = tmp_path / "page.html"
+    f.write_text("<html><body><div>首页 &gt; 信息公开 &gt; 财政预决算 &gt; 部门决算</div><ul><li>预决算公开</li>"
+                 "<li>部门决算</li></ul><h1>某市某局2025年部门预算</h1><p>发布时间：2025-02-10</p>"
+                 "<p>2025年收入预算总计100.00万元。</p></body></html>", encoding="utf-8")
+    doc = read_document([f])
+    assert (doc.kind, doc.year) == ("budget", 2025)
+
+
 # --- formats ----------------------------------------------------------------------------
 
 def test_markdown_pipe_and_html_tables(tmp_path):

@@ -23,7 +23,7 @@ from auditor.model import (Block, Document, IngestError, InternalError, LimitErr
 from auditor.settings import DEFAULT, Limits, limit_to_text
 
 __all__ = ["read_all", "plan", "group_paths", "read_document", "doc_id", "document_ids", "SUPPORTED",
-           "document_metadata"]
+           "document_metadata", "title_kind", "own_text"]
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".pdf": "pdf", ".html": "html", ".htm": "html"}
@@ -309,25 +309,94 @@ def _fill_units(doc: Document) -> None:
 
 _YEAR = re.compile(r"((?:19|20)\s*\d\s*\d)\s*年")
 _DEPT_LINE = re.compile(r"(?:(?:部门|单位|预算单位)名称|编制部门|编制单位|^部门)\s*[:：]\s*(.+?)(?:\s+(?:金额)?单\s*位\s*[:：].*)?$")
-_TITLE_STRIP = re.compile(r"(?:19|20)\d{2}\s*年度?|部门|单位|综合|预算|决算|公开|情况|说明|报告|目\s*录|[\s:：]")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words() -> dict:
+    """data/document.yaml, its patterns compiled."""
+    data = read_data("document.yaml")
+    nav = data["navigation"]
+    words = sorted(nav["words"], key=len, reverse=True)
+    return {"lines": int(data["title_lines"]), "longest": int(data["title_longest"]), "title": re.compile(data["title"]),
+            "no_year": re.compile(data["title_no_year"]), "kinds": data["kinds"],
+            "file_final": re.compile(data["file_name_final"], re.I), "not_title": re.compile(data["not_title"]),
+            "both": re.compile("|".join(map(re.escape, data["both_kinds"]))),
+            "sep": re.compile(nav["separators"]), "meta": re.compile(nav["meta"]),
+            "nav_words": re.compile("|".join(map(re.escape, words)) + "|" + nav["separators"]),
+            "nav_lead": re.compile("(?:" + "|".join(map(re.escape, words)) + ")+")}
+
+
+def _squeezed(text: str) -> str:
+    from auditor.numbers import normalize
+
+    return _SPACES.sub("", normalize(text))
+
+
+def own_text(line: str) -> str:
+    """A line without the web page's navigation (data/document.yaml `navigation`), squeezed: a
+    breadcrumb "首页 > 信息公开 > 预决算公开" and the navigation words after its last separator go, a
+    line of navigation words only or of the page's metadata ("发布时间：…") is nothing ("")."""
+    w = _title_words()
+    s = _squeezed(line)
+    if w["meta"].match(s):
+        return ""
+    seps = list(w["sep"].finditer(s))
+    if len(seps) >= 2:
+        s = s[seps[-1].end():]
+        while (m := w["nav_lead"].match(s)) and m.end():
+            s = s[m.end():]
+    return "" if not w["nav_words"].sub("", s) else s
+
+
+def title_kind(lines: Iterable[str]) -> tuple[str | None, int | None]:
+    """(kind, year) from a document's title among its first lines (data/document.yaml `title`):
+    navigation lines skipped, a word naming both kinds ("预决算") ignored, two adjacent lines also
+    tried as one; (None, None) when no line has a title's shape."""
+    w = _title_words()
+    cands = [s for s in map(own_text, lines) if s][:w["lines"]]
+    # a sentence or a long paragraph is no title
+    cands = [w["both"].sub("", s) for s in cands
+             if len(s) <= w["longest"] and not s.endswith(("。", "；")) and not w["not_title"].match(s)]
+    tries = [t for i, s in enumerate(cands) for t in (s, s + cands[i + 1] if i + 1 < len(cands) else "") if t]
+    for s in tries:
+        m = w["title"].search(s)
+        if m:
+            return w["kinds"][m.group("kind")], int(m.group("year"))
+    for s in cands:
+        m = w["no_year"].search(s)
+        if m:
+            return w["kinds"][m.group("kind")], None
+    return None, None
 
 
 def document_metadata(blocks: list[Block], tables: list, name: str = "", contexts: Iterable[str] = ()
                       ) -> tuple[str, int | None, str | None]:
-    """(kind, year, department) from the document's title area, 部门名称 lines and table titles."""
+    """(kind, year, department) from the document's own title (data/document.yaml), else its tables
+    and its file name; the department from its 部门名称 lines, else its title."""
     from auditor.numbers import normalize
 
-    head = [normalize(t) for t in islice((b.text for b in blocks[:6] if b.text.strip()), 3)]  # (3 are used)
-    title_area = " ".join(head[:3]) + " " + name
-    kind = "final_account" if "决算" in title_area or "final-account" in name or any(
-        t.type.startswith("final_") for t in tables[:3]) else "budget"
-    year = None
-    m = _YEAR.search(title_area.replace(" ", "")) or _YEAR.search(" ".join(t.title for t in tables[:3]))
-    if m:
-        year = int(re.sub(r"\s", "", m.group(1)))
-    else:
-        m = re.search(r"(?:19|20)\d{2}", name)
-        year = int(m.group(0)) if m else None
+    w = _title_words()
+    first = [b.text for b in islice((b for b in blocks if b.text.strip()), 3 * w["lines"])]
+    # the lines that are not navigation (a breadcrumb that ran into the title: the title only)
+    own = [normalize(s) if o == _squeezed(s) else o for s in first if (o := own_text(s))]
+    head = own[:3]
+    kind, year = title_kind(first)
+    if kind is None:
+        by_name = title_kind([name])[0] or ("final_account" if "决算" in w["both"].sub("", name) else None)
+        headings = [w["both"].sub("", b.text) for b in blocks if b.heading]
+        final = sum("决算" in h for h in headings)
+        kind = "final_account" if by_name == "final_account" or w["file_final"].search(name) or any(
+            t.type.startswith("final_") for t in tables[:3]) or final >= 2 and final > sum(
+            "预算" in h and "决算" not in h for h in headings) else "budget"
+    if year is None:
+        title_area = " ".join(head[:3]) + " " + name
+        m = _YEAR.search(title_area.replace(" ", "")) or _YEAR.search(" ".join(t.title for t in tables[:3]))
+        if m:
+            year = int(re.sub(r"\s", "", m.group(1)))
+        else:
+            m = re.search(r"(?:19|20)\d{2}", name)
+            year = int(m.group(0)) if m else None
     dept = None
 
     lines = [b.text for b in blocks[:80]] + list(contexts)

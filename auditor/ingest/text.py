@@ -144,7 +144,7 @@ _CELL_TAG = re.compile(r"</?t[dhr]\b")
 def _classify(lineno: int, line: str) -> tuple[int, str, str | list[str]]:
     if not line:
         return (lineno, "blank", "")
-    if "<" in line and ">" in line:
+    if "<" in line and ">" in line or "&" in line:  # tags, and the entities of an HTML page's text
         line = _strip_tags(line)
     if "\t" in line:
         cells = line.split("\t")
@@ -303,10 +303,82 @@ def _join(a: str, b: str) -> str:
     return a + " " + b
 
 
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.I)
+_GRID_TAG = re.compile(r"</?(?:table|tbody|thead|tfoot|tr|td|th|caption)\b[^>]*>", re.I)
+_FIGURE_CELL = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+_YEAR_CELL = re.compile(r"(?:19|20)\d{2}")
+_TABLE_WORD_FILE = Path(__file__).parent.parent / "data" / "table_words.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _table_word() -> re.Pattern:
+    import yaml
+
+    with open(_TABLE_WORD_FILE, encoding="utf-8") as fh:
+        return re.compile(yaml.safe_load(fh)["disclosure_word"])
+
+
+def _is_layout(rows: list[list[str]]) -> bool:
+    """A grid that lays a page out rather than publishing figures: one column, or no figure in any
+    cell and no word of a budget table's header (a menu, a list of links, the frame of an article)."""
+    if max(map(len, rows), default=0) <= 1:
+        return True
+    cells = [c for r in rows for c in r if c]
+    return not any(_FIGURE_CELL.fullmatch(c) and not _YEAR_CELL.fullmatch(c) for c in cells) \
+        and not any(_table_word().search(c) for c in cells)
+
+
+def _unwrap_layout_tables(text: str) -> str:
+    """A web page's layout tables as lines of text: a table holding another table, and a grid that
+    _is_layout; their own grid tags end lines, the tables inside them are kept. Tables never
+    closed are left to the table parser."""
+    opened: list[list] = []   # [start, end, children] of the tables open at this point
+    closed: list[list] = []   # every table closed, in closing order (children before their parent)
+    for m in _TABLE_TAG.finditer(text):
+        if not m.group(1):
+            node = [m.start(), None, []]
+            if opened:
+                opened[-1][2].append(node)
+            opened.append(node)
+        elif opened:
+            node = opened.pop()
+            node[1] = m.end()
+            closed.append(node)
+    layout: set[int] = set()
+    for start, end, inner in closed:
+        inner = [n for n in inner if n[1] is not None]
+        cuts = [start] + [x for a, b, _ in inner for x in (a, b)] + [end]  # its own text: the children cut out
+        own = "".join(text[cuts[k]:cuts[k + 1]] for k in range(0, len(cuts), 2))
+        try:
+            rows = html_table_to_rows(own)
+        except LimitError:  # the table parser says so when it reads the table
+            continue
+        if inner or _is_layout(rows):
+            layout.add(start)
+    if not layout:
+        return text
+    ends = {n[1]: n[0] for n in closed}
+    out, at, stack = [], 0, []  # stack: the starts of the tables open at a tag
+    for m in _GRID_TAG.finditer(text):
+        tag = m.group(0)
+        if tag[1] != "/" and tag[1:6].lower() == "table":
+            stack.append(m.start())
+        owner = stack[-1] if stack else None
+        if tag[1] == "/" and tag[2:7].lower() == "table" and stack and ends.get(m.end()) == stack[-1]:
+            stack.pop()
+        if owner in layout:
+            out += [text[at:m.start()], "\n"]
+            at = m.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 def html_to_text(text: str) -> str:
-    """An HTML page -> text lines: block tags end lines, <hN> become markdown headings, <head> dropped.
-    <table> elements are kept for the table parser."""
+    """An HTML page -> text lines: block tags end lines, <hN> become markdown headings, <head> dropped,
+    tabs are spaces (a page's indentation is no table row). <table> elements are kept for the table
+    parser, but for the layout tables of the page, which become lines of text (_unwrap_layout_tables)."""
     text = re.sub(r"(?is)<head\b.*?</head>|<script\b.*?</script>|<style\b.*?</style>", "", text)
+    text = _unwrap_layout_tables(text.replace("\t", " "))
     text = re.sub(r"(?i)<h([1-6])\b[^>]*>", lambda m: "\n" + "#" * int(m.group(1)) + " ", text)
     text = re.sub(r"(?i)</(?:p|h[1-6]|div|li|section|article)\s*>|<br\s*/?>(?![^<]*</t[dh]>)", "\n", text)
     text = re.sub(r"(?i)<table\b", "\n<table", text)

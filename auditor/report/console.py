@@ -103,6 +103,7 @@ class Lister:
             lines.append(f"== {words.document(d)}  ({d['doc']} · 表 tables {d['tables']})")
             lines.append("   " + _tally(words.label("claims") + " claims", mine) + "   "
                          + _tally(words.label("table_checks") + " table checks", tabs))
+            lines += [f"   {n}" for n in d.get("notes") or []]
             for r in worklist.rows(d, [c for c in mine if self._wanted(c)], [t for t in tabs if self._wanted(t)]):
                 self.seen.update(dict.fromkeys(x for x in r["rules"] if x))
                 where = r["page"] if r["k"] == "claim" else f"表 {r['text']}"
@@ -156,6 +157,8 @@ def format_total(data: dict, out_dir: str | None = None, report: str | None = No
              f"{words.label('table_checks')} table checks {sum(tables.values())}：{tally(tables)}",
              f"增减原因 reasons of stated changes：{reasons['pass']} 已说明 given · "
              f"{reasons['warn'] + reasons['fail']} 未说明或模板残留 missing or left as template"]
+    if c.get("no_tables"):
+        lines.append(f"{words.label('no_tables')} documents without tables: {c['no_tables']}")
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     if report:

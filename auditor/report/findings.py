@@ -128,9 +128,21 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
         n_claims[c.doc] = n_claims.get(c.doc, 0) + 1
     documents = [{"doc": d.doc, "files": d.files, "kind": d.kind, "year": d.year, "department": d.department,
                   "tables": len(d.tables), "claims": n_claims.get(d.doc, 0), "status": "ok", "error": None,
-                  "counts": tally.get(d.doc) or empty_counts()}
+                  "no_tables": d.no_tables, "notes": document_notes(d),
+                  "counts": _with_no_tables(tally.get(d.doc) or empty_counts(), d.no_tables)}
                  for d in docs]
     return {"documents": documents + error_documents(errors), "claims": out_claims, "table_checks": out_tables}
+
+
+def document_notes(d) -> list[str]:
+    """What a document's findings cannot say, in words: no table found (only the narrative's own
+    arithmetic checked)."""
+    return [render(says("document.no_tables"))] if d.no_tables else []
+
+
+def _with_no_tables(counts: dict, no_tables: bool) -> dict:
+    counts["no_tables"] = int(no_tables)  # added up over a run: the documents without tables
+    return counts
 
 
 def _check(r: dict) -> dict:
@@ -147,7 +159,7 @@ def empty_counts() -> dict:
     figure checked, and the verdicts of the reason checks (pass: a reason is stated), kept apart."""
     return {**dict.fromkeys(STATUSES, 0), "claims": dict.fromkeys(STATUSES, 0),
             "table_checks": dict.fromkeys(STATUSES, 0), "figure_checked": 0,
-            "reasons": dict.fromkeys(STATUSES, 0)}
+            "reasons": dict.fromkeys(STATUSES, 0), "no_tables": 0}
 
 
 def error_documents(errors: list[IngestError]) -> list[dict]:
@@ -156,7 +168,7 @@ def error_documents(errors: list[IngestError]) -> list[dict]:
     A limit applied to a document that was still audited (status warning) has no entry of its own."""
     return [{"doc": text_to_line(Path(e.path).stem), "files": [text_to_line(e.path)], "kind": None, "year": None,
              "department": None, "tables": 0, "claims": 0, "status": e.status, "error": text_to_line(e.problem),
-             "counts": empty_counts()}
+             "no_tables": None, "notes": [], "counts": empty_counts()}
             for e in errors if e.status != "warning"]
 
 

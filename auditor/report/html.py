@@ -229,9 +229,10 @@ class Site:
                   for i, b in enumerate(doc.blocks)]
         tables = []
         of_table = defaultdict(list)
-        prefix = len(d["doc"]) + 2  # table check ids: "<doc>:T<index>:<rule>:<key>"
+        prefix = len(d["doc"]) + 1  # table check ids: "<doc>:T<index>:<rule>:<key>", the document's "<doc>:D:…"
         for c in tc:
-            of_table[c["id"][prefix:].split(":", 1)[0]].append(c)
+            of = c["id"][prefix:].split(":", 1)[0]
+            of_table[of[1:] if of.startswith("T") else of].append(c)
         all_marks = findings_to_marks(d["doc"], tc + cl, doc.tables)
         for t in doc.tables:
             mine = sorted(of_table.get(str(t.index), []),
@@ -245,7 +246,7 @@ class Site:
             rows=worklist.data(listed), labels=worklist.labels(), doc_page=True,
             list_counts=Counter(r["status"] for r in listed),
             cited=cited, d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
-            counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES,
+            counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES, doc_checks=of_table.get("D", []),
             data_docs=self.data_docs and "../" + self.data_docs)
         (self.out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")
 

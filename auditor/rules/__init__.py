@@ -14,9 +14,9 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 """
 from __future__ import annotations
 
-from auditor.rules import (absence, amount, change, code_footing, flat, column_sums, column_tree, composition, count, members, cross_table,
-                           empty_table, growth, impossible_change, ordinal_sums, printed_form, reason, reason_sum, row_sums, share,
-                           stated_sum, two_values,
+from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count,
+                           cross_table, empty_table, flat, growth, impossible_change, members, ordinal_sums,
+                           printed_form, reason, reason_sum, row_sums, share, stated_sum, tables_complete, two_values,
                            units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
@@ -58,6 +58,10 @@ EXPECTATIONS: tuple[Expectation, ...] = (
     Expectation("units_agree", "expect_units_to_agree", CROSS, INTERVAL,
                 "元与万元一致", "Units agree",
                 "元表与万元表的同一金额一致", "The same amount agrees between a 元 table and a 万元 table"),
+    Expectation("tables_complete", "expect_tables_to_be_complete", CROSS, HOLDS,
+                "公开表格齐全", "The standard tables are published",
+                "文件类型与省份公开模板的标准表格全部公开（空表也公开）",
+                "Every standard table of the document's kind and province's template is published"),
 )
 
 RULES: tuple[Rule, ...] = (
@@ -88,6 +92,7 @@ RULES: tuple[Rule, ...] = (
     # a document's tables together
     cross_table.RULE,         # 表间数字一致           -> figure_agrees_across_tables
     units.RULE,               # 元与万元一致           -> units_agree
+    tables_complete.RULE,     # 公开表格齐全           the template's tables (data/tables.yaml) -> tables_complete
     # across documents
     year_on_year.RULE,        # 与上年文件一致         change, growth -> growth_matches_change
 )

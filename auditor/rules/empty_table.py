@@ -1,17 +1,35 @@
-"""空表说明与数据一致 — a table whose note says it holds nothing holds no figure but zeros."""
+"""空表说明与数据一致 — a table whose note says it holds nothing holds no figure but zeros, and the
+note is about that table: a note naming another table's subject ("本单位无国有资本经营预算支出" under
+the 政府性基金预算支出表, data/rules.yaml `empty_table.note_names`) is a warn."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from auditor.evidence import VALUE, says, table_of
 from auditor.model import Table
-from auditor.rules.base import TABLE, Context, Row, Rule, cell_ref
+from auditor.rules.base import TABLE, Context, Row, Rule, cell_ref, vocab
 
 RULE_ID = "absence_matches_tables"
 
 
+def _named(note: str | None) -> list[tuple[str, set[str]]]:
+    """The subjects a note names, with the table types each is about."""
+    if not note:
+        return []
+    from auditor.numbers import normalize
+
+    text = normalize(note).replace("“", "").replace("”", "").replace('"', "")
+    return [(word, set(types)) for word, types in vocab("empty_table")["note_names"].items() if word in text]
+
+
 def check(ctx: Context, t: Table) -> list[Row]:
     data = [(r, j) for r, row in enumerate(t.rows) for j, c in enumerate(row) if isinstance(c, Decimal) and c != 0]
+    named = _named(t.note)
+    if named and not any(t.type in types for _, types in named) and t.type != "other":
+        r = ctx.table_row(t, "note", RULE_ID, None, None, says(
+            "empty_table.other_table", note=t.note, named="、".join(f"“{w}”" for w, _ in named)))
+        r.holds, r.level = False, "warn"
+        return [r]
     if not data:
         return []
     first = cell_ref(t, *data[0])
