@@ -54,13 +54,21 @@ def _run(fn, fmt, args) -> int:
 
 
 def _audit(args) -> int:
+    from auditor.review import ReviewError, stale_to_text
+
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
-    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                             workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
-                             limits=limits,
-                             on_document=None if quiet else lambda part: _summary(console.format_part(part)))
+    try:
+        data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
+                                 workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
+                                 limits=limits, xlsx=args.xlsx, page_images=args.page_images,
+                                 on_document=None if quiet else lambda part: _summary(console.format_part(part)))
+    except ReviewError as e:  # a review file named (or found) and not usable: never silently ignored
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
     _report_errors(errors)
+    for line in stale_to_text(data.get("stale_reviews") or []):
+        print(f"warning: {line}", file=sys.stderr)
     if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
         src = Path(args.out) / "findings.json"
         if args.json == "-":
@@ -105,7 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fail-on", choices=["fail", "warn"], default="fail",
                    help="exit 1 when any finding is at least this bad (default: fail)")
     p.add_argument("--reviews", metavar="FILE",
-                   help="auditors' verdicts (YAML or CSV keyed by finding id; read only; default: DIR/reviews.yaml)")
+                   help="auditors' verdicts (YAML, CSV or a filled-in --xlsx working paper, keyed by finding id; "
+                        "read only; default: DIR/reviews.yaml when it exists). A dismissed finding leaves the "
+                        "fail count and the exit code (已排除)")
+    p.add_argument("--xlsx", metavar="FILE",
+                   help="also write the working paper (底稿): every fail/warn/unverified claim and failing table "
+                        "check with review columns to fill in, and each document's counts; read it back with --reviews")
+    p.add_argument("--page-images", nargs="?", const="findings", choices=["findings", "all"], default=None,
+                   help="document pages show the PDF page with the sentence and cited cells boxed: the pages "
+                        "that carry a fail or warn (findings, the default), or every page (all)")
     p.add_argument("--workers", metavar="N", type=int, default=None,
                    help="read and check documents in N processes, results streamed (default: one, in memory)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",

@@ -74,18 +74,40 @@ def format_part(data: dict) -> str:
         for r in mine:
             if r["status"] in ("fail", "warn"):
                 expected = "" if r.get("expected") is None else f"(期望 {r['expected']})  "
-                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  {expected}{r['evidence']}")
+                lines.append(f"   {r['status'].upper():<4} p{r.get('page') or '-'} {r['text']}  {expected}{r['evidence']}"
+                             + _review(r))
         for r in tabs:
             if r["status"] in ("fail", "warn"):
-                lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}")
+                lines.append(f"   {r['status'].upper():<4} 表 {r['evidence']}" + _review(r))
     return "\n".join(lines)
 
 
 _ORDER = ("fail", "warn", "unverified", "pass")
 
 
+def _review(r: dict) -> str:
+    """'  [复核 已排除 dismissed by 张三: note]' for a reviewed finding, '' otherwise."""
+    from auditor.review import VERDICT_WORDS
+
+    rv = r.get("review")
+    if not rv:
+        return ""
+    by = f" by {rv['by']}" if rv.get("by") else ""
+    note = f": {rv['note']}" if rv.get("note") else ""
+    return f"  [复核 {VERDICT_WORDS[rv['verdict']]} {rv['verdict']}{by}{note}]"
+
+
 def _tally(what: str, rows: list[dict]) -> str:
-    return f"{what} {len(rows)}: " + ", ".join(f"{sum(1 for r in rows if r['status'] == s)} {s}" for s in _ORDER)
+    from auditor.review import counted
+
+    out = f"{what} {len(rows)}: " + ", ".join(f"{sum(1 for r in rows if r['status'] == s and counted(r))} {s}"
+                                              for s in _ORDER)
+    dismissed = sum(1 for r in rows if not counted(r))
+    return out + (f", {dismissed} 已排除 dismissed" if dismissed else "")
+
+
+def _dismissed(c: dict) -> str:
+    return f", {c['dismissed']} 已排除 dismissed" if c.get("dismissed") else ""
 
 
 def format_total(data: dict, out_dir: str | None = None) -> str:
@@ -94,10 +116,14 @@ def format_total(data: dict, out_dir: str | None = None) -> str:
 
     c = counts(data)
     claims, tables, reasons = c["claims"], c["table_checks"], c["reasons"]
-    lines = [f"claims {sum(claims.values())}: " + ", ".join(f"{claims[s]} {s}" for s in _ORDER)
+    lines = [f"claims {sum(claims.values())}: " + ", ".join(f"{claims[s]} {s}" for s in _ORDER) + _dismissed(claims)
              + f" ({c['figure_checked']} with their figure checked)",
-             f"table checks {sum(tables.values())}: " + ", ".join(f"{tables[s]} {s}" for s in _ORDER),
+             f"table checks {sum(tables.values())}: " + ", ".join(f"{tables[s]} {s}" for s in _ORDER) + _dismissed(tables),
              f"reasons of stated changes: {reasons['pass']} given, {reasons['warn'] + reasons['fail']} missing or left as template"]
+    if any((c.get("reviews") or {}).values()):
+        from auditor.review import VERDICT_WORDS
+
+        lines.append("复核 reviews: " + ", ".join(f"{n} {VERDICT_WORDS[v]} {v}" for v, n in c["reviews"].items()))
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     return "\n".join(lines)
