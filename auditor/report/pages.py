@@ -54,15 +54,15 @@ def _table(doc, index):
 
 
 def _cells(rec: dict, doc) -> list[tuple]:
-    """(table, row, col, value) of the cells a finding cites in its own document."""
+    """(table, row, col, value, row label) of the cells a finding cites in its own document."""
     out = []
     for ev in rec["checks"] if "checks" in rec else [rec]:
         for c in ev.get("cells") or []:
-            if c.get("doc") or c.get("col") is None:
-                continue
-            t = _table(doc, c["table"])
-            if t is not None and t.file and 0 <= c["row"] < len(t.rows):
-                out.append((t, c["row"], c["col"], c.get("value")))
+            t = None if c.get("doc") else _table(doc, c["table"])
+            if t is None or not t.file or not 0 <= c["row"] < len(t.rows):
+                continue  # another document's cell (the previous year's), or one not in a table of a file
+            cols = [c["col"]] if c.get("col") is not None else [j for j, n in enumerate(t.columns) if n == c["column"]]
+            out += [(t, c["row"], j, c.get("value"), c.get("label")) for j in cols[:1]]
     return out
 
 
@@ -82,16 +82,16 @@ def sources(doc, claims: list[dict], checks: list[dict], page_dir: Path, images_
                     boxes[(f, p)].append((rec["status"], "sentence", rec.get("sentence") or rec.get("text") or ""))
                 else:
                     boxes.setdefault((f, p), [])
-            for t, row, col, value in _cells(rec, doc):
-                for p in t.pages:
-                    boxes[(t.file, p)].append((rec["status"], "cell", (t, row, col, value)))
+            for cell in _cells(rec, doc):
+                for p in cell[0].pages:
+                    boxes[(cell[0].file, p)].append((rec["status"], "cell", cell))
     for t in doc.tables:
         out[f"T{t.index}"] = [{"file": Path(t.file).name, "page": p, "href": href(t.file, p, page_dir),
                                "image": None, "key": (t.file, p)} for p in t.pages if t.file]
     if mode and images_dir is not None:
         wanted = {k: v for k, v in boxes.items() if is_pdf(k[0]) and (mode == "all" or any(s in BOXED for s, _, _ in v))}
         if mode == "all":
-            for f in doc.files:
+            for f in _files(doc):
                 if is_pdf(f):
                     for p in range(1, _page_count(f) + 1):
                         wanted.setdefault((f, p), [])
@@ -104,6 +104,11 @@ def sources(doc, claims: list[dict], checks: list[dict], page_dir: Path, images_
         for s in srcs:
             del s["key"]
     return out
+
+
+def _files(doc) -> list[str]:
+    """The paths of a document's files, as its blocks and tables name them (doc.files holds names)."""
+    return list(dict.fromkeys([b.file for b in doc.blocks if b.file] + [t.file for t in doc.tables if t.file]))
 
 
 def _page_count(path: str) -> int:
@@ -129,7 +134,7 @@ def render(doc, wanted: dict[tuple[str, int], list], images_dir: Path) -> dict[t
         by_file[f].append((p, items))
     images_dir.mkdir(parents=True, exist_ok=True)
     out = {}
-    for k, f in enumerate(doc.files):
+    for k, f in enumerate(_files(doc)):
         if f not in by_file:
             continue
         try:
@@ -222,13 +227,19 @@ def _figure(value) -> Decimal | None:
         return None
 
 
-def _cell_box(chars, text, words, table, row: int, col: int, value) -> tuple | None:
-    """The box of a table cell on this page, or None when its row is not printed here."""
-    want = _figure(value if value is not None else table.rows[row][col])
-    label = _squeeze(next((v for v in table.rows[row][:col] if isinstance(v, str) and v.strip()), ""))
+def _cell_box(chars, text, words, table, row: int, col: int, value, label: str | None) -> tuple | None:
+    """The box of a table cell on this page, or None when its row is not printed here: the figure
+    on the line of its row label, the n-th figure after the label for the n-th of the table row."""
+    cells = table.rows[row]
+    want = _figure(value if value is not None else cells[col])
+    at = max((j for j in range(col) if isinstance(cells[j], str) and cells[j].strip()
+              and (label is None or cells[j].strip() == label.strip())), default=None)
+    if at is None:
+        at = max((j for j in range(col) if isinstance(cells[j], str) and cells[j].strip()), default=None)
+    label = _squeeze(cells[at] if at is not None else label or "")
     if want is None or not label:
         return None
-    nth = sum(1 for v in table.rows[row][:col] if isinstance(v, Decimal))
+    nth = sum(1 for v in cells[at + 1:col] if isinstance(v, Decimal)) if at is not None else 0
     for m in re.finditer(re.escape(label), text):  # each place the row label is printed
         head = _line_boxes(chars[m.start():m.end()])[:1]
         if not head:
