@@ -107,8 +107,11 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     table_file = {t.index: t.file for d in docs for t in d.tables if t is not None}
     for r in table_rows:
         tables, cells, formula = to_json(r["evidence"])
-        out_tables.append({"id": r["check_id"], "doc": r["doc"], "table": r["table"],
-                           "file": table_file.get(r["table"]) or None, "page": _clean(r["page"]),
+        index = r["check_id"][len(r["doc"]) + 2:].split(":", 1)[0]  # "<doc>:T<index>:<rule>:<key>"
+        file = (table_file.get(int(index)) if index.isdigit() else None) or \
+            next((t["file"] for t in tables if not t.get("doc") and t.get("file")), None)
+        out_tables.append({"id": r["check_id"], "doc": r["doc"], "table": r["table"], "file": file,
+                           "page": _clean(r["page"]),
                            "rule": r["rule"], "by": r["by"], "status": r["status"], "stated": _num(r["stated"]),
                            "expected": _num(r["expected"]), "evidence": render(r["evidence"]),
                            "tables": tables, "cells": cells, "formula": formula})

@@ -39,14 +39,12 @@ def href(path: str, page: int | None, from_dir: Path) -> str:
 
 
 def _places(rec: dict, doc) -> list[tuple[str, int]]:
-    """(file, page) of a finding: a claim's own; a table check's table's."""
+    """(file, page) of a finding: a claim's, its paragraph's; a table check's, its table's."""
     if rec.get("file") and rec.get("page"):
         return [(rec["file"], int(rec["page"]))]
-    if "table" in rec and rec["table"] is not None:
-        t = _table(doc, rec["table"])
-        if t is not None and t.file:
-            return [(t.file, p) for p in t.pages[:1]]
-    return []
+    index = rec["id"][len(rec["doc"]) + 2:].split(":", 1)[0] if "checks" not in rec else ""
+    t = _table(doc, int(index)) if index.isdigit() else None
+    return [(t.file, p) for p in t.pages[:1]] if t is not None and t.file else []
 
 
 def _table(doc, index):
