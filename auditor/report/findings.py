@@ -19,9 +19,9 @@ from auditor.rules import SIDE
 from auditor.model import Document, IngestError, text_to_line
 
 REVIEW_FIELDS = ["review_verdict", "review_note", "review_by"]  # a finding's `review` (auditor.review.csv_row)
-CLAIM_FIELDS = ["id", "doc", "file", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
-                "status", "expected", "evidence", "rule", *REVIEW_FIELDS]
-TABLE_FIELDS = ["id", "doc", "table", "file", "page", "rule", "status", "stated", "expected", "evidence",
+CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
+                "status", "expected", "evidence", "rule", "file", *REVIEW_FIELDS]
+TABLE_FIELDS = ["id", "doc", "table", "page", "rule", "status", "stated", "expected", "evidence", "file",
                 *REVIEW_FIELDS]
 STATUSES = ("pass", "warn", "fail", "unverified")
 
@@ -197,7 +197,8 @@ class Writer:
                 fh.write(("" if self._first[key] else ",\n") + _line(rec))
                 self._first[key] = False
 
-    def close(self, documents: list[dict], counts: dict) -> Path:
+    def close(self, documents: list[dict], counts: dict, more: dict | None = None) -> Path:
+        """`more`: keys of the run written after the counts (stale_reviews)."""
         for fh in self._files:
             fh.close()
         dest = self.out / "findings.json"
@@ -210,7 +211,10 @@ class Writer:
                     shutil.copyfileobj(fh, out)
                 part.unlink()
                 out.write("\n]")
-            out.write(',\n"counts": ' + _line(counts) + "}\n")
+            out.write(',\n"counts": ' + _line(counts))
+            for key, value in (more or {}).items():
+                out.write(f',\n"{key}": ' + _line(value))
+            out.write("}\n")
         return dest
 
 

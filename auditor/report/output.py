@@ -117,14 +117,16 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     if not keep:
         del result["claims"], result["table_checks"]
     result["counts"] = fnd.counts(result)
-    result["stale_reviews"] = stale.result()  # reviews whose id went stale, with their likely new ids
+    stale_reviews = stale.result()  # reviews whose id went stale, with their likely new ids
+    more = {"stale_reviews": stale_reviews} if stale_reviews else {}
+    result.update(more)
     if paper is not None:
         paper.close()
     if out is not None:
         from auditor.report import datadocs
 
-        writer.close(result["documents"], result["counts"])
+        writer.close(result["documents"], result["counts"], more)
         datadocs.build(validation, labels)  # GX Data Docs once per run, labelled, escaped and offline
-        site.close(result["stale_reviews"])
+        site.close(stale_reviews)
         (out / LOG).write_text("".join(line + "\n" for line in log), encoding="utf-8", errors="backslashreplace")
     return result, errors

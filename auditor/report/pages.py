@@ -32,10 +32,15 @@ def is_pdf(path: str | None) -> bool:
     return bool(path) and str(path).lower().endswith(".pdf")
 
 
-def href(path: str, page: int | None, from_dir: Path) -> str:
-    """A link from the pages in `from_dir` to the file (at its page, for a PDF)."""
-    rel = os.path.relpath(Path(path).resolve(), from_dir.resolve())
-    return quote(Path(rel).as_posix()) + (f"#page={page}" if page and is_pdf(path) else "")
+def href(path: str, page: int | None, from_dir: Path, _rel: dict | None = None) -> str:
+    """A link from the pages in `from_dir` to the file (at its page, for a PDF); `_rel` keeps each
+    file's relative path (one resolve per file, not per finding)."""
+    rel = None if _rel is None else _rel.get(path)
+    if rel is None:
+        rel = quote(Path(os.path.relpath(Path(path).resolve(), from_dir.resolve())).as_posix())
+        if _rel is not None:
+            _rel[path] = rel
+    return rel + (f"#page={page}" if page and is_pdf(path) else "")
 
 
 def _places(rec: dict, doc) -> list[tuple[str, int]]:
@@ -70,11 +75,12 @@ def sources(doc, claims: list[dict], checks: list[dict], page_dir: Path, images_
     images rendered when `mode` is "findings" or "all"."""
     out: dict[str, list[dict]] = {}
     boxes: dict[tuple[str, int], list] = defaultdict(list)  # (file, page) -> [(status, kind, what)]
+    rel: dict[str, str] = {}
     for rec in claims + checks:
         places = _places(rec, doc)
-        out[rec["id"]] = [{"file": Path(f).name, "page": p, "href": href(f, p, page_dir), "image": None,
+        out[rec["id"]] = [{"file": Path(f).name, "page": p, "href": href(f, p, page_dir, rel), "image": None,
                            "key": (f, p)} for f, p in places]
-        if rec["status"] in BOXED or mode == "all":
+        if mode and (rec["status"] in BOXED or mode == "all"):
             for f, p in places:
                 if "checks" in rec:
                     boxes[(f, p)].append((rec["status"], "sentence", rec.get("sentence") or rec.get("text") or ""))
@@ -84,7 +90,7 @@ def sources(doc, claims: list[dict], checks: list[dict], page_dir: Path, images_
                 for p in cell[0].pages:
                     boxes[(cell[0].file, p)].append((rec["status"], "cell", cell))
     for t in doc.tables:
-        out[f"T{t.index}"] = [{"file": Path(t.file).name, "page": p, "href": href(t.file, p, page_dir),
+        out[f"T{t.index}"] = [{"file": Path(t.file).name, "page": p, "href": href(t.file, p, page_dir, rel),
                                "image": None, "key": (t.file, p)} for p in t.pages if t.file]
     if mode and images_dir is not None:
         wanted = {k: v for k, v in boxes.items() if is_pdf(k[0]) and (mode == "all" or any(s in BOXED for s, _, _ in v))}
