@@ -28,9 +28,9 @@ from pathlib import Path
 import yaml
 
 VERDICTS = ("confirmed", "dismissed", "note")
-LABELS = yaml.safe_load((Path(__file__).parent / "data" / "labels.yaml").read_text(encoding="utf-8"))
-VERDICT_WORDS = LABELS["verdicts"]     # verdict -> Chinese (none: not reviewed)
-STATUS_WORDS = LABELS["statuses"]      # status -> Chinese
+WORDS = yaml.safe_load((Path(__file__).parent / "data" / "report_words.yaml").read_text(encoding="utf-8"))
+VERDICT_WORDS = WORDS["verdict"]       # verdict -> Chinese (none: not reviewed)
+STATUS_WORDS = {s: WORDS["status"][s] for s in ("fail", "warn", "unverified", "pass")}  # a finding's status -> Chinese
 FIELDS = ("verdict", "note", "by")     # what a finding's `review` carries
 CONTEXT = ("doc", "stated", "sentence")  # what a review may carry to find its finding again
 
