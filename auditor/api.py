@@ -73,7 +73,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
           engine: str = "local", keep: bool = True, on_document=None,
           limits: Limits = DEFAULT, xlsx: str | Path | None = None,
-          page_images: bool = False) -> tuple[dict, list[IngestError]]:
+          page_images: bool | str | None = None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
@@ -97,8 +97,8 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     `reviews`: the auditors' verdicts (auditor.review: YAML, CSV or a filled-in working paper; default
     DIR/reviews.yaml when there is one), read before any document, so a file that does not exist or
     does not parse raises review.ReviewError at once. `xlsx`: also write the working paper there
-    (auditor.report.xlsx). `page_images`: the document pages show the PDF pages that carry a fail or
-    warn, sentence and cited cells boxed (auditor.report.pages).
+    (auditor.report.xlsx). `page_images` ("findings" or True, "all"): the document pages show the PDF
+    pages that carry a fail or warn (all: every page), sentences and cited cells boxed (report.pages).
     """
     from auditor import gx, parallel, review
     from auditor.report import output

@@ -193,6 +193,11 @@ class Stale:
         self.previous = previous or {}
         self.found: set[str] = set()
         self.suggested: dict[str, dict] = {}
+        self.of_doc: dict[str, list[str]] = {}  # a document id (each prefix of an id up to a ':') -> review ids
+        for fid, rv in reviews.items():
+            heads = {fid[:i] for i, ch in enumerate(fid) if ch == ":"} | ({str(rv["doc"])} if rv.get("doc") else set())
+            for head in heads:
+                self.of_doc.setdefault(head, []).append(fid)
 
     def see(self, part: dict) -> None:
         if not self.reviews:
@@ -200,11 +205,14 @@ class Stale:
         records = part["claims"] + part["table_checks"]
         self.found |= {r["id"] for r in records if r["id"] in self.reviews}
         for d in part["documents"]:
+            if d["doc"] not in self.of_doc:
+                continue
             mine = [r for r in records if r["doc"] == d["doc"]]
             ids = {r["id"] for r in mine}
-            for fid, rv in self.reviews.items():
-                if fid in ids or not (fid.startswith(d["doc"] + ":") or rv.get("doc") == d["doc"]):
-                    continue  # reviewed here, or another document's
+            for fid in self.of_doc[d["doc"]]:
+                if fid in ids:
+                    continue
+                rv = self.reviews[fid]
                 best = suggest({**self.previous.get(fid, {}), **{k: rv[k] for k in CONTEXT if k in rv}}, mine)
                 if best is not None and (fid not in self.suggested or best[0] > self.suggested[fid]["score"]):
                     self.suggested[fid] = {"id": best[1]["id"], "score": best[0], "sentence": best[1].get("sentence")}

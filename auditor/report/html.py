@@ -247,7 +247,8 @@ class Site:
         sources = pages.sources(doc, cl, tc, self.out / "doc", self.out / "pages" / doc_to_filename(d["doc"])[:-5],
                                 self.page_images)
         html = self.env.get_template("document.html.j2").render(
-            cited=cited, d=d, sources=sources, verdict_words=VERDICT_WORDS, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
+            cited=cited, d=d, sources=sources, verdict_words=VERDICT_WORDS, blocks=blocks, unplaced=unplaced,
+            claims=cl, tables=tables, reviews=rv,
             counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES,
             data_docs=self.data_docs and "../" + self.data_docs)
         (self.out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")

@@ -52,7 +52,8 @@ def _document_part(run, validation, site, i: int, reviews: dict | None) -> tuple
 
 def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | dict | None = None,
           keep: bool = True, on_document=None, map_documents=map, progress: bool = False,
-          xlsx: str | Path | None = None, page_images: bool = False) -> tuple[dict, list[IngestError]]:
+          xlsx: str | Path | None = None, page_images: bool | str | None = None
+          ) -> tuple[dict, list[IngestError]]:
     """The findings of a collected (pipeline.Collected) and validated run; with `out_dir`, written there
     with the HTML report, the Data Docs and the run's log. `keep=False`: the contract without its
     claims and table checks (they are in the files and went to `on_document`). `map_documents(fn,

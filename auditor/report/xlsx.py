@@ -69,7 +69,7 @@ def finding_to_row(rec: dict, rules: dict[str, str]) -> list:
     review = rec.get("review") or {}
     values = {
         **rec, "file": Path(rec["file"]).name if rec.get("file") else "",
-        "sentence": rec.get("sentence") or rec.get("table_title") or "",
+        "sentence": rec.get("sentence") or (f"表《{rec['table']}》" if rec.get("table") else ""),
         "difference": float(stated - expected) if stated is not None and expected is not None else None,
         "rule": "、".join(rules.get(r, r) for r in rule.split(",") if r),
         "status": STATUS_WORDS.get(rec["status"], rec["status"]),
