@@ -72,7 +72,8 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
           engine: str = "local", keep: bool = True, on_document=None,
-          limits: Limits = DEFAULT) -> tuple[dict, list[IngestError]]:
+          limits: Limits = DEFAULT, xlsx: str | Path | None = None,
+          page_images: bool | str | None = None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
@@ -92,12 +93,19 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     `on_document(part)` sees each document's part of the contract as it is made).
     `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
     extra [spark]).
+
+    `reviews`: the auditors' verdicts (auditor.review: YAML, CSV or a filled-in working paper; default
+    DIR/reviews.yaml when there is one), read before any document, so a file that does not exist or
+    does not parse raises review.ReviewError at once. `xlsx`: also write the working paper there
+    (auditor.report.xlsx). `page_images` ("findings" or True, "all"): the document pages show the PDF
+    pages that carry a fail or warn (all: every page), sentences and cited cells boxed (report.pages).
     """
-    from auditor import gx, parallel
+    from auditor import gx, parallel, review
     from auditor.report import output
 
     out = Path(out_dir) if out_dir else None
     paths = list(paths)  # read twice: the documents, and the run's name
+    reviews = review.load_reviews(reviews or (out and review.default_reviews_path(out)), required=reviews is not None)
     workers = workers or 1
     if engine == "spark":
         from auditor import spark
@@ -110,6 +118,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")
-    result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document,
+    result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document, xlsx=xlsx,
+                                page_images=page_images,
                                 map_documents=parallel.mapper(workers), progress=progress)
     return result, run.errors + late

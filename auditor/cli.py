@@ -76,16 +76,24 @@ def _usage(message: str) -> None:
 
 
 def _audit(args) -> int:
+    from auditor.review import ReviewError, stale_to_text
+
     quiet = args.json == "-"  # the JSON goes to stdout: no summary there
     lister = _lister(args)
     if lister is None:
         return EXIT_UNREADABLE
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
-    data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                             workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
-                             limits=limits,
-                             on_document=None if quiet else lambda part: _summary(lister.part(part)))
+    try:
+        data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
+                                 workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
+                                 limits=limits, xlsx=args.xlsx, page_images=args.page_images,
+                                 on_document=None if quiet else lambda part: _summary(lister.part(part)))
+    except ReviewError as e:  # a review file named (or found) and not usable: never silently ignored
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_UNREADABLE
     _report_errors(errors)
+    for line in stale_to_text(data.get("stale_reviews") or []):
+        print(f"warning: {line}", file=sys.stderr)
     readable = any(d["status"] == "ok" for d in data["documents"])
     if not readable:
         print(f"error: 没有可读取的文件 no readable documents in {', '.join(map(str, args.paths))}", file=sys.stderr)
@@ -136,7 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fail-on", choices=["fail", "warn"], default="fail",
                    help="exit 1 when any finding is at least this bad (default: fail)")
     p.add_argument("--reviews", metavar="FILE",
-                   help="auditors' verdicts (YAML or CSV keyed by finding id; read only; default: DIR/reviews.yaml)")
+                   help="auditors' verdicts (YAML, CSV or a filled-in --xlsx working paper, keyed by finding id; "
+                        "read only; default: DIR/reviews.yaml when it exists). A dismissed finding leaves the "
+                        "fail count and the exit code (已排除)")
+    p.add_argument("--xlsx", metavar="FILE",
+                   help="also write the working paper (底稿): every fail/warn/unverified claim and failing table "
+                        "check with review columns to fill in, and each document's counts; read it back with --reviews")
+    p.add_argument("--page-images", nargs="?", const="findings", choices=["findings", "all"], default=None,
+                   help="document pages show the PDF page with the sentence and cited cells boxed: the pages "
+                        "that carry a fail or warn (findings, the default), or every page (all)")
     p.add_argument("--status", metavar="S,S", default=",".join(console.LISTED),
                    help="the findings listed on the console, by status: fail (不符), warn (舍入差异), "
                         "unverified (未核实), pass (相符), comma-separated (default: fail,warn)")

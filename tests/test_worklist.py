@@ -44,7 +44,7 @@ def test_the_list_page_holds_every_finding_that_is_not_a_pass(run):
     assert one["href"] == f"doc/{doc_to_filename(one['doc'])}#claim={DISMISSED}"
     # unverified rows carry their grouped reason, quoted words blanked
     reasons = {r["reason"] for r in rows if r["status"] == "unverified"}
-    assert "表中未找到「…」" in reasons and "文中无可核对的依据" in reasons
+    assert "表中未找到「…」" in reasons and "人数、车辆、设备等数量：本文件的表中没有可核对的数" in reasons
 
 
 def test_a_pair_names_its_file_and_a_pdf_its_page():

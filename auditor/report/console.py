@@ -108,7 +108,8 @@ class Lister:
                 self.seen.update(dict.fromkeys(x for x in r["rules"] if x))
                 where = r["page"] if r["k"] == "claim" else f"表 {r['text']}"
                 figures = "".join(f"  {w} {v}" for w, v in (("期望", r["expected"]), ("差额", r["diff"])) if v)
-                review = f"  [{r['verdict_zh']}]" if r["verdict"] != "none" else ""
+                review = (f"  [复核 {r['verdict_zh']} {r['verdict']}{' by ' + r['by'] if r['by'] else ''}"
+                          f"{': ' + r['note'] if r['note'] else ''}]") if r["verdict"] != "none" else ""
                 what = r["sentence"] if r["k"] == "table" else r["text"]
                 evidence = _evidence(r, mine)
                 lines.append(f"   {r['status_zh']} {where + ' ' if where else ''}{r['rule']}：{what}{figures}{review}"
@@ -138,9 +139,18 @@ _ORDER = ("fail", "warn", "unverified", "pass")
 
 def _tally(what: str, rows: list[dict]) -> str:
     from auditor.report import words
+    from auditor.review import counted
 
-    return f"{what} {len(rows)}：" + " · ".join(
-        f"{words.status(s)} {sum(1 for r in rows if r['status'] == s)}" for s in _ORDER)
+    out = f"{what} {len(rows)}：" + " · ".join(
+        f"{words.status(s)} {sum(1 for r in rows if r['status'] == s and counted(r))}" for s in _ORDER)
+    dismissed = sum(1 for r in rows if not counted(r))
+    return out + (f" · {words.verdict('dismissed')} dismissed {dismissed}" if dismissed else "")
+
+
+def _dismissed(c: dict) -> str:
+    from auditor.report import words
+
+    return f" · {words.verdict('dismissed')} dismissed {c['dismissed']}" if c.get("dismissed") else ""
 
 
 def format_total(data: dict, out_dir: str | None = None, report: str | None = None) -> str:
@@ -151,7 +161,7 @@ def format_total(data: dict, out_dir: str | None = None, report: str | None = No
 
     c = counts(data)
     claims, tables, reasons = c["claims"], c["table_checks"], c["reasons"]
-    tally = lambda n: " · ".join(f"{words.status(s)} {n[s]}" for s in _ORDER)  # noqa: E731
+    tally = lambda n: " · ".join(f"{words.status(s)} {n[s]}" for s in _ORDER) + _dismissed(n)  # noqa: E731
     lines = [f"{words.label('claims')} claims {sum(claims.values())}：{tally(claims)}"
              f"（{c['figure_checked']} 项核对了数字 with their figure checked）",
              f"{words.label('table_checks')} table checks {sum(tables.values())}：{tally(tables)}",
@@ -159,6 +169,8 @@ def format_total(data: dict, out_dir: str | None = None, report: str | None = No
              f"{reasons['warn'] + reasons['fail']} 未说明或模板残留 missing or left as template"]
     if c.get("no_tables"):
         lines.append(f"{words.label('no_tables')} documents without tables: {c['no_tables']}")
+    if any((c.get("reviews") or {}).values()):
+        lines.append("复核 reviews：" + " · ".join(f"{words.verdict(v)} {v} {n}" for v, n in c["reviews"].items()))
     if out_dir:
         lines.append(f"findings: {out_dir}/findings.json, {out_dir}/claims.csv, {out_dir}/table_checks.csv")
     if report:

@@ -18,9 +18,11 @@ from auditor.evidence import render, says, to_json
 from auditor.rules import SIDE
 from auditor.model import Document, IngestError, text_to_line
 
+REVIEW_FIELDS = ["review_verdict", "review_note", "review_by"]  # a finding's `review` (auditor.review.csv_row)
 CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "subject", "stated", "unit",
-                "status", "expected", "evidence", "rule"]
-TABLE_FIELDS = ["id", "doc", "table", "page", "rule", "status", "stated", "expected", "evidence"]
+                "status", "expected", "evidence", "rule", "file", *REVIEW_FIELDS]
+TABLE_FIELDS = ["id", "doc", "table", "page", "rule", "status", "stated", "expected", "evidence", "file",
+                *REVIEW_FIELDS]
 STATUSES = ("pass", "warn", "fail", "unverified")
 
 
@@ -104,9 +106,14 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
             "checks": [_check(r) for r in checks],
         })
     out_tables = []
+    table_file = {t.index: t.file for d in docs for t in d.tables if t is not None}
     for r in table_rows:
         tables, cells, formula = to_json(r["evidence"])
-        out_tables.append({"id": r["check_id"], "doc": r["doc"], "table": r["table"], "page": _clean(r["page"]),
+        index = r["check_id"][len(r["doc"]) + 2:].split(":", 1)[0]  # "<doc>:T<index>:<rule>:<key>"
+        file = (table_file.get(int(index)) if index.isdigit() else None) or \
+            next((t["file"] for t in tables if not t.get("doc") and t.get("file")), None)
+        out_tables.append({"id": r["check_id"], "doc": r["doc"], "table": r["table"], "file": file,
+                           "page": _clean(r["page"]),
                            "rule": r["rule"], "by": r["by"], "status": r["status"], "stated": _num(r["stated"]),
                            "expected": _num(r["expected"]), "evidence": render(r["evidence"]),
                            "tables": tables, "cells": cells, "formula": formula})
@@ -156,10 +163,13 @@ def _check(r: dict) -> dict:
 def empty_counts() -> dict:
     """A document's counts: pass/warn/fail/unverified over its claims and table checks together (the
     exit code reads these), the same for claims and table checks apart, how many claims had their
-    figure checked, and the verdicts of the reason checks (pass: a reason is stated), kept apart."""
-    return {**dict.fromkeys(STATUSES, 0), "claims": dict.fromkeys(STATUSES, 0),
-            "table_checks": dict.fromkeys(STATUSES, 0), "figure_checked": 0,
-            "reasons": dict.fromkeys(STATUSES, 0), "no_tables": 0}
+    figure checked, and the verdicts of the reason checks (pass: a reason is stated), kept apart.
+    `dismissed` (已排除): the findings an auditor dismissed, which left their status's count
+    (auditor.review.apply); `reviews`: the verdicts given, by verdict."""
+    return {**dict.fromkeys(STATUSES, 0), "dismissed": 0, "claims": dict.fromkeys((*STATUSES, "dismissed"), 0),
+            "table_checks": dict.fromkeys((*STATUSES, "dismissed"), 0), "figure_checked": 0,
+            "reasons": dict.fromkeys(STATUSES, 0), "reviews": dict.fromkeys(("confirmed", "dismissed", "note"), 0),
+            "no_tables": 0}
 
 
 def error_documents(errors: list[IngestError]) -> list[dict]:
@@ -193,14 +203,17 @@ class Writer:
         self._first = dict.fromkeys(self._parts, True)
 
     def add(self, part: dict) -> None:
+        from auditor.review import csv_row
+
         for key, writer in self._csv.items():
-            writer.writerows(part[key])
+            writer.writerows(csv_row(r) for r in part[key])
             fh = self._parts[key]
             for rec in part[key]:
                 fh.write(("" if self._first[key] else ",\n") + _line(rec))
                 self._first[key] = False
 
-    def close(self, documents: list[dict], counts: dict) -> Path:
+    def close(self, documents: list[dict], counts: dict, more: dict | None = None) -> Path:
+        """`more`: keys of the run written after the counts (stale_reviews)."""
         for fh in self._files:
             fh.close()
         dest = self.out / "findings.json"
@@ -213,7 +226,10 @@ class Writer:
                     shutil.copyfileobj(fh, out)
                 part.unlink()
                 out.write("\n]")
-            out.write(',\n"counts": ' + _line(counts) + "}\n")
+            out.write(',\n"counts": ' + _line(counts))
+            for key, value in (more or {}).items():
+                out.write(f',\n"{key}": ' + _line(value))
+            out.write("}\n")
         return dest
 
 

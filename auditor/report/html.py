@@ -154,9 +154,14 @@ def table_to_grid(table, marks: dict[tuple[int, int], str]) -> list[Markup]:
     return out
 
 
+def _status(r: dict) -> str:
+    """What a finding counts as: its status, or dismissed (已排除) when an auditor dismissed it."""
+    return "dismissed" if (r.get("review") or {}).get("verdict") == "dismissed" else r["status"]
+
+
 def _counts(rows: list[dict]) -> dict:
-    c = Counter(r["status"] for r in rows)
-    return {s: c.get(s, 0) for s in STATUSES}
+    c = Counter(_status(r) for r in rows)
+    return {s: c.get(s, 0) for s in (*STATUSES, "dismissed")}
 
 
 def _by_document(findings: dict):
@@ -187,6 +192,7 @@ class Site:
             data_docs = (Path(out_dir) / DATA_DOCS).exists()
         self.data_docs = "../" + DATA_DOCS if data_docs else None
         self.rows, self.reviewed, self.seen = [], [], set()
+        self.page_images = None  # "findings" | "all": the document pages show their PDF pages (report.pages)
         self.by_rule, self.totals = defaultdict(Counter), Counter()
         self.worklist = worklist.Spill(self.out)
 
@@ -201,8 +207,8 @@ class Site:
             rv = self._reviews(cl + tc)
             self.seen |= rv.keys()
             for r in cl + tc:
-                self.by_rule[r.get("rule") or "—"][r["status"]] += 1
-                self.totals[r["status"]] += 1
+                self.by_rule[r.get("rule") or "—"][_status(r)] += 1
+                self.totals[_status(r)] += 1
                 if r["id"] in rv:
                     self.reviewed.append({**r, **rv[r["id"]]})
             page = "doc/" + doc_to_filename(d["doc"]) if d["status"] == "ok" else None
@@ -241,26 +247,32 @@ class Site:
             tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
                            "grid": table_to_grid(t, marks)})
         cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
+        from auditor.report import pages
+
+        sources = pages.sources(doc, cl, tc, self.out / "doc", self.out / "pages" / doc_to_filename(d["doc"])[:-5],
+                                self.page_images)
         listed = worklist.rows(d, cl, tc, rv)
         html = self.env.get_template("document.html.j2").render(
             rows=worklist.data(listed), labels=worklist.labels(), doc_page=True,
             list_counts=Counter(r["status"] for r in listed),
-            cited=cited, d=d, blocks=blocks, unplaced=unplaced, claims=cl, tables=tables, reviews=rv,
+            cited=cited, d=d, sources=sources, blocks=blocks, unplaced=unplaced,
+            claims=cl, tables=tables, reviews=rv,
             counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES, doc_checks=of_table.get("D", []),
             data_docs=self.data_docs and "../" + self.data_docs)
         (self.out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")
 
-    def close(self) -> Path:
-        """Write index.html (counts by document, status and rule; the reviews) and return it."""
+    def close(self, stale: list[dict] | None = None) -> Path:
+        """Write index.html (counts by document, status and rule; the reviews) and return it.
+        `stale`: the reviews whose id went stale with their likely new ids (review.Stale)."""
         from auditor.review import merge_reviews
 
         merged = merge_reviews({"claims": [{"id": i} for i in self.seen]}, self.reviews)
-        by_rule = [{"rule": k, **{s: v.get(s, 0) for s in STATUSES}, "total": sum(v.values())}
+        by_rule = [{"rule": k, **{s: v.get(s, 0) for s in (*STATUSES, "dismissed")}, "total": sum(v.values())}
                    for k, v in sorted(self.by_rule.items())]
         html = self.env.get_template("index.html.j2").render(
-            documents=self.rows, by_rule=by_rule, totals={s: self.totals.get(s, 0) for s in STATUSES},
-            statuses=STATUSES, stale=merged["stale"], review_counts=merged["counts"], data_docs=self.data_docs,
-            reviewed=self.reviewed)
+            documents=self.rows, by_rule=by_rule, totals={s: self.totals.get(s, 0) for s in (*STATUSES, "dismissed")},
+            statuses=STATUSES, stale=merged["stale"] if stale is None else stale, review_counts=merged["counts"],
+            data_docs=self.data_docs, reviewed=self.reviewed)
         index = self.out / "index.html"
         index.write_text(html, encoding="utf-8")
         self.worklist.close(self.env, documents=len(self.rows), data_docs=self.data_docs)

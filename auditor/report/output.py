@@ -25,10 +25,12 @@ from auditor.report.console import progress_bar
 LOG = "auditor.log"  # under the output folder: library warnings, notes and tracebacks, each naming its file
 
 
-def document_part(run, validation, site, i: int) -> tuple[dict, dict, IngestError | None]:
-    """Document i's part of the findings contract (its page written), the labels of its failing rows,
-    and None; or, when that raised, its error entry and the error (the rest of the run goes on)."""
-    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i)
+def document_part(run, validation, site, i: int, reviews: dict | None = None
+                  ) -> tuple[dict, dict, IngestError | None]:
+    """Document i's part of the findings contract (its reviews applied, its page written), the labels
+    of its failing rows, and None; or, when that raised, its error entry and the error (the rest of
+    the run goes on)."""
+    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i, reviews)
     if error is None:
         return (*got, None)
     d = run.docs[i]
@@ -36,36 +38,47 @@ def document_part(run, validation, site, i: int) -> tuple[dict, dict, IngestErro
     return {"documents": [entry], "claims": [], "table_checks": []}, {}, error
 
 
-def _document_part(run, validation, site, i: int) -> tuple[dict, dict]:
+def _document_part(run, validation, site, i: int, reviews: dict | None) -> tuple[dict, dict]:
+    from auditor import review
+
     got = run.details(i)
     status, _ = validation.statuses(got["rows"])
     part = fnd.build([run.docs[i]], [], got["claims"], got["rows"], status)
+    review.apply(part, reviews)
     if site is not None:
         site.pages(part, [run.docs[i]], got["claims"])
     return part, validation.labels(got["rows"])
 
 
-def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | None = None,
-          keep: bool = True, on_document=None, map_documents=map, progress: bool = False
+def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | dict | None = None,
+          keep: bool = True, on_document=None, map_documents=map, progress: bool = False,
+          xlsx: str | Path | None = None, page_images: bool | str | None = None
           ) -> tuple[dict, list[IngestError]]:
     """The findings of a collected (pipeline.Collected) and validated run; with `out_dir`, written there
     with the HTML report, the Data Docs and the run's log. `keep=False`: the contract without its
     claims and table checks (they are in the files and went to `on_document`). `map_documents(fn,
-    items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers)."""
+    items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers).
+    `reviews`: the verdicts (auditor.review.load_reviews, or the file to load; a file that is missing
+    or bad raises review.ReviewError); `xlsx`: the working paper's path (auditor.report.xlsx);
+    `page_images`: each document page shows its PDF pages that carry a fail or warn (report.pages)."""
+    from auditor import review
+
     out = Path(out_dir) if out_dir else None
-    errors, writer, site = [], None, None
+    errors, writer, site, paper = [], None, None, None
+    if not isinstance(reviews, dict):  # read only: never rewritten
+        required = reviews is not None
+        reviews = review.load_reviews(reviews or (out and review.default_reviews_path(out)), required=required)
+    stale = review.Stale(reviews, review.previous_findings(out, reviews))
     if out is not None:
-        from auditor import review
         from auditor.report import html
 
         writer = fnd.Writer(out)
-        source = reviews or review.default_reviews_path(out)
-        try:
-            verdicts = review.load_reviews(source)  # read only: never rewritten
-        except review.ReviewError as e:  # a bad review file is reported, the reports still get written
-            verdicts = {}
-            errors.append(IngestError(str(source), str(e).split(": ", 1)[-1]))
-        site = html.Site(out, verdicts, data_docs=bool(validation.results))
+        site = html.Site(out, reviews, data_docs=bool(validation.results))
+        site.page_images = page_images
+    if xlsx is not None:
+        from auditor.report.xlsx import Workbook
+
+        paper = Workbook(xlsx)
     result = {"documents": [], "claims": [], "table_checks": []}
     labels = {}  # check ids and sentences of the rows that did not pass, for the Data Docs
 
@@ -77,11 +90,14 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
         if writer is not None:
             writer.add(part)
             site.summarise(part)
+        if paper is not None:
+            paper.add(part)
+        stale.see(part)
         if on_document is not None:
             on_document(part)
 
     def one(i: int):
-        return document_part(run, validation, site, i)
+        return document_part(run, validation, site, i, reviews)
 
     bar = progress_bar(len(run.docs), progress, "findings")
     log = list(run.log)
@@ -102,11 +118,16 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     if not keep:
         del result["claims"], result["table_checks"]
     result["counts"] = fnd.counts(result)
+    stale_reviews = stale.result()  # reviews whose id went stale, with their likely new ids
+    more = {"stale_reviews": stale_reviews} if stale_reviews else {}
+    result.update(more)
+    if paper is not None:
+        paper.close()
     if out is not None:
         from auditor.report import datadocs
 
-        writer.close(result["documents"], result["counts"])
+        writer.close(result["documents"], result["counts"], more)
         datadocs.build(validation, labels)  # GX Data Docs once per run, labelled, escaped and offline
-        site.close()
+        site.close(stale_reviews)
         (out / LOG).write_text("".join(line + "\n" for line in log), encoding="utf-8", errors="backslashreplace")
     return result, errors

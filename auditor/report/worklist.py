@@ -89,14 +89,20 @@ def rows(d: dict, claims: list[dict], checks: list[dict], reviews: dict | None =
                 "stated": _figure(r.get("stated"), r.get("unit") if kind == "claim" else None),
                 "expected": _figure(r.get("expected"), None),
                 "diff": difference(r.get("stated"), r.get("expected")),
-                "rule": words.rule_name(r.get("rule")), "rules": (r.get("rule") or "").split(","),
-                "why": words.rule_summary(r.get("rule")),
+                "rule": words.rule_name(_deciding_rule(r)), "rules": (r.get("rule") or "").split(","),
+                "why": words.rule_summary(_deciding_rule(r)),
                 "status": r["status"], "status_zh": words.status(r["status"]),
                 "verdict": rv.get("verdict") or "none", "verdict_zh": words.verdict(rv.get("verdict")),
                 "by": rv.get("by") or "", "note": rv.get("note") or "",
                 "reason": cause(r.get("evidence")) if r["status"] == "unverified" else "",
             })
     return out
+
+
+def _deciding_rule(r: dict) -> str | None:
+    """The rule of the check that decided a claim's status (findings' decided_by); a table check's own."""
+    decided = r.get("decided_by")
+    return next((k["rule"] for k in r.get("checks") or () if k["id"] == decided), None) or r.get("rule")
 
 
 def _figure(v, unit) -> str:
