@@ -53,7 +53,7 @@ def test_collect_returns_compact_results_not_documents():
     assert list(run.judged.columns) == gx.JUDGED_COLUMNS
     assert set(run.judged["doc"]) == {p.stem for p in SEEDS[:2]}
     assert (run.judged["row"] // gx.KEY_STRIDE).tolist() == [int(d == SEEDS[1].stem) for d in run.judged["doc"]]
-    assert run.n_claims == 58 + 62
+    assert run.n_claims == 59 + 62
     # the rest waits on disk, one document at a time
     second = run.details(1)
     assert len(second["claims"]) == 62 and {r["doc"] for r in second["rows"]} == {SEEDS[1].stem}
@@ -79,7 +79,7 @@ def test_a_broken_document_is_listed_and_the_run_goes_on(tmp_path):
     bad = {Path(e.path).name: e.problem for e in errors}
     assert set(bad) == {"empty.txt", "broken.pdf"}
     assert all(bad.values())
-    assert sum(1 for c in result["claims"] if c["doc"] == good.stem) == 58
+    assert sum(1 for c in result["claims"] if c["doc"] == good.stem) == 59
 
 
 def test_a_crashing_worker_costs_only_its_document(tmp_path, monkeypatch):
