@@ -244,6 +244,13 @@ class Context:
                    subject=c.subject or "", page=c.page, section=c.section or "", sentence=c.sentence,
                    text=c.text, **kw)
 
+    def checked_by(self, m, source, how: str, rule: str, evidence: dict, expected: Interval | None) -> Row:
+        """Claim m's row as checked by the arithmetic of another claim, `source` (the list or the reason
+        it is in; a figure may be in two): its id names both, "<m's id>:<how>_<source's id>"."""
+        row = self.claim_row(m, rule, evidence, expected=expected, has_evidence=expected is not None)
+        row.check_id = f"{m.id}:{how}_{source.id.rsplit(':', 1)[-1]}"  # "claim id:suffix", the suffix one word
+        return row
+
     def table_row(self, t: Table, key: str, rule: str, stated: Decimal | None, expected: Interval | None,
                   evidence: dict) -> Row:
         page = t.pages[0] if t.pages else None

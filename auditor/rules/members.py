@@ -21,26 +21,22 @@ def check(ctx: Context) -> list[Row]:
         total, parts, why = composition.members(ctx, c)
         if why:
             continue
+
+        def row(m, evidence, expected):
+            return ctx.checked_by(m, c, "in_list", RULE_ID, evidence, expected)
+
         whole = composition.parts_sum(parts)
+        q_total = quote(total.text, total.id)
         if not composition.figure(total).meets(whole):
-            for m in (total, *parts):
-                rows.append(_row(ctx, c, m, says("members.unsettled", total=quote(total.text, total.id)), None))
+            rows += [row(m, says("members.unsettled", total=q_total), None) for m in (total, *parts)]
             continue
         quoted = [quote(p.text, p.id) for p in parts]
-        rows.append(_row(ctx, c, total, says("members.total", parts=quoted), whole))
+        rows.append(row(total, says("members.total", parts=quoted), whole))
         for i, p in enumerate(parts):
             others = interval_sum(composition.figure(o) for j, o in enumerate(parts) if j != i)
-            rows.append(_row(ctx, c, p, says("members.part", total=quote(total.text, total.id),
-                                          others=quoted[:i] + quoted[i + 1:]),
-                             composition.figure(total) - others))
+            rows.append(row(p, says("members.part", total=q_total, others=quoted[:i] + quoted[i + 1:]),
+                            composition.figure(total) - others))
     return rows
-
-
-def _row(ctx: Context, c, m, evidence: dict, expected) -> Row:
-    """Member m's row as checked by list c (a figure may be in two lists: the id names the list)."""
-    row = ctx.claim_row(m, RULE_ID, evidence, expected=expected, has_evidence=expected is not None)
-    row.check_id = f"{m.id}:in_list_{c.id.rsplit(':', 1)[-1]}"  # "claim id:suffix", the suffix one word
-    return row
 
 
 RULE = Rule(

@@ -30,13 +30,13 @@ def check(ctx: Context) -> list[Row]:
         if not total.meets(interval_sum(s for _, _, s in signed)):
             continue
         quoted = [_signed(r, d) for r, d in items]
-        rows.append(_row(ctx, c, c, says("reason_sum.total", items=quoted),
-                         interval_sum(s for _, _, s in signed).scale(c.direction)))
+        rows.append(ctx.checked_by(c, c, "in_reason_of", RULE_ID, says("reason_sum.total", items=quoted),
+                                   interval_sum(s for _, _, s in signed).scale(c.direction)))
         for j, (r, d, _) in enumerate(signed):
             others = interval_sum(s for k, (_, _, s) in enumerate(signed) if k != j)
-            rows.append(_row(ctx, c, r, says("reason_sum.item", change=quote(c.text, c.id),
-                                             others=quoted[:j] + quoted[j + 1:]),
-                             (total - others).scale(d).scale(link.conversion(c.unit, r.unit))))
+            ev = says("reason_sum.item", change=quote(c.text, c.id), others=quoted[:j] + quoted[j + 1:])
+            rows.append(ctx.checked_by(r, c, "in_reason_of", RULE_ID, ev,
+                                       (total - others).scale(d).scale(link.conversion(c.unit, r.unit))))
     return rows
 
 
@@ -74,13 +74,6 @@ def _figure(c, unit: str) -> Interval:
 
 def _signed(r, d: int) -> dict:
     return says("reason_sum.signed", sign="+" if d > 0 else "−", item=quote(r.text, r.id))
-
-
-def _row(ctx: Context, c, m, evidence: dict, expected: Interval) -> Row:
-    """Member m's row as checked by the reason of change c (the id names the change)."""
-    row = ctx.claim_row(m, RULE_ID, evidence, expected=expected)
-    row.check_id = f"{m.id}:in_reason_of_{c.id.rsplit(':', 1)[-1]}"
-    return row
 
 
 RULE = Rule(
