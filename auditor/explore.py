@@ -335,8 +335,9 @@ def plot_status_by(df: pd.DataFrame, by: str, ax=None, title: str | None = None,
     import matplotlib.pyplot as plt
 
     t = status_table(df, by).drop(columns="total").head(top).iloc[::-1]
+    t.index = [_wrap(str(k)) for k in t.index]  # long names on two lines: no two labels overlap
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.35 * max(len(t), 3) + 1.2))
+        _, ax = plt.subplots(figsize=(8, _rows_height(t.index) + 1.2))
     t.plot.barh(stacked=True, ax=ax, color=[STATUS_COLORS.get(c, "#1f77b4") for c in t.columns],
                 width=0.75)
     ax.set_xlabel("数量")
@@ -344,6 +345,46 @@ def plot_status_by(df: pd.DataFrame, by: str, ax=None, title: str | None = None,
     ax.set_title(title or f"状态分布：按 {by}")
     ax.legend(title="status", loc="lower right", fontsize=8)
     return ax
+
+
+def plot_problems_by(df: pd.DataFrame, by: str, top: int = 20, width: int = 16):
+    """Fails and warns per `by` value in two panels side by side, each on its own scale, so a handful
+    of fails is not lost beside many warns (or thousands of passes). Long labels are wrapped at
+    `width` characters and the figure grows with their lines, so no two overlap. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    t = status_table(df, by)
+    t = t.reindex(columns=["fail", "warn"], fill_value=0)
+    t = t[(t["fail"] > 0) | (t["warn"] > 0)].head(top).iloc[::-1]
+    if by == "rule":  # rules by their Chinese names
+        from auditor.report import words
+
+        labels = [_wrap(words.rule_name(str(k)), width) for k in t.index]
+    else:
+        labels = [_wrap(str(k), width) for k in t.index]
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=(12, _rows_height(labels) + 1.4))
+    for ax, status in zip(axes, ("fail", "warn")):
+        ax.barh(range(len(t)), t[status], color=STATUS_COLORS[status], height=0.7)
+        ax.set_title(f"{_STATUS_WORDS[status]} {status}：按 {by}")
+        ax.set_xlabel("数量")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[0].set_yticks(range(len(t)), labels)
+    fig.tight_layout()
+    return fig
+
+
+_STATUS_WORDS = {"fail": "不符", "warn": "舍入差异"}
+
+
+def _wrap(label: str, width: int = 16) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _rows_height(labels) -> float:
+    """Inches for bars whose labels take these many lines (0.2 in a line, 0.35 at least a bar)."""
+    return max(sum(max(0.35, 0.2 * (str(x).count("\n") + 1)) for x in labels), 1.0)
 
 
 def plot_stated_vs_expected(claims: pd.DataFrame, ax=None, annotate: int = 8, log: bool = True):

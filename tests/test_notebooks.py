@@ -97,7 +97,17 @@ def test_frames_on_corpus(findings, docs):
     matplotlib.use("Agg")
     ticks = [t.get_text() for t in explore.plot_status_by(explore.claims_frame(findings, documents), "document")
              .get_yticklabels()]
-    assert sorted(ticks) == sorted(documents["document"]) and not any("_" in t for t in ticks)
+    flat = lambda x: "".join(x.split())  # noqa: E731  (long names wrap onto two lines)
+    assert sorted(map(flat, ticks)) == sorted(map(flat, documents["document"]))
+    assert not any("_" in t for t in ticks)
+    # fails and warns in panels of their own; labels never overlap
+    fig = explore.plot_problems_by(explore.claims_frame(findings, documents), "document")
+    fails, warns = fig.axes
+    fig.canvas.draw()
+    boxes = sorted((t.get_window_extent() for t in fails.get_yticklabels() if t.get_text()), key=lambda b: b.y0)
+    assert len(boxes) >= 2 and all(a.y1 <= b.y0 + 0.5 for a, b in zip(boxes, boxes[1:]))
+    counts = explore.status_table(explore.claims_frame(findings, documents), "document")
+    assert max(p.get_width() for p in fails.patches) == counts["fail"].max() > 0
     bands = [t.get_text() for t in explore.plot_deviation_bands(explore.claims_frame(findings, documents))
              .get_yticklabels()]
     assert bands and not any(t.startswith(("000", "001", "002", "003", "004")) for t in bands)
