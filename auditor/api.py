@@ -72,7 +72,7 @@ def claims(paths: Iterable[str | Path]) -> tuple[dict, list[IngestError]]:
 def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
           engine: str = "local", keep: bool = True, on_document=None,
-          limits: Limits = DEFAULT) -> tuple[dict, list[IngestError]]:
+          limits: Limits = DEFAULT, digest=None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
@@ -89,7 +89,8 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     (in `workers` processes when asked, auditor.parallel) and wait on disk; after the one
     validation the findings are built and written one document at a time. `keep=False`
     returns only the documents list and the counts (the findings are in `out_dir`, and
-    `on_document(part)` sees each document's part of the contract as it is made).
+    `on_document(part)` sees each document's part of the contract as it is made; with
+    `digest`, on_document(digest(part)), digest made in the worker that made the part).
     `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
     extra [spark]).
     """
@@ -110,5 +111,5 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")
     result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document,
-                                map_documents=parallel.mapper(workers), progress=progress)
+                                map_documents=parallel.mapper(workers), progress=progress, digest=digest)
     return result, run.errors + late

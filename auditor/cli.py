@@ -59,7 +59,7 @@ def _audit(args) -> int:
     data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
                              workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
                              limits=limits,
-                             on_document=None if quiet else lambda part: _summary(console.format_part(part)))
+                             on_document=None if quiet else _summary, digest=console.format_part)
     _report_errors(errors)
     if args.json:  # the findings.json just written, copied (it can be far larger than memory should hold)
         src = Path(args.out) / "findings.json"

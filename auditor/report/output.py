@@ -2,19 +2,22 @@
 
 For each document: its spilled claims and check rows are read back, given their statuses
 from the one GX validation (gx.Validation), made into its part of the findings contract
-(findings.build) and its HTML page (html.Site.pages). The parts come back in input order
-and go to findings.json / the CSVs (findings.Writer), the report index (html.Site) and the
-caller (`on_document`); the whole contract is kept only when asked (`keep`). Memory holds
-one document's findings at a time, whatever the size of the corpus.
+(findings.build), its HTML page (html.Site.pages), its lines of findings.json and the CSVs
+(findings.part_to_text) and its row of the index (html.Site.summary), all in the process that
+read its spill. What comes back, in input order, is text for the files (findings.Writer), small
+data for the report index (html.Site) and, only when asked, the part itself (`keep`, or
+`on_document`; with `digest` only digest(part) travels). Memory holds one document's findings
+at a time, whatever the size of the corpus.
 
-    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, map_documents=map)
-        -> (findings contract, errors met while writing)
+    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, map_documents=map,
+          digest=None) -> (findings contract, errors met while writing)
 
 Each document's part is made in one guard (pipeline.guarded): a document whose findings or page
 cannot be made becomes its error entry (status internal_error), the run goes on.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.model import IngestError, text_to_line
@@ -25,33 +28,66 @@ from auditor.report.console import progress_bar
 LOG = "auditor.log"  # under the output folder: library warnings, notes and tracebacks, each naming its file
 
 
-def document_part(run, validation, site, i: int) -> tuple[dict, dict, IngestError | None]:
-    """Document i's part of the findings contract (its page written), the labels of its failing rows,
-    and None; or, when that raised, its error entry and the error (the rest of the run goes on)."""
-    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i)
+@dataclass
+class Done:
+    """What the making of one document's findings sends back to the process that writes the run:
+    text where it only goes to files (findings.json and the CSVs, made in the worker), small data
+    for the index, and the part of the contract itself only when someone asked for it."""
+
+    documents: list             # its entries of the documents list
+    part: dict | None           # its part of the contract (keep, or on_document without a digest)
+    texts: dict | None          # fnd.part_to_text(part): findings.json lines and CSV rows (when written)
+    summary: dict | None        # html.Site.summary(part): what the index shows (when written)
+    labels: dict                # the labels of its failing rows, for the Data Docs
+    shown: object = None        # digest(part), for on_document
+    error: IngestError | None = None
+
+
+def part_to_done(part: dict, site, labels: dict, needs, error: IngestError | None = None) -> Done:
+    """A document's part of the contract -> what travels back (`needs`: Needs)."""
+    return Done(part["documents"], part if needs.part else None,
+                fnd.part_to_text(part) if site is not None else None,
+                site.summary(part) if site is not None else None,
+                labels, needs.digest(part) if needs.digest is not None else None, error)
+
+
+@dataclass
+class Needs:
+    part: bool = True           # the whole part goes back to the caller
+    digest: object = None       # digest(part) is made beside it, for on_document
+
+
+def document_part(run, validation, site, i: int, needs: Needs | None = None) -> Done:
+    """Document i's part of the findings (its page written, its lines of findings.json and the CSVs
+    made), the labels of its failing rows; or, when that raised, its error entry and the error (the
+    rest of the run goes on)."""
+    needs = needs or Needs()
+    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i, needs)
     if error is None:
-        return (*got, None)
+        return got
     d = run.docs[i]
     entry = {**fnd.error_documents([error])[0], "doc": d.doc, "files": d.files}
-    return {"documents": [entry], "claims": [], "table_checks": []}, {}, error
+    return part_to_done({"documents": [entry], "claims": [], "table_checks": []}, site, {}, needs, error)
 
 
-def _document_part(run, validation, site, i: int) -> tuple[dict, dict]:
+def _document_part(run, validation, site, i: int, needs: Needs) -> Done:
     got = run.details(i)
     status, _ = validation.statuses(got["rows"])
     part = fnd.build([run.docs[i]], [], got["claims"], got["rows"], status)
     if site is not None:
         site.pages(part, [run.docs[i]], got["claims"])
-    return part, validation.labels(got["rows"])
+    return part_to_done(part, site, validation.labels(got["rows"]), needs)
 
 
 def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | None = None,
-          keep: bool = True, on_document=None, map_documents=map, progress: bool = False
+          keep: bool = True, on_document=None, map_documents=map, progress: bool = False, digest=None
           ) -> tuple[dict, list[IngestError]]:
     """The findings of a collected (pipeline.Collected) and validated run; with `out_dir`, written there
     with the HTML report, the Data Docs and the run's log. `keep=False`: the contract without its
     claims and table checks (they are in the files and went to `on_document`). `map_documents(fn,
-    items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers)."""
+    items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers).
+    `digest(part)`: made where each part is made, and handed to `on_document` instead of the part
+    (then, with `keep=False`, no part travels between processes at all)."""
     out = Path(out_dir) if out_dir else None
     errors, writer, site = [], None, None
     if out is not None:
@@ -69,26 +105,30 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     result = {"documents": [], "claims": [], "table_checks": []}
     labels = {}  # check ids and sentences of the rows that did not pass, for the Data Docs
 
-    def deliver(part: dict) -> None:
-        result["documents"] += part["documents"]
-        if keep:
-            result["claims"] += part["claims"]
-            result["table_checks"] += part["table_checks"]
-        if writer is not None:
-            writer.add(part)
-            site.summarise(part)
-        if on_document is not None:
-            on_document(part)
+    needs = Needs(part=keep or (on_document is not None and digest is None),
+                  digest=digest if on_document is not None else None)
 
-    def one(i: int):
-        return document_part(run, validation, site, i)
+    def deliver(done: Done) -> None:
+        result["documents"] += done.documents
+        if keep:
+            result["claims"] += done.part["claims"]
+            result["table_checks"] += done.part["table_checks"]
+        if writer is not None:
+            writer.add_text(done.texts)
+            site.take(done.summary)
+        if on_document is not None:
+            on_document(done.shown if needs.digest is not None else done.part)
+
+    def one(i: int) -> Done:
+        return document_part(run, validation, site, i, needs)
 
     bar = progress_bar(len(run.docs), progress, "findings")
     log = list(run.log)
     try:
-        for part, found, error in map_documents(one, range(len(run.docs))):
-            deliver(part)
-            labels.update(found)
+        for done in map_documents(one, range(len(run.docs))):
+            deliver(done)
+            labels.update(done.labels)
+            error = done.error
             if error is not None:
                 errors.append(error)
                 if error.detail:
@@ -98,7 +138,8 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     finally:
         if bar is not None:
             bar.close()
-    deliver({"documents": fnd.error_documents(run.errors), "claims": [], "table_checks": []})
+    deliver(part_to_done({"documents": fnd.error_documents(run.errors), "claims": [], "table_checks": []},
+                         site, {}, needs))
     if not keep:
         del result["claims"], result["table_checks"]
     result["counts"] = fnd.counts(result)
