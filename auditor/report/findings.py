@@ -198,16 +198,16 @@ class Writer:
         for fh in self._files:
             fh.close()
         dest = self.out / "findings.json"
-        with dest.open("w", encoding="utf-8") as out:
-            out.write('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]")
+        with dest.open("wb") as out:  # the part files copied as bytes: no decoding of what is already UTF-8
+            out.write(('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]").encode("utf-8"))
             for key in self._parts:
-                out.write(f',\n"{key}": [\n')
+                out.write(f',\n"{key}": [\n'.encode("utf-8"))
                 part = self.out / f".findings.{key}.part"
-                with part.open(encoding="utf-8") as fh:
-                    shutil.copyfileobj(fh, out)
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 20)
                 part.unlink()
-                out.write("\n]")
-            out.write(',\n"counts": ' + _line(counts) + "}\n")
+                out.write(b"\n]")
+            out.write((',\n"counts": ' + _line(counts) + "}\n").encode("utf-8"))
         return dest
 
 

@@ -191,8 +191,12 @@ def table_to_grid(table, marks: dict[tuple[int, int], str]) -> Markup:
 
 
 def _counts(rows: list[dict]) -> dict:
-    c = Counter(r["status"] for r in rows)
-    return {s: c.get(s, 0) for s in STATUSES}
+    c = dict.fromkeys(STATUSES, 0)
+    for r in rows:
+        s = r["status"]
+        if s in c:
+            c[s] += 1
+    return c
 
 
 def _by_document(findings: dict):

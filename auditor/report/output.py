@@ -55,6 +55,7 @@ def part_to_done(part: dict, site, labels: dict, needs, error: IngestError | Non
 class Needs:
     part: bool = True           # the whole part goes back to the caller
     digest: object = None       # digest(part) is made beside it, for on_document
+    labelled: set | None = None  # the failing rows whose labels go back (those the Data Docs list); None: all
 
 
 def document_part(run, validation, site, i: int, needs: Needs | None = None) -> Done:
@@ -76,7 +77,10 @@ def _document_part(run, validation, site, i: int, needs: Needs) -> Done:
     part = fnd.build([run.docs[i]], [], got["claims"], got["rows"], status)
     if site is not None:
         site.pages(part, [run.docs[i]], got["claims"])
-    return part_to_done(part, site, validation.labels(got["rows"]), needs)
+    labels = validation.labels(got["rows"])
+    if needs.labelled is not None:
+        labels = {k: v for k, v in labels.items() if k in needs.labelled}
+    return part_to_done(part, site, labels, needs)
 
 
 def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | None = None,
@@ -103,10 +107,14 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
             errors.append(IngestError(str(source), str(e).split(": ", 1)[-1]))
         site = html.Site(out, verdicts, data_docs=bool(validation.results))
     result = {"documents": [], "claims": [], "table_checks": []}
-    labels = {}  # check ids and sentences of the rows that did not pass, for the Data Docs
+    labels = {}  # check ids and sentences of the rows that did not pass and that the Data Docs list
 
     needs = Needs(part=keep or (on_document is not None and digest is None),
                   digest=digest if on_document is not None else None)
+    if out is not None and validation.results:
+        from auditor.report import datadocs
+
+        needs.labelled = datadocs.shown_rows(validation)
 
     def deliver(done: Done) -> None:
         result["documents"] += done.documents
