@@ -73,7 +73,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
           progress: bool = False, reviews: str | Path | None = None, workers: int | None = None,
           engine: str = "local", keep: bool = True, on_document=None,
           limits: Limits = DEFAULT, xlsx: str | Path | None = None,
-          page_images: bool | str | None = None) -> tuple[dict, list[IngestError]]:
+          page_images: bool | str | None = None, digest=None) -> tuple[dict, list[IngestError]]:
     """Read, extract claims, build every check, judge them in ONE GX validation per suite.
 
     Returns the findings contract ({"documents", "claims", "table_checks", "counts"}) and the
@@ -90,7 +90,8 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     (in `workers` processes when asked, auditor.parallel) and wait on disk; after the one
     validation the findings are built and written one document at a time. `keep=False`
     returns only the documents list and the counts (the findings are in `out_dir`, and
-    `on_document(part)` sees each document's part of the contract as it is made).
+    `on_document(part)` sees each document's part of the contract as it is made; with
+    `digest`, on_document(digest(part)), digest made in the worker that made the part).
     `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
     extra [spark]).
 
@@ -119,6 +120,6 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")
     result, late = output.write(run, validation, out, reviews, keep=keep, on_document=on_document, xlsx=xlsx,
-                                page_images=page_images,
+                                page_images=page_images, digest=digest,
                                 map_documents=parallel.mapper(workers), progress=progress)
     return result, run.errors + late

@@ -87,7 +87,8 @@ def _audit(args) -> int:
         data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
                                  workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
                                  limits=limits, xlsx=args.xlsx, page_images=args.page_images,
-                                 on_document=None if quiet else lambda part: _summary(lister.part(part)))
+                                 on_document=None if quiet else lambda digest: _summary(lister.take(digest)),
+                                 digest=lister.digest)  # the lines made in the worker that made the part
     except ReviewError as e:  # a review file named (or found) and not usable: never silently ignored
         print(f"error: {e}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -168,47 +168,55 @@ def to_json(e: dict | str | None) -> tuple[list[dict], list[dict], dict | None]:
     list), a table {"table": its index}, a quoted claim {"quote", "claim"}, a figure its printed text."""
     if e is None or type(e) is str:
         return [], [], None
-    out = ([], [], {}, set())
-    return out[0], out[1], _formula(e, out)
+    j = _Json()
+    return j.tables, j.cells, j.formula(e)
 
 
-def _formula(e: dict, out) -> dict:
-    return {"says": e["says"], "terms": {k: _term_json(v, out) for k, v in e.items() if k != "says"}}
+class _Json:
+    """One evidence's tables and cells as they are met (each once), and its formula."""
 
+    __slots__ = ("tables", "cells", "index", "seen")
 
-def _table_json(t: tuple, out) -> int:
-    tables, _, _, seen = out
-    if t not in seen:
-        seen.add(t)
-        d = {"table": t[INDEX], "title": t[TITLE], "pages": list(t[PAGES]), "unit": t[UNIT], "file": t[FILE] or None}
-        if t[DOC]:
-            d["doc"] = t[DOC]
-        tables.append(d)
-    return t[INDEX]
+    def __init__(self):
+        self.tables, self.cells, self.index, self.seen = [], [], {}, set()
 
+    def formula(self, e: dict) -> dict:
+        term = self.term
+        return {"says": e["says"], "terms": {k: term(v) for k, v in e.items() if k != "says"}}
 
-def _term_json(x: Any, out):
-    kind = type(x)
-    if kind is tuple:
-        tag = x[0]
-        if tag == CELL:
-            _, cells_, index, _ = out
-            i = index.get(x)
-            if i is None:
-                i = index[x] = len(cells_)
-                d = {"table": _table_json(x[OF], out), "row": x[ROW], "col": x[COL], "label": x[LABEL],
-                     "column": x[COLUMN], "value": None if x[VALUE] is None else fmt(x[VALUE])}
-                if x[OF][DOC]:
-                    d["doc"] = x[OF][DOC]
-                cells_.append(d)
-            return {"cell": i}
-        if tag == TABLE:
-            return {"table": _table_json(x, out)}
-        return {"quote": x[1], "claim": x[2]}
-    if kind is dict:
-        return _formula(x, out)
-    if kind is Decimal:
-        return fmt(x)
-    if kind is list:
-        return [_term_json(v, out) for v in x]
-    return x
+    def table(self, t: tuple) -> int:
+        if t not in self.seen:
+            self.seen.add(t)
+            d = {"table": t[INDEX], "title": t[TITLE], "pages": list(t[PAGES]), "unit": t[UNIT], "file": t[FILE] or None}
+            if t[DOC]:
+                d["doc"] = t[DOC]
+            self.tables.append(d)
+        return t[INDEX]
+
+    def term(self, x: Any):
+        kind = type(x)
+        if kind is tuple:
+            tag = x[0]
+            if tag == CELL:
+                i = self.index.get(x)
+                if i is None:
+                    cells_ = self.cells
+                    i = self.index[x] = len(cells_)
+                    of, value = x[OF], x[VALUE]
+                    d = {"table": self.table(of), "row": x[ROW], "col": x[COL], "label": x[LABEL],
+                         "column": x[COLUMN], "value": None if value is None else fmt(value)}
+                    if of[DOC]:
+                        d["doc"] = of[DOC]
+                    cells_.append(d)
+                return {"cell": i}
+            if tag == TABLE:
+                return {"table": self.table(x)}
+            return {"quote": x[1], "claim": x[2]}
+        if kind is list:
+            term = self.term
+            return [term(v) for v in x]
+        if kind is dict:
+            return self.formula(x)
+        if kind is Decimal:
+            return fmt(x)
+        return x

@@ -4,6 +4,8 @@
     .venv/bin/python bench/scale_bench.py pdf    [--pdfs DIR]          pages/s from PDF against pdfplumber alone
     .venv/bin/python bench/scale_bench.py gx     [--claims 100000]     one GX validation over N claim rows
     .venv/bin/python bench/scale_bench.py memory [--docs 10000]        peak memory of a whole audit with its reports
+    .venv/bin/python bench/scale_bench.py split  [--docs 300,3000]     stage split of a whole audit, the report's share
+    .venv/bin/python bench/scale_bench.py split  --docs 300 --profile F  the report stage in one process, profiled to F
     .venv/bin/python bench/scale_bench.py all
 
 Synthetic documents come from bench/synthetic.py (written once into --work, default
@@ -163,11 +165,76 @@ def bench_memory(work: Path, n: int, workers: int = 2) -> dict:
     return res
 
 
+def _split_child(folder: str, workers: int, profile: str | None) -> None:
+    """One whole audit with every report, as `auditor audit DIR --workers N --out OUT` runs it, timed by
+    stage: reading + checks (the pool), the one GX validation, the report (findings.json, the CSVs,
+    the HTML pages and index, the Data Docs). With `profile`: the report stage in this one process
+    (no pool) under cProfile, its statistics written to that file."""
+    import tempfile
+
+    from auditor import gx, parallel
+    from auditor.report import output
+
+    def cpu() -> float:  # this process and its finished workers (each pool is joined at the end of its stage)
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    t0, c0 = time.perf_counter(), cpu()
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-out-") as out:
+        run = parallel.collect([folder], workers=workers, keep_documents=True)
+        t1, c1 = time.perf_counter(), cpu()
+        validation = gx.validate(run.judged, out)
+        run.judged = None
+        t2, c2 = time.perf_counter(), cpu()
+        mapper = map if profile else parallel.mapper(workers)
+        if profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        result, _ = output.write(run, validation, out, keep=False, map_documents=mapper)
+        if profile:
+            prof.disable()
+            prof.dump_stats(profile)
+        t3, c3 = time.perf_counter(), cpu()
+    stages = {"read_checks_s": t1 - t0, "validation_s": t2 - t1, "report_s": t3 - t2,
+              "read_checks_cpu_s": c1 - c0, "validation_cpu_s": c2 - c1, "report_cpu_s": c3 - c2}
+    print(json.dumps({"docs": len(result["documents"]), "checks": sum(result["counts"][s] for s in
+                      ("pass", "warn", "fail", "unverified")), **{k: round(v, 2) for k, v in stages.items()},
+                      "total_s": round(t3 - t0, 2), "report_share": round((t3 - t2) / (t3 - t0), 3),
+                      "total_cpu_s": round(c3 - c0, 2), "report_cpu_share": round((c3 - c2) / (c3 - c0), 3)}))
+
+
+def bench_split(work: Path, sizes: list[int], workers: int = 2, repeat: int = 1, profile: str | None = None) -> dict:
+    """The stage split of whole audits of `sizes` synthetic documents, each in a fresh process,
+    sizes alternating over `repeat` rounds (each round's figures printed; the best total counts)."""
+    folders = {n: _corpus(work, n) for n in sizes}
+    runs: dict[int, list[dict]] = {n: [] for n in sizes}
+    for _ in range(repeat):
+        for n in sizes:
+            load = _load()
+            cmd = [sys.executable, __file__, "_split_child", str(folders[n]), "--workers", str(workers)]
+            out = subprocess.run(cmd + (["--profile", profile] if profile else []),
+                                 capture_output=True, text=True, check=True)
+            res = {**json.loads(out.stdout.strip().splitlines()[-1]), "load_before": load, "load_after": _load()}
+            runs[n].append(res)
+            print(f"split {n} docs, {res['checks']} checks, {workers} workers{' (report profiled, 1 process)' if profile else ''}"
+                  f"   ({res['load_before']} before, {res['load_after']} after)")
+            print("  stage            :    wall        CPU (all processes)")
+            for key, label in (("read_checks", "reading + checks"), ("validation", "validation (GX)"), ("report", "report")):
+                print(f"  {label:<17}: {res[key + '_s']:7.2f} s  {res[key + '_cpu_s']:7.2f} s")
+            print(f"  report share     : {100 * res['report_share']:5.1f}% of {res['total_s']:.2f} s wall, "
+                  f"{100 * res['report_cpu_share']:.1f}% of {res['total_cpu_s']:.2f} s CPU   "
+                  f"{n / res['total_s']:.1f} docs/s end to end")
+    return {str(n): min(r, key=lambda x: x["total_s"]) | {"runs": r} for n, r in runs.items()}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["text", "pdf", "gx", "memory", "all", "_memory_child"])
+    ap.add_argument("what", choices=["text", "pdf", "gx", "memory", "split", "all", "_memory_child", "_split_child"])
     ap.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
-    ap.add_argument("--docs", type=int, default=None)
+    ap.add_argument("--docs", default=None, help="documents (split: sizes, comma-separated)")
+    ap.add_argument("--profile", help="split: profile the report stage (one process) into this file")
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--pdfs", default=str(PDFS))
     ap.add_argument("--repeat", type=int, default=1)
@@ -177,16 +244,22 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     if a.what == "_memory_child":
         return _memory_child(a.folder, a.workers)
+    if a.what == "_split_child":
+        return _split_child(a.folder, a.workers, a.profile)
+    docs = int(a.docs) if a.docs and a.what != "split" else None
     work = Path(a.work)
     figures = {}
     if a.what in ("text", "all"):
-        figures["text"] = bench_text(work, a.docs or 600, a.repeat)
+        figures["text"] = bench_text(work, docs or 600, a.repeat)
     if a.what in ("pdf", "all"):
         figures["pdf"] = bench_pdf(Path(a.pdfs), a.repeat)
     if a.what in ("gx", "all"):
         figures["gx"] = bench_gx(a.claims)
     if a.what in ("memory", "all"):
-        figures["memory"] = bench_memory(work, a.docs or 10_000, a.workers)
+        figures["memory"] = bench_memory(work, docs or 10_000, a.workers)
+    if a.what in ("split", "all"):
+        sizes = [int(x) for x in (a.docs or "300,3000").split(",")] if a.what == "split" else [300, 3000]
+        figures["split"] = bench_split(work, sizes, a.workers, a.repeat, a.profile)
     if a.json:
         with open(a.json, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}) + "\n")

@@ -116,6 +116,21 @@ class Lister:
                              + (f"  {evidence}" if evidence else ""))
         return "\n".join(lines)
 
+    def digest(self, data: dict) -> tuple[str, list[str]]:
+        """part(data) as made in any process (a worker): its lines and the rules they named, which
+        take() keeps, in the process that prints, for legend()."""
+        kept, self.seen = self.seen, {}
+        try:
+            return self.part(data), list(self.seen)
+        finally:
+            self.seen = kept
+
+    def take(self, digest: tuple[str, list[str]]) -> str:
+        """A digest's lines; its rules kept for legend()."""
+        lines, rules = digest
+        self.seen.update(dict.fromkeys(rules))
+        return lines
+
     def legend(self) -> str:
         """Each rule the lines named, with its one-sentence explanation."""
         from auditor.report import words

@@ -57,6 +57,8 @@ S3_IMG = re.compile(r"https://great-expectations-web-assets[^\"'\s]*")
 REMOTE_ASSET = re.compile(r"<(?:link|script|img)\b[^>]*?(?:src|href)=[\"'](?:https?:)?//", re.I)
 SRI = re.compile(r"\s+(?:integrity|crossorigin)=(?:\"[^\"]*\"|'[^']*')")
 
+ROWS_SHOWN = 100  # failing rows listed per expectation (GX keeps them all: the Data Docs stay one size at any scale;
+                  # every failing row is in findings.json and the evidence pages, and GX's own count is kept)
 SHOWN = ("check_id", "doc", "sentence")  # what identifies a failing row to a person (check id and sentence added here)
 HIDDEN = ("row", "level", "cap")       # the rest of auditor.gx.INDEX_COLUMNS: what the run needs, not the reader
 FIGURES = "数值 figures"
@@ -128,6 +130,7 @@ def result_to_legible(result: dict, labels: dict | None = None) -> dict:
     kwargs = (result.get("expectation_config") or {}).get("kwargs") or {}
     columns = kwargs.get("column_list") or ([kwargs["column"]] if "column" in kwargs else None)
     res = result.get("result") or {}
+    more = _bounded(res)
     for key in ("partial_unexpected_list", "unexpected_list"):
         if isinstance(res.get(key), list):
             res[key] = [_labelled(v, columns) for v in res[key]]
@@ -146,6 +149,9 @@ def result_to_legible(result: dict, labels: dict | None = None) -> dict:
                       **({LEVEL: entry[LEVEL]} if LEVEL in entry else {}),
                       **({FIGURES: text_to_html(row_to_text(values))} if values else {}),
                       "sentence": text_to_html(label.get("sentence", entry.get("sentence", "")))}
+    if more:
+        entries.append({"check_id": text_to_html(f"… {more} more · 另有 {more} 行未列出 (findings.json)"), "doc": "",
+                        "sentence": ""})
     if isinstance(res.get("unexpected_index_column_names"), list):
         res["unexpected_index_column_names"] = list(SHOWN)
     if isinstance(res.get("observed_value"), float):
@@ -201,6 +207,35 @@ def _statistics(results: list[dict]) -> dict:
     n, ok = len(results), sum(1 for r in results if r.get("success"))
     return {"evaluated_expectations": n, "successful_expectations": ok, "unsuccessful_expectations": n - ok,
             "success_percent": 100.0 * ok / n if n else None}
+
+
+def _bounded(res: dict) -> int:
+    """Cut a result's lists of failing rows (and GX's query naming all of them) to ROWS_SHOWN;
+    returns how many rows were left out of the index list."""
+    more = 0
+    for key in ("unexpected_list", "unexpected_index_list"):
+        rows = res.get(key)
+        if isinstance(rows, list) and len(rows) > ROWS_SHOWN:
+            if key == "unexpected_index_list":
+                more = len(rows) - ROWS_SHOWN
+            del rows[ROWS_SHOWN:]
+    query = res.get("unexpected_index_query")
+    if more and isinstance(query, str):
+        i, j = query.find("["), query.rfind("]")
+        if 0 <= i < j:
+            res["unexpected_index_query"] = query[:i + 1] + "…" + query[j:]
+    return more
+
+
+def shown_rows(validation) -> set:
+    """The keys of the failing rows the Data Docs list (the first ROWS_SHOWN of each expectation):
+    the only ones whose labels (check id, sentence) they need."""
+    keys = set()
+    for run in validation.results:
+        for r in run.results:
+            hits = (r.result or {}).get("unexpected_index_list") or []
+            keys.update(int(h["row"]) for h in hits[:ROWS_SHOWN] if isinstance(h, dict) and "row" in h)
+    return keys
 
 
 def label_results(gx_root: Path, labels: dict | None = None) -> int:

@@ -7,6 +7,7 @@ corpus of thousands of documents is never held in memory.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import shutil
@@ -23,6 +24,7 @@ CLAIM_FIELDS = ["id", "doc", "page", "section", "sentence", "text", "kind", "sub
                 "status", "expected", "evidence", "rule", "file", *REVIEW_FIELDS]
 TABLE_FIELDS = ["id", "doc", "table", "page", "rule", "status", "stated", "expected", "evidence", "file",
                 *REVIEW_FIELDS]
+FIELDS = {"claims": CLAIM_FIELDS, "table_checks": TABLE_FIELDS}  # the CSV file of each list and its columns
 STATUSES = ("pass", "warn", "fail", "unverified")
 
 
@@ -84,10 +86,11 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     for c in claims:
         checks = by_claim.get(c.id, [])
         status, decided, main = claim_verdict(checks)
-        figure = [r for r in checks if r["rule"] not in SIDE_RULES]
+        shown = [_check(r) for r in checks]  # each check's evidence rendered once, for its words and the claim's
+        figure = [k for k in shown if k["rule"] not in SIDE_RULES]
         # the evidence read first is what was computed; why a check could not run, when none could
-        figure = [render(r["evidence"]) for r in ([r for r in figure if r["status"] != "unverified"] or figure)]
-        side = [render(r["evidence"]) for r in checks if r["rule"] in SIDE_RULES]
+        figure = [k["evidence"] for k in ([k for k in figure if k["status"] != "unverified"] or figure)]
+        side = [k["evidence"] for k in shown if k["rule"] in SIDE_RULES]
         d = c.to_json()
         if d.get("stated") is None and main and main["stated"]:  # a composition states its total's figure
             d["stated"] = _num(main["stated"])
@@ -103,7 +106,7 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
             "expected_hi": _clean(main["expected_hi"]) if main else None,
             "evidence": "；".join((figure or [no_evidence]) + side),
             "rule": ",".join(dict.fromkeys(r["rule"] for r in checks)),
-            "checks": [_check(r) for r in checks],
+            "checks": shown,
         })
     out_tables = []
     table_file = {t.index: t.file for d in docs for t in d.tables if t is not None}
@@ -120,7 +123,10 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     tally: dict[str, dict] = {}
     for key, recs in (("claims", out_claims), ("table_checks", out_tables)):
         for r in recs:
-            tally.setdefault(r["doc"], empty_counts())[key][r["status"]] += 1
+            c = tally.get(r["doc"])
+            if c is None:
+                c = tally[r["doc"]] = empty_counts()
+            c[key][r["status"]] += 1
     for r in out_claims:
         c = tally[r["doc"]]
         c["figure_checked"] += r["figure_checked"]
@@ -193,23 +199,23 @@ class Writer:
     def __init__(self, out_dir: str | Path):
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        self._files, self._csv, self._parts = [], {}, {}
-        for key, fields in (("claims", CLAIM_FIELDS), ("table_checks", TABLE_FIELDS)):
-            fh = (self.out / f"{key}.csv").open("w", encoding="utf-8-sig", newline="")
-            self._csv[key] = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-            self._csv[key].writeheader()
+        self._files, self._csv_files, self._parts = [], {}, {}
+        for key, fields in FIELDS.items():
+            fh = self._csv_files[key] = (self.out / f"{key}.csv").open("w", encoding="utf-8-sig", newline="")
+            csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore").writeheader()
             self._parts[key] = (self.out / f".findings.{key}.part").open("w", encoding="utf-8")
             self._files += [fh, self._parts[key]]
         self._first = dict.fromkeys(self._parts, True)
 
     def add(self, part: dict) -> None:
-        from auditor.review import csv_row
+        self.add_text(part_to_text(part))
 
-        for key, writer in self._csv.items():
-            writer.writerows(csv_row(r) for r in part[key])
-            fh = self._parts[key]
-            for rec in part[key]:
-                fh.write(("" if self._first[key] else ",\n") + _line(rec))
+    def add_text(self, texts: dict) -> None:
+        """A part already made into text (part_to_text, in any process)."""
+        for key, (lines, rows) in texts.items():
+            self._csv_files[key].write(rows)
+            if lines:
+                self._parts[key].write(("" if self._first[key] else ",\n") + lines)
                 self._first[key] = False
 
     def close(self, documents: list[dict], counts: dict, more: dict | None = None) -> Path:
@@ -217,24 +223,39 @@ class Writer:
         for fh in self._files:
             fh.close()
         dest = self.out / "findings.json"
-        with dest.open("w", encoding="utf-8") as out:
-            out.write('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]")
+        with dest.open("wb") as out:  # the part files copied as bytes: no decoding of what is already UTF-8
+            out.write(('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]").encode("utf-8"))
             for key in self._parts:
-                out.write(f',\n"{key}": [\n')
+                out.write(f',\n"{key}": [\n'.encode("utf-8"))
                 part = self.out / f".findings.{key}.part"
-                with part.open(encoding="utf-8") as fh:
-                    shutil.copyfileobj(fh, out)
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 20)
                 part.unlink()
-                out.write("\n]")
-            out.write(',\n"counts": ' + _line(counts))
+                out.write(b"\n]")
+            tail = ',\n"counts": ' + _line(counts)
             for key, value in (more or {}).items():
-                out.write(f',\n"{key}": ' + _line(value))
-            out.write("}\n")
+                tail += f',\n"{key}": ' + _line(value)
+            out.write((tail + "}\n").encode("utf-8"))
         return dest
 
 
 def _line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, default=str)
+
+
+def part_to_text(part: dict) -> dict[str, tuple[str, str]]:
+    """A part of the findings as the Writer writes it: per list (claims, table checks) its records
+    as lines of findings.json (joined by ",\n") and its rows of the CSV file. Made where the part
+    is made, so that only text travels to the process writing the files."""
+    from auditor.review import csv_row
+
+    out = {}
+    for key, fields in FIELDS.items():
+        recs = part[key]
+        rows = io.StringIO(newline="")
+        csv.DictWriter(rows, fieldnames=fields, extrasaction="ignore").writerows(map(csv_row, recs))
+        out[key] = (",\n".join(map(_line, recs)), rows.getvalue())
+    return out
 
 
 def counts(findings: dict) -> dict:

@@ -17,7 +17,7 @@ from numbers import Number
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from auditor.report import words, worklist
 
@@ -26,10 +26,26 @@ STATUSES = ("fail", "warn", "unverified", "pass")
 DATA_DOCS = "gx/uncommitted/data_docs/local_site/index.html"
 
 
+class _Environment(Environment):
+    """Jinja's environment, with `x.name` on a dict read as its item first: the pages are made of
+    dicts (the findings), and Jinja's own order (the attribute, then the item) raises and catches
+    an AttributeError for every field it shows."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                      autoescape=select_autoescape(["html", "j2"], default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    """The report's templates, compiled once per process (a Site takes them at its start; forked
+    workers inherit them compiled) and never checked for changes on disk during a run."""
+    env = _Environment(loader=FileSystemLoader(HERE / "templates"),
+                       autoescape=select_autoescape(["html", "j2"], default=True),
+                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["num"] = value_to_text
     env.globals["words"] = words
     return env
@@ -139,19 +155,42 @@ def findings_to_marks(doc: str, findings: list[dict], tables: list) -> dict[int,
     return marks
 
 
-def table_to_grid(table, marks: dict[tuple[int, int], str]) -> list[Markup]:
+def text_to_html(v) -> str:
+    """A value as escaped text, exactly as markupsafe.escape() writes it (&, <, >, ', "), without
+    making a Markup object of every cell."""
+    s = v if type(v) is str else str(v)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s or ">" in s:
+        s = s.replace(">", "&gt;").replace("<", "&lt;")
+    if "'" in s or '"' in s:
+        s = s.replace("'", "&#39;").replace('"', "&#34;")
+    return s
+
+
+_NUMERIC: dict[type, bool] = {}  # a cell value's type -> a number (right-aligned)? (isinstance on an ABC, once a type)
+
+
+def table_to_grid(table, marks: dict[tuple[int, int], str]) -> Markup:
     """The table's body rows as HTML, every cell escaped here (a page holds thousands of cells:
     built in Python, not cell by cell in the template); marked cells carry their status."""
     out = []
+    marked_rows = {i for i, _ in marks}
     for i, row in enumerate(table.rows):
         cells = []
         for j, v in enumerate(row):
-            m = marks.get((i, j))
-            css = ("n" if isinstance(v, Number) else "") + (f" cell-{m}" if m else "")
-            title = f' title="{escape(m)}"' if m else ""
-            cells.append(f'<td class="{escape(css)}"{title}>{"" if v is None else escape(v)}</td>')
-        out.append(Markup("<tr>" + "".join(cells) + "</tr>"))
-    return out
+            kind = type(v)
+            numeric = _NUMERIC.get(kind)
+            if numeric is None:
+                numeric = _NUMERIC[kind] = issubclass(kind, Number)
+            m = marks.get((i, j)) if i in marked_rows else None
+            text = "" if v is None else text_to_html(v)
+            if m:
+                cells.append(f'<td class="{"n" if numeric else ""} cell-{text_to_html(m)}" title="{text_to_html(m)}">{text}</td>')
+            else:
+                cells.append(f'<td class="{"n" if numeric else ""}">{text}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return Markup("".join(out))
 
 
 def _status(r: dict) -> str:
@@ -160,8 +199,12 @@ def _status(r: dict) -> str:
 
 
 def _counts(rows: list[dict]) -> dict:
-    c = Counter(_status(r) for r in rows)
-    return {s: c.get(s, 0) for s in (*STATUSES, "dismissed")}
+    c = dict.fromkeys((*STATUSES, "dismissed"), 0)
+    for r in rows:
+        s = _status(r)
+        if s in c:
+            c[s] += 1
+    return c
 
 
 def _by_document(findings: dict):
@@ -187,6 +230,7 @@ class Site:
         for f in ("report.css", "report.js", "worklist.js"):
             shutil.copy(HERE / "static" / f, self.out / "static" / f)
         self.env = _env()
+        self.templates = {name: self.env.get_template(name) for name in ("document.html.j2", "index.html.j2")}
         self.reviews = reviews or {}
         if data_docs is None:  # not said: link the Data Docs when they are there
             data_docs = (Path(out_dir) / DATA_DOCS).exists()
@@ -203,18 +247,38 @@ class Site:
 
     def summarise(self, findings: dict) -> None:
         """Keep what the index shows of a part of the findings: counts by document, status and rule."""
+        self.take(self.summary(findings))
+
+    def summary(self, findings: dict) -> dict:
+        """What the index shows of a part of the findings, as small plain data: made where the part
+        is made (a worker), kept by take() (the process that writes the index)."""
+        rows, reviewed, seen, listed = [], [], set(), []
+        by_rule, totals = defaultdict(Counter), Counter()
         for d, cl, tc in _by_document(findings):
             rv = self._reviews(cl + tc)
-            self.seen |= rv.keys()
+            seen |= rv.keys()
             for r in cl + tc:
-                self.by_rule[r.get("rule") or "—"][_status(r)] += 1
-                self.totals[_status(r)] += 1
+                s = _status(r)
+                by_rule[r.get("rule") or "—"][s] += 1
+                totals[s] += 1
                 if r["id"] in rv:
-                    self.reviewed.append({**r, **rv[r["id"]]})
+                    reviewed.append({**r, **rv[r["id"]]})
             page = "doc/" + doc_to_filename(d["doc"]) if d["status"] == "ok" else None
-            self.worklist.add(worklist.rows(d, cl, tc, rv, page or ""))
-            self.rows.append({**d, "page": page,
-                              "claim_counts": _counts(cl), "check_counts": _counts(tc), "reviewed": len(rv)})
+            listed += worklist.rows(d, cl, tc, rv, page or "")
+            rows.append({**d, "page": page,
+                         "claim_counts": _counts(cl), "check_counts": _counts(tc), "reviewed": len(rv)})
+        return {"rows": rows, "reviewed": reviewed, "seen": seen, "by_rule": by_rule, "totals": totals,
+                "listed": listed}
+
+    def take(self, summary: dict) -> None:
+        """Keep a part's summary (summary()) for the index; its findings list rows go to the spill."""
+        self.worklist.add(summary["listed"])
+        self.rows += summary["rows"]
+        self.reviewed += summary["reviewed"]
+        self.seen |= summary["seen"]
+        for rule, c in summary["by_rule"].items():
+            self.by_rule[rule].update(c)
+        self.totals.update(summary["totals"])
 
     def pages(self, findings: dict, docs: list, claims: list) -> None:
         """Write the page of each document of a part of the findings (needs no other document)."""
@@ -252,7 +316,7 @@ class Site:
         sources = pages.sources(doc, cl, tc, self.out / "doc", self.out / "pages" / doc_to_filename(d["doc"])[:-5],
                                 self.page_images)
         listed = worklist.rows(d, cl, tc, rv)
-        html = self.env.get_template("document.html.j2").render(
+        html = self.templates["document.html.j2"].render(
             rows=worklist.data(listed), labels=worklist.labels(), doc_page=True,
             list_counts=Counter(r["status"] for r in listed),
             cited=cited, d=d, sources=sources, blocks=blocks, unplaced=unplaced,
@@ -269,7 +333,7 @@ class Site:
         merged = merge_reviews({"claims": [{"id": i} for i in self.seen]}, self.reviews)
         by_rule = [{"rule": k, **{s: v.get(s, 0) for s in (*STATUSES, "dismissed")}, "total": sum(v.values())}
                    for k, v in sorted(self.by_rule.items())]
-        html = self.env.get_template("index.html.j2").render(
+        html = self.templates["index.html.j2"].render(
             documents=self.rows, by_rule=by_rule, totals={s: self.totals.get(s, 0) for s in (*STATUSES, "dismissed")},
             statuses=STATUSES, stale=merged["stale"] if stale is None else stale, review_counts=merged["counts"],
             data_docs=self.data_docs, reviewed=self.reviewed)

@@ -2,19 +2,22 @@
 
 For each document: its spilled claims and check rows are read back, given their statuses
 from the one GX validation (gx.Validation), made into its part of the findings contract
-(findings.build) and its HTML page (html.Site.pages). The parts come back in input order
-and go to findings.json / the CSVs (findings.Writer), the report index (html.Site) and the
-caller (`on_document`); the whole contract is kept only when asked (`keep`). Memory holds
-one document's findings at a time, whatever the size of the corpus.
+(findings.build), its HTML page (html.Site.pages), its lines of findings.json and the CSVs
+(findings.part_to_text) and its row of the index (html.Site.summary), all in the process that
+read its spill. What comes back, in input order, is text for the files (findings.Writer), small
+data for the report index (html.Site) and, only when asked, the part itself (`keep`, or
+`on_document`; with `digest` only digest(part) travels). Memory holds one document's findings
+at a time, whatever the size of the corpus.
 
-    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, map_documents=map)
-        -> (findings contract, errors met while writing)
+    write(run, validation, out_dir=None, reviews=None, keep=True, on_document=None, map_documents=map,
+          digest=None) -> (findings contract, errors met while writing)
 
 Each document's part is made in one guard (pipeline.guarded): a document whose findings or page
 cannot be made becomes its error entry (status internal_error), the run goes on.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.model import IngestError, text_to_line
@@ -25,34 +28,68 @@ from auditor.report.console import progress_bar
 LOG = "auditor.log"  # under the output folder: library warnings, notes and tracebacks, each naming its file
 
 
-def document_part(run, validation, site, i: int, reviews: dict | None = None
-                  ) -> tuple[dict, dict, IngestError | None]:
-    """Document i's part of the findings contract (its reviews applied, its page written), the labels
-    of its failing rows, and None; or, when that raised, its error entry and the error (the rest of
-    the run goes on)."""
-    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i, reviews)
+@dataclass
+class Done:
+    """What the making of one document's findings sends back to the process that writes the run:
+    text where it only goes to files (findings.json and the CSVs, made in the worker), small data
+    for the index, and the part of the contract itself only when someone asked for it."""
+
+    documents: list             # its entries of the documents list
+    part: dict | None           # its part of the contract (keep, or on_document without a digest)
+    texts: dict | None          # fnd.part_to_text(part): findings.json lines and CSV rows (when written)
+    summary: dict | None        # html.Site.summary(part): what the index shows (when written)
+    labels: dict                # the labels of its failing rows, for the Data Docs
+    shown: object = None        # digest(part), for on_document
+    error: IngestError | None = None
+
+
+def part_to_done(part: dict, site, labels: dict, needs, error: IngestError | None = None) -> Done:
+    """A document's part of the contract -> what travels back (`needs`: Needs)."""
+    return Done(part["documents"], part if needs.part else None,
+                fnd.part_to_text(part) if site is not None else None,
+                site.summary(part) if site is not None else None,
+                labels, needs.digest(part) if needs.digest is not None else None, error)
+
+
+@dataclass
+class Needs:
+    part: bool = True           # the whole part goes back to the caller
+    digest: object = None       # digest(part) is made beside it, for on_document
+    labelled: set | None = None  # the failing rows whose labels go back (those the Data Docs list); None: all
+    reviews: dict | None = None  # the verdicts applied to each part (auditor.review.apply)
+
+
+def document_part(run, validation, site, i: int, needs: Needs | None = None) -> Done:
+    """Document i's part of the findings (its reviews applied, its page written, its lines of
+    findings.json and the CSVs made), the labels of its failing rows; or, when that raised, its error
+    entry and the error (the rest of the run goes on)."""
+    needs = needs or Needs()
+    got, error = guarded(run.metas[i]["files"][0], _document_part, run, validation, site, i, needs)
     if error is None:
-        return (*got, None)
+        return got
     d = run.docs[i]
     entry = {**fnd.error_documents([error])[0], "doc": d.doc, "files": d.files}
-    return {"documents": [entry], "claims": [], "table_checks": []}, {}, error
+    return part_to_done({"documents": [entry], "claims": [], "table_checks": []}, site, {}, needs, error)
 
 
-def _document_part(run, validation, site, i: int, reviews: dict | None) -> tuple[dict, dict]:
+def _document_part(run, validation, site, i: int, needs: Needs) -> Done:
     from auditor import review
 
     got = run.details(i)
     status, _ = validation.statuses(got["rows"])
     part = fnd.build([run.docs[i]], [], got["claims"], got["rows"], status)
-    review.apply(part, reviews)
+    review.apply(part, needs.reviews)
     if site is not None:
         site.pages(part, [run.docs[i]], got["claims"])
-    return part, validation.labels(got["rows"])
+    labels = validation.labels(got["rows"])
+    if needs.labelled is not None:
+        labels = {k: v for k, v in labels.items() if k in needs.labelled}
+    return part_to_done(part, site, labels, needs)
 
 
 def write(run, validation, out_dir: str | Path | None = None, reviews: str | Path | dict | None = None,
           keep: bool = True, on_document=None, map_documents=map, progress: bool = False,
-          xlsx: str | Path | None = None, page_images: bool | str | None = None
+          xlsx: str | Path | None = None, page_images: bool | str | None = None, digest=None
           ) -> tuple[dict, list[IngestError]]:
     """The findings of a collected (pipeline.Collected) and validated run; with `out_dir`, written there
     with the HTML report, the Data Docs and the run's log. `keep=False`: the contract without its
@@ -60,7 +97,9 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     items)`: how the documents are mapped, in input order (auditor.parallel.mapper: in workers).
     `reviews`: the verdicts (auditor.review.load_reviews, or the file to load; a file that is missing
     or bad raises review.ReviewError); `xlsx`: the working paper's path (auditor.report.xlsx);
-    `page_images`: each document page shows its PDF pages that carry a fail or warn (report.pages)."""
+    `page_images`: each document page shows its PDF pages that carry a fail or warn (report.pages).
+    `digest(part)`: made where each part is made, and handed to `on_document` instead of the part
+    (then, with `keep=False`, no working paper and no reviews, no part travels between processes)."""
     from auditor import review
 
     out = Path(out_dir) if out_dir else None
@@ -80,31 +119,41 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
 
         paper = Workbook(xlsx)
     result = {"documents": [], "claims": [], "table_checks": []}
-    labels = {}  # check ids and sentences of the rows that did not pass, for the Data Docs
+    labels = {}  # check ids and sentences of the rows that did not pass and that the Data Docs list
 
-    def deliver(part: dict) -> None:
-        result["documents"] += part["documents"]
+    # the part itself travels back when the caller, the working paper or the stale reviews read it
+    needs = Needs(part=keep or (on_document is not None and digest is None) or paper is not None or bool(reviews),
+                  digest=digest if on_document is not None else None, reviews=reviews)
+    if out is not None and validation.results:
+        from auditor.report import datadocs
+
+        needs.labelled = datadocs.shown_rows(validation)
+
+    def deliver(done: Done) -> None:
+        result["documents"] += done.documents
         if keep:
-            result["claims"] += part["claims"]
-            result["table_checks"] += part["table_checks"]
+            result["claims"] += done.part["claims"]
+            result["table_checks"] += done.part["table_checks"]
         if writer is not None:
-            writer.add(part)
-            site.summarise(part)
+            writer.add_text(done.texts)
+            site.take(done.summary)
         if paper is not None:
-            paper.add(part)
-        stale.see(part)
+            paper.add(done.part)
+        if stale.reviews:
+            stale.see(done.part)
         if on_document is not None:
-            on_document(part)
+            on_document(done.shown if needs.digest is not None else done.part)
 
-    def one(i: int):
-        return document_part(run, validation, site, i, reviews)
+    def one(i: int) -> Done:
+        return document_part(run, validation, site, i, needs)
 
     bar = progress_bar(len(run.docs), progress, "findings")
     log = list(run.log)
     try:
-        for part, found, error in map_documents(one, range(len(run.docs))):
-            deliver(part)
-            labels.update(found)
+        for done in map_documents(one, range(len(run.docs))):
+            deliver(done)
+            labels.update(done.labels)
+            error = done.error
             if error is not None:
                 errors.append(error)
                 if error.detail:
@@ -114,7 +163,8 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
     finally:
         if bar is not None:
             bar.close()
-    deliver({"documents": fnd.error_documents(run.errors), "claims": [], "table_checks": []})
+    deliver(part_to_done({"documents": fnd.error_documents(run.errors), "claims": [], "table_checks": []},
+                         site, {}, needs))
     if not keep:
         del result["claims"], result["table_checks"]
     result["counts"] = fnd.counts(result)
