@@ -353,27 +353,24 @@ def plot_problems_by(df: pd.DataFrame, by: str, top: int = 20, width: int = 16):
     `width` characters and the figure grows with their lines, so no two overlap. Returns the figure."""
     import matplotlib.pyplot as plt
 
+    from auditor.report import words
+
     t = status_table(df, by)
     t = t.reindex(columns=["fail", "warn"], fill_value=0)
     t = t[(t["fail"] > 0) | (t["warn"] > 0)].head(top).iloc[::-1]
     if by == "rule":  # rules by their Chinese names
-        from auditor.report import words
-
         labels = [_wrap(words.rule_name(str(k)), width) for k in t.index]
     else:
         labels = [_wrap(str(k), width) for k in t.index]
     fig, axes = plt.subplots(1, 2, sharey=True, figsize=(12, _rows_height(labels) + 1.4))
     for ax, status in zip(axes, ("fail", "warn")):
         ax.barh(range(len(t)), t[status], color=STATUS_COLORS[status], height=0.7)
-        ax.set_title(f"{_STATUS_WORDS[status]} {status}：按 {by}")
+        ax.set_title(f"{words.status(status)} {status}：按 {by}")
         ax.set_xlabel("数量")
         ax.xaxis.get_major_locator().set_params(integer=True)
     axes[0].set_yticks(range(len(t)), labels)
     fig.tight_layout()
     return fig
-
-
-_STATUS_WORDS = {"fail": "不符", "warn": "舍入差异"}
 
 
 def _wrap(label: str, width: int = 16) -> str:

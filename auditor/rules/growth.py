@@ -67,8 +67,8 @@ def from_levels(ctx: Context, c):
     if got is None:
         return None
     prior, current = got
-    return sentence.in_wan(prior), _size(sentence.difference(prior, current)), says("growth.on_levels", current=quote(current.text, current.id),
-                                               prior=quote(prior.text, prior.id))
+    formula = says("growth.on_levels", current=quote(current.text, current.id), prior=quote(prior.text, prior.id))
+    return sentence.in_wan(prior), _size(sentence.difference(prior, current)), formula
 
 
 def prior_and_change(ctx: Context, c):

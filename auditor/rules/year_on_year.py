@@ -66,6 +66,13 @@ def same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tup
     return candidates[:1]
 
 
+def _row(c, evidence, **kw) -> Row:
+    """Claim c's row against last year's document (the id every such row of c shares)."""
+    return Row(check_id=f"{c.id}:vs_prior_year", doc=c.doc, scope="claim", rule=RULE_ID, evidence=evidence,
+               claim_kind=c.kind, subject=c.subject or "", page=c.page, section=c.section or "",
+               sentence=c.sentence, text=c.text, **kw)
+
+
 def _flat_against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row:
     """"与上年持平": this year's figure against last year's table figure."""
     last = Interval(Decimal(prior[2]), Decimal(prior[3])).scale(link.conversion("万元", current.unit))
@@ -73,11 +80,8 @@ def _flat_against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Ro
     if loose:
         last = flat.widen(last)
     where = says("year_on_year.where", doc=prior_doc, cell=in_document(prior[4], prior_doc))
-    return Row(check_id=f"{c.id}:vs_prior_year", doc=c.doc, scope="claim", rule=RULE_ID,
-               evidence=says("year_on_year.flat", current=quote(current.text, current.id), where=where),
-               claim_kind=c.kind, subject=c.subject or "", page=c.page, section=c.section or "",
-               sentence=c.sentence, text=c.text, stated=current.stated, unit=current.unit, expected=last,
-               cap="warn" if loose else "")
+    return _row(c, says("year_on_year.flat", current=quote(current.text, current.id), where=where),
+                stated=current.stated, unit=current.unit, expected=last, cap="warn" if loose else "")
 
 
 def _against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | None:
@@ -85,9 +89,7 @@ def _against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | N
     delta = cur - last
     where = says("year_on_year.where", doc=prior_doc, cell=in_document(prior[4], prior_doc))
     q_current = quote(current.text, current.id)
-    made = Row(check_id=f"{c.id}:vs_prior_year", doc=c.doc, scope="claim", rule=RULE_ID,
-               evidence=None, claim_kind=c.kind, subject=c.subject or "", page=c.page, section=c.section or "",
-               sentence=c.sentence, text=c.text, stated=c.stated, unit=c.unit)
+    made = _row(c, None, stated=c.stated, unit=c.unit)
     if (delta.lo > 0 and c.direction < 0) or (delta.hi < 0 and c.direction > 0):
         made.rule, made.holds, made.stated = "prose_consistent", False, None
         made.evidence = says("year_on_year.up_but" if c.direction > 0 else "year_on_year.down_but",
