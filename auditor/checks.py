@@ -24,13 +24,12 @@ COLUMNS = ["check_id", "doc", "scope", "rule", "claim_kind", "subject", "page", 
 
 
 def document_checks(doc: Document, claims: list) -> tuple[list[Row], dict]:
-    """The document's own check rows, and the figures its tables give for the concepts its
-    narrative names (万元 intervals, for the year-on-year checks against the next year's document)."""
+    """The document's own check rows, and for the year-on-year checks against the next year's
+    document: the cells its amounts were found in (万元 intervals) and its tables."""
     rows, ctx = document_rows(doc, claims)
     record = year_on_year.cell_record
-    values: dict = {"concepts": {}, "claims": {cid: [record(x) for x in cells] for cid, cells in ctx.best.items()}}
-    for concept, cells in ctx.found.items():
-        values["concepts"][concept] = [record(x) for x in cells if x.value is not None]
+    values = {"claims": {cid: [record(x) for x in cells] for cid, cells in ctx.best.items()},
+              "tables": list(doc.tables)}  # the next year's document looks up its own rows and concepts here
     return rows, values
 
 

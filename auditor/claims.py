@@ -13,7 +13,7 @@ Pipeline per document
          -> claims with subjects (auditor/data/ontology.yaml concepts) and
             relations (of / whole / parent / parts / reason).
 
-Claim kinds: amount, share, growth, change, count, absence, flat, composition.
+Claim kinds: amount, share, completion, growth, change, count, absence, flat, composition.
 Ids are ``doc:hash(sentence, span, kind)`` (+ ``-n`` for repeats), so they do
 not move when other sentences change.
 """
@@ -35,7 +35,7 @@ from auditor.numbers import parse_number
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "patterns.yaml"
 
-KINDS = ("amount", "share", "growth", "change", "count", "absence", "flat", "composition")
+KINDS = ("amount", "share", "completion", "growth", "change", "count", "absence", "flat", "composition")
 MONEY = {"万元", "亿元", "千元", "元"}
 _ENDERS = "。；！？;!?"
 _SENTENCE_END = re.compile("[" + _ENDERS + "\n]")
@@ -114,6 +114,7 @@ class _Patterns:
     not_before: re.Pattern
     not_after: re.Pattern
     share: re.Pattern
+    completion: re.Pattern
     change: re.Pattern
     change_dir: dict
     template: re.Pattern
@@ -162,6 +163,7 @@ def patterns() -> _Patterns:
         not_before=re.compile("(?:" + _alt(p["not_before"]) + ")$"),
         not_after=re.compile("(?:" + _alt(p["not_after"]) + ")"),
         share=re.compile("(?:" + _alt(p["share"]) + r")[^,，;；:：。]{0,14}?$"),
+        completion=re.compile(p["completion"]),
         change=re.compile("(" + _alt(p["change"]) + ")" + filler + "$"),
         change_dir={k: int(v) for k, v in p["change"].items()},
         template=re.compile("(?:" + _alt(p["template_change"], escape=False) + ")" + filler + "$"),
@@ -698,6 +700,36 @@ def growth_rate(ex: "_Extractor", f: "Figure") -> Claim:
     return new_growth(ex, f.s, f.m, f.value, f.unit, f.chg, f.win_start, f.made)
 
 
+_FIGURE_END = re.compile(r"[\d,.]+\S{0,2}$")  # an amount claim's own figure and unit, at the end of its text
+
+
+def _words_before(c: Claim) -> str:
+    """The words right before a claim's figure (its sentence's, then its own), spaces out."""
+    return _FIGURE_END.sub("", re.sub(r"\s+", "", c.sentence[max(0, c.start - 16):c.start] + (c.text or "")))
+
+
+def completion_rate(ex: "_Extractor", f: "Figure") -> Claim:
+    """"支出决算为B万元，完成年初预算的X%": the account's figure (the last amount before it without a
+    base) over the budget's (the last one with a base: 年初预算为A万元), both of the same sentence."""
+    at = f.win_start + ex.P.completion.search(f.window).start()
+    c = ex._new(f.s, "completion", at, f.m.end(), stated=f.value, decimals=_decimals(f.value), unit=f.unit)
+    amounts = [x for x in f.made if x.kind == "amount"]
+    budget = next((x for x in reversed(amounts) if x.base), None) or \
+        next((x for x in reversed(amounts) if ex.P.initial_budget.search(_words_before(x))), None)
+    actual = next((x for x in reversed(amounts) if x is not budget and not x.base), None)
+    if budget is not None and actual is not None and (amounts.index(budget) > amounts.index(actual) or (
+            budget.subject and actual.subject and budget.subject != actual.subject)):
+        budget = None  # the budget of another item ("三公"经费's, for 因公出国（境）费 in its list)
+    if budget is not None and not budget.base:  # "预算数为A万元" beside a completion rate: the budget, in any document
+        budget.base = ex.P.initial_budget_base
+    if actual is not None:
+        c.of, c.subject, c.subject_text = actual.id, actual.subject, actual.subject_text
+    if budget is not None:
+        c.whole, c.whole_subject = budget.id, budget.subject
+    ex.claims.append(c)
+    return c
+
+
 def share_rate(ex: "_Extractor", f: "Figure") -> Claim:
     sh = ex.P.share.search(f.window)
     return new_share(ex, f.s, f.m, f.value, f.unit, f.win_start + sh.start(), f.win_start, f.made)
@@ -963,6 +995,8 @@ def _in_clause(ex: _Extractor, f: Figure) -> bool:
 # `productions` says what each reads). A claim records the production that made it.
 NUMBER_PRODUCTIONS = (
     ("growth_rate", lambda ex, f: f.unit == "%" and bool(f.chg) and not f.tmpl, growth_rate),
+    ("completion", lambda ex, f: f.unit == "%" and bool(ex.P.completion.search(f.window))
+     and any(x.kind == "amount" for x in f.made), completion_rate),  # a target ("预算执行率为100%") has no figures
     ("share", lambda ex, f: f.unit == "%" and bool(ex.P.share.search(f.window)), share_rate),
     ("bare_rate", lambda ex, f: f.unit == "%", lambda ex, f: None),
     ("template_change", lambda ex, f: f.ukind == "amount" and bool(f.tmpl), template_change),

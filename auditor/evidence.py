@@ -53,7 +53,9 @@ def cell(of: tuple, row: int, col: int | None, label: str, column: str, value: D
 
 
 def in_document(c: tuple, doc: str) -> tuple:
-    """The same cell, named as another document's (the previous year's)."""
+    """The same cell or table, named as another document's (the previous year's)."""
+    if c[0] == TABLE:
+        return c[:DOC] + (doc,)
     return (CELL, c[OF][:DOC] + (doc,)) + c[ROW:]
 
 

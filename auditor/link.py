@@ -229,10 +229,27 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
     return found
 
 
+def empty_table(concept: str | None, tables: Iterable[Table]) -> Table | None:
+    """The concept's own table (its first location's type) when every copy of it is published empty."""
+    locs = locations(concept or "")
+    types = set(_as_list(locs[0].get("table", []))) if locs else set()
+    present = [t for t in tables if t.type in types]
+    return present[0] if present and all(t.empty for t in present) else None
+
+
+_OPTIONAL_END = _WORDS["label_optional_end"]
+
+
 def find_label(label: str, index: dict[str, list[Cell]]) -> list[Cell]:
     """Cells on rows whose cleaned label is exactly `label` (a sub-item the ontology does not name),
-    looked up in label_index(tables), built once for a document's tables."""
-    return list(index.get(clean_label(label), []))
+    looked up in label_index(tables), built once for a document's tables; failing that, the label
+    with or without its optional ending (table_words.yaml `label_optional_end`: 支出)."""
+    key = clean_label(label)
+    hits = index.get(key)
+    if not hits and key:
+        other = key[:-len(_OPTIONAL_END)] if key.endswith(_OPTIONAL_END) else key + _OPTIONAL_END
+        hits = index.get(other) if other else None
+    return list(hits or [])
 
 
 def label_index(tables: Iterable[Table]) -> dict[str, list[Cell]]:

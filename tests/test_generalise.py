@@ -119,10 +119,27 @@ def listed_amounts(rng, a, b, off):
     return sentence, "part:" + part
 
 
+def prior_of_levels(rng, a, b, off):
+    """Last year's figure checked by this year's and the change or rate after them (the rate only
+    fixes a figure of a few hundred 万元 to the cent); a wrong one makes the change or rate fail."""
+    up = b > a
+    w, g = _words(up)
+    s, shown = rng.choice(SUBJECTS), a + off
+    chg, rate = (b - a).copy_abs(), _r((b - a).copy_abs() / a * 100)
+    forms = [(f"{s}上年为{shown}万元，本年为{b}万元，{w}{chg}万元。", f"{chg}万元"),
+             (f"2025年{s}执行数为{shown}万元，2026年预算安排{b}万元，比2025年执行数{w}{chg}万元。", f"{chg}万元"),
+             (f"{s}由上年的{shown}万元{w}到{b}万元，{w}{chg}万元。", f"{chg}万元")]
+    if a < 600:
+        forms.append((f"2025年当年预算执行数为{shown}万元，2026年预算安排{b}万元，比2025年预算执行数{w}{rate}%。",
+                      f"{rate}%"))
+    sentence, by = rng.choice(forms)
+    return sentence, f"prior:{shown}万元|{by}"
+
+
 FAMILIES = {"growth_on_levels": growth_on_levels, "growth_on_change": growth_on_change,
             "change_on_levels": change_on_levels, "share_of_total": share_of_total,
             "parts_of_total": parts_of_total, "flat_on_levels": flat_on_levels,
-            "listed_counts": listed_counts, "listed_amounts": listed_amounts}
+            "listed_counts": listed_counts, "listed_amounts": listed_amounts, "prior_of_levels": prior_of_levels}
 N = 8  # right and wrong cases per family
 
 
@@ -152,8 +169,13 @@ def audited(tmp_path_factory):
 
 def _verdict(claims, doc, stated, wrong):
     """The claim whose verdict the case is about: a rate, change or share by its text; the list's sum
-    (the composition claim); the flat claim; a listed part when the list is right, the list when not."""
+    (the composition claim); the flat claim; a listed part when the list is right, the list when not;
+    last year's figure when right, the change or rate when not."""
     mine = [c for c in claims if c["doc"] == doc]
+    if stated and stated.startswith("prior:"):  # last year's figure when right, the change or rate it breaks when not
+        prior, by = stated[6:].split("|")
+        kinds, stated = (("growth", "change"), by) if wrong else (("amount",), prior)
+        return next(c for c in mine if c["kind"] in kinds and c["text"].endswith(stated))
     if stated is None or (stated.startswith("part:") and wrong):
         return next(c for c in mine if c["kind"] == "composition")
     if stated == "flat:":

@@ -14,10 +14,10 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 """
 from __future__ import annotations
 
-from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, composition, count,
-                           cross_table, empty_table, flat, growth, impossible_change, members, ordinal_sums,
-                           printed_form, reason, reason_sum, row_sums, share, stated_sum, tables_complete, two_values,
-                           units, year_on_year)
+from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, completion, composition,
+                           count, cross_table, empty_table, flat, growth, impossible_change, members, ordinal_sums,
+                           printed_form, prior_level, reason, reason_sum, row_sums, share, stated_sum, tables_complete,
+                           two_values, units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
 NARRATIVE, PROSE, ARITHMETIC, CROSS = "narrative_vs_tables", "prose_contradictions", "table_arithmetic", "cross_table"
@@ -68,9 +68,11 @@ RULES: tuple[Rule, ...] = (
     # each claim, by its kind
     amount.RULE,              # 金额与表格一致        amount       -> amount_matches_table
     share.RULE,               # 占比与部分÷整体一致    share        -> share_matches_ratio
+    completion.RULE,          # 完成率与决算数÷预算数一致 completion -> share_matches_ratio
     growth.RULE,              # 增长率与增减额一致     growth       -> growth_matches_change
     change.RULE,              # 增减额与计算一致       change       -> growth_matches_change
     flat.RULE,                # 持平与计算一致         flat         -> growth_matches_change
+    prior_level.RULE,         # 上年数与增减一致       amount of an earlier period -> growth_matches_change
     impossible_change.RULE,   # 增减表述不可能成立     growth, change -> prose_consistent
     count.RULE,               # 项目个数与表格一致     count        -> count_matches_rows
     absence.RULE,             # “无”与表格一致        absence      -> absence_matches_tables

@@ -230,12 +230,8 @@ class Context:
 
     def published_empty(self, concept: str | None) -> dict | None:
         """'《…》为空表' when the concept's own table (its first location's) is published empty."""
-        locs = link.locations(concept or "")
-        types = set(link._as_list(locs[0].get("table", []))) if locs else set()
-        present = [t for t in self.tables if t.type in types]
-        if present and all(t.empty for t in present):
-            return says("tables.published_empty", table=table_of(present[0]))
-        return None
+        t = link.empty_table(concept, self.tables)
+        return says("tables.published_empty", table=table_of(t)) if t is not None else None
 
     # -- rows
     def claim_row(self, c, rule: str, evidence: dict, **kw) -> Row:

@@ -1,6 +1,8 @@
 """其中各项之和等于总数 — the parts a "其中…" list states add up to the figure it follows."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from auditor import link
 from auditor.evidence import quote, says
 from auditor.numbers import Interval, interval_sum
@@ -24,7 +26,8 @@ def members(ctx: Context, c) -> tuple:
     """(total, parts, why not): the claims a "其中" list c adds up, and, when they cannot be added
     up, why (a key of evidence_words.yaml `composition`). A list whose parts run over several
     paragraphs is too loosely bound to be sure they are this total's (the items' own details are
-    printed like items): it is added up only when the sum holds, and said to be loose otherwise."""
+    printed like items): it is added up as far as its first parts add up to the total, and said to
+    be loose when none do."""
     total = ctx.by_id.get(c.of) if c.of else None
     if total is None or total.stated is None:
         return total, [], "no_total"
@@ -33,8 +36,25 @@ def members(ctx: Context, c) -> tuple:
     if len(parts) < 2:
         return total, parts, "few_parts"
     if not all(p.block == total.block for p in parts) and not figure(total).meets(parts_sum(parts)):
-        return total, parts, "loose"
+        first = first_breakdown(total, parts)
+        return (total, first, None) if first else (total, parts, "loose")
     return total, parts, None
+
+
+def first_breakdown(total, parts) -> list:
+    """The list's first parts up to the point where they add up to the total, when they do: a list
+    spread over paragraphs ("支出预算总计X万元，包括：\n1.公共安全支出…\n2.…") runs on into what
+    follows (a second breakdown of the same total by 经济分类, the next section's figures). Empty
+    when no two or more first parts add up to it."""
+    whole, lo, hi = figure(total), Decimal(0), Decimal(0)
+    for k, p in enumerate(parts):
+        iv = figure(p)
+        lo, hi = lo + iv.lo, hi + iv.hi
+        if lo > whole.hi:
+            return []
+        if k >= 1 and hi >= whole.lo:
+            return parts[:k + 1]
+    return []
 
 
 def figure(c) -> Interval:

@@ -1,13 +1,19 @@
 """与上年文件一致 — a change or growth "比上年" against the same department's previous-year document
 in the run: change = this year's figure − last year's table figure; growth = change ÷ last year's.
-A direction word against the two years' figures is a contradiction (prose_consistent)."""
+A direction word against the two years' figures is a contradiction (prose_consistent).
+
+Last year's figure is the one on the same row of the same table type, in the same column, as the
+cell that holds this year's figure (its label, and its subject code where both have one); failing that, the cells
+that hold the claim's concept in last year's tables (data/evidence.yaml), whether or not last
+year's narrative named it. A blank on a labelled row is nil, as in the document's own checks."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from auditor import link
 from auditor.claims import is_last_year
-from auditor.evidence import in_document, quote, says
+from auditor.evidence import in_document, quote, says, table_of
 from auditor.numbers import Interval
 from auditor.rules import flat, prose
 from auditor.rules.base import CORPUS, Row, Rule, miss
@@ -17,8 +23,8 @@ HUNDRED = Decimal(100)
 
 
 def check(claims: list, prior_of: dict[str, tuple[str, int]], values: dict[str, dict]) -> list[Row]:
-    """`prior_of`: doc -> (previous-year doc, its year); `values`: per doc, the figures its tables
-    give for the concepts its narrative names (checks.document_checks)."""
+    """`prior_of`: doc -> (previous-year doc, its year); `values`: per doc, the cells its amounts
+    were found in, and its tables (checks.document_checks)."""
     by_id = {c.id: c for c in claims}
     rows = []
     for c in claims:
@@ -34,7 +40,10 @@ def check(claims: list, prior_of: dict[str, tuple[str, int]], values: dict[str, 
             continue
         concept = current.subject or c.subject
         places = values.get(c.doc, {}).get("claims", {}).get(current.id)
-        options = same_places(values.get(prior_doc, {}).get("concepts", {}).get(concept) or [], places)
+        tables = values.get(prior_doc, {}).get("tables") or []
+        options = same_rows(tables, places) or \
+            same_places([cell_record(x) for x in link.find(concept, tables)] if concept else [], places) or \
+            published_empty(concept, tables, prior_doc)
         if not options:
             continue
         k = link.conversion(current.unit, "万元")
@@ -50,9 +59,50 @@ def check(claims: list, prior_of: dict[str, tuple[str, int]], values: dict[str, 
 
 
 def cell_record(cell: link.Cell) -> tuple:
-    """A cell as plain data (table type, column, 万元 interval, the cell) for cross-document checks."""
+    """A cell as plain data for cross-document checks: (table type, column, 万元 interval, the cell,
+    its row's label and subject code)."""
     _, lo, hi = cell.in_unit("万元")
-    return (cell.table.type, link.clean_column(cell.column), str(lo), str(hi), cell.ref())
+    t = cell.table
+    code = t.codes[cell.row] if t.codes and cell.row < len(t.codes) else None
+    return (t.type, link.clean_column(cell.column), str(lo), str(hi), cell.ref(), link.clean_label(cell.label), code)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
+
+
+def same_rows(tables: list, places: list[tuple] | None) -> list[tuple]:
+    """Last year's cells on the rows where this year's figure is printed: the same table type, the
+    same label (one name inside the other will do when both rows carry the same subject code; two
+    codes that differ are two subjects, and so is a code kept for a subject renamed), the same
+    column, a year in the column's name aside ("2024年预算数" / "2023年预算数")."""
+    out, seen = [], set()
+    for place in places or []:
+        if len(place) < 7:
+            continue
+        kind, column, label, code = place[0], _YEAR.sub("", place[1]), place[5], place[6]
+        for t in tables:
+            if t.type != kind or t.empty:
+                continue
+            for r, lab, figures in link.segments(t):
+                theirs = t.codes[r] if t.codes and r < len(t.codes) else None
+                if not (lab == label or (code and theirs == code and (lab in label or label in lab))) \
+                        or (code and theirs and theirs != code):
+                    continue
+                for col, v in figures:
+                    key = (t.index, r, col)
+                    if _YEAR.sub("", link.clean_column(col)) == column and key not in seen:
+                        seen.add(key)
+                        out.append(cell_record(link.Cell(t, r, col, lab, v)))
+    return out
+
+
+def published_empty(concept: str | None, tables: list, prior_doc: str) -> list[tuple]:
+    """Last year's figure nil because the concept's table was published empty (a record like
+    cell_record's, its evidence the empty table)."""
+    t = link.empty_table(concept, tables)
+    if t is None:
+        return []
+    return [(t.type, "", "0", "0", says("tables.published_empty", table=in_document(table_of(t), prior_doc)))]
 
 
 def same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tuple]:
@@ -64,6 +114,12 @@ def same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tup
         if hits:
             return hits
     return candidates[:1]
+
+
+def _where(prior: tuple, prior_doc: str) -> dict:
+    """Where last year's figure is: its cell, or its table published empty (already named as last year's)."""
+    term = prior[4]
+    return says("year_on_year.where", doc=prior_doc, cell=term if isinstance(term, dict) else in_document(term, prior_doc))
 
 
 def _row(c, evidence, **kw) -> Row:
@@ -79,7 +135,7 @@ def _flat_against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Ro
     loose = flat.loose(c)
     if loose:
         last = flat.widen(last)
-    where = says("year_on_year.where", doc=prior_doc, cell=in_document(prior[4], prior_doc))
+    where = _where(prior, prior_doc)
     return _row(c, says("year_on_year.flat", current=quote(current.text, current.id), where=where),
                 stated=current.stated, unit=current.unit, expected=last, cap="warn" if loose else "")
 
@@ -87,7 +143,7 @@ def _flat_against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Ro
 def _against(c, current, cur: Interval, prior: tuple, prior_doc: str) -> Row | None:
     last = Interval(Decimal(prior[2]), Decimal(prior[3]))
     delta = cur - last
-    where = says("year_on_year.where", doc=prior_doc, cell=in_document(prior[4], prior_doc))
+    where = _where(prior, prior_doc)
     q_current = quote(current.text, current.id)
     made = _row(c, None, stated=c.stated, unit=c.unit)
     if (delta.lo > 0 and c.direction < 0) or (delta.hi < 0 and c.direction > 0):

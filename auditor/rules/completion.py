@@ -1,0 +1,43 @@
+"""完成率与决算数÷预算数一致 — a stated completion rate ("支出决算为B万元，完成年初预算的X%",
+"为预算数的X%", "预算执行率为X%") equals the account's figure ÷ the budget's × 100.
+
+Evidence: the two figures the sentence states (the budget with its base: "年初预算为A万元"). With no
+budget figure in the sentence it is unverified, and says so (the budget of an account is rarely in
+its tables). Last year's figure worked back from it: rules/prior_level.py."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from auditor import link
+from auditor.evidence import quote, says
+from auditor.rules import sentence
+from auditor.rules.base import CLAIM, Context, Row, Rule
+
+RULE_ID = "share_matches_ratio"
+HUNDRED = Decimal(100)
+
+
+def check(ctx: Context, c) -> list[Row]:
+    if c.stated is None:
+        return []
+    actual, budget = ctx.by_id.get(c.of) if c.of else None, ctx.by_id.get(c.whole) if c.whole else None
+    if not _money(actual) or not _money(budget):
+        return [ctx.claim_row(c, RULE_ID, says("completion.no_budget"), has_evidence=False)]
+    ratio = sentence.in_wan(actual).ratio(sentence.in_wan(budget))
+    q_actual, q_budget = quote(actual.text, actual.id), quote(budget.text, budget.id)
+    if ratio is None:
+        return [ctx.claim_row(c, RULE_ID, says("completion.zero_budget", budget=q_budget), has_evidence=False)]
+    return [ctx.claim_row(c, RULE_ID, says("completion.ratio", actual=q_actual, budget=q_budget),
+                          expected=ratio.scale(HUNDRED))]
+
+
+def _money(c) -> bool:
+    return c is not None and c.stated is not None and c.unit in link.UNIT_IN_YUAN
+
+
+RULE = Rule(
+    id="completion", reports=RULE_ID, scope=CLAIM, applies_to=("completion",),
+    name="完成率与决算数÷预算数一致", name_en="Completion rate matches account ÷ budget",
+    summary="文中“完成年初预算的X%”“预算执行率为X%”应等于句中决算（执行）数除以预算数。",
+    summary_en="A stated completion rate equals the account's figure ÷ the budget's, as the sentence states them.",
+    levels=("warn", "fail"), examples="corpus/rules/completion.yaml", check=check)
