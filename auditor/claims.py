@@ -882,6 +882,14 @@ def _clause_end(sq: str, at: int) -> int:
     return min(ends) if ends else len(sq)
 
 
+def _bought_kind(ex: "_Extractor", subject: str, total: str) -> bool:
+    """"购置车辆1辆，其中：…其他用车1辆": a kind of the thing a purchase total buys (车辆购置 buys 车辆)."""
+    if not total.endswith(ex.P.purchase):
+        return False
+    bought = _nlp.concept(total).get("parent")
+    return bool(bought) and subject != bought and _is_under(subject, bought)
+
+
 def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subject, subject_text, qualifier,
                 base) -> Claim:
     """An amount or count claim, made a part of the open list when it belongs there."""
@@ -891,7 +899,7 @@ def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subjec
         tot = ex.comp.total
         fam_ok = tot is None or ((tot.unit in MONEY) == (f.unit in MONEY))
         if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
-            fam_ok = _is_under(subject, tot.subject)
+            fam_ok = _is_under(subject, tot.subject) or _bought_kind(ex, subject, tot.subject)
         if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):
             c.parent = tot.id if tot else None
             ex.comp.parts.append(c)
