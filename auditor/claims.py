@@ -140,6 +140,8 @@ class _Patterns:
     absence: re.Pattern
     absence_not: re.Pattern
     composition: re.Pattern
+    item_end: re.Pattern
+    reason_point: re.Pattern
     reason: re.Pattern
     reason_start: re.Pattern
     base: list
@@ -189,6 +191,8 @@ def patterns() -> _Patterns:
         absence=re.compile(_alt(p["absence"])),
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
         composition=re.compile(_alt(p["composition"])),
+        item_end=re.compile(p["item_end"]),
+        reason_point=re.compile(p["reason_point"]),
         reason=re.compile("|".join([_alt(p["reason"])] + p["reason_patterns"])),
         reason_start=re.compile("^(?:" + "|".join([_alt(p["reason"])] + p["reason_patterns"]) + ")"),
         base=[re.compile(b) for b in p["base"]],
@@ -561,13 +565,24 @@ class _Extractor:
                 targets = [c for c in made[reason_from:] if c.kind in ("change", "growth")]
                 if not targets:
                     continue
-                end = len(sq)
+                end = self._reason_end(sq, m.end())
                 self._set_reason(targets, s, m.end(), end)
                 reason_from = len(made)
-                if self.comp and not self.comp.line_mode:
+                if self.comp and not self.comp.line_mode and end == len(sq):
                     self._close()
                 skip_to = end  # the reason's words are not claims
         return made
+
+    def _reason_end(self, sq: str, at: int) -> int:
+        """Where a reason starting at `at` ends: the sentence's end, or, inside an open "其中" list,
+        the "；" that ends its item ("其中：工资福利支出…增加20.79万元，主要原因是…；商品和服务支出…"),
+        unless the reason goes on with its own numbered points ("；二是…")."""
+        if self.comp is None or self.comp.line_mode:
+            return len(sq)
+        for m in self.P.item_end.finditer(sq, at):
+            if not self.P.reason_point.match(sq, m.end()):
+                return m.start()
+        return len(sq)
 
     # -- composition -----------------------------------------------------
     def _open(self, s: Sentence, m, last_end: int, made: list[Claim]):

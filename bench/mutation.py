@@ -129,7 +129,7 @@ def run(corpus: list[Path], limit: int | None = None) -> dict:
 
 # a figure passed by the arithmetic of the list or the reason it is in (auditor/rules/members.py,
 # reason_sum.py): changed, that list no longer adds up, and nothing says which of its figures is wrong
-_BY_OTHERS = (":in_list_", ":in_reason_of_", ":prior_of_")
+_BY_OTHERS = (":in_list_", ":in_reason_of_", ":prior_of_", ":in_changes_")
 
 
 def by_arithmetic(claim: dict) -> bool:

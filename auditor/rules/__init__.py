@@ -14,10 +14,10 @@ its words in data/ (evidence_words.yaml, rules.yaml, patterns.yaml).
 """
 from __future__ import annotations
 
-from auditor.rules import (absence, amount, change, code_footing, column_sums, column_tree, completion, composition,
-                           count, cross_table, empty_table, flat, growth, impossible_change, members, ordinal_sums,
-                           printed_form, prior_level, reason, reason_sum, row_sums, share, stated_sum, tables_complete,
-                           two_values, units, year_on_year)
+from auditor.rules import (absence, amount, change, change_members, code_footing, column_sums, column_tree,
+                           completion, composition, count, cross_table, empty_table, flat, growth, impossible_change,
+                           members, ordinal_sums, printed_form, prior_level, reason, reason_sum, row_sums, share,
+                           stated_sum, tables_complete, two_values, units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
 NARRATIVE, PROSE, ARITHMETIC, CROSS = "narrative_vs_tables", "prose_contradictions", "table_arithmetic", "cross_table"
@@ -83,6 +83,7 @@ RULES: tuple[Rule, ...] = (
     two_values.RULE,          # 同一事项前后数字一致   amount       -> prose_consistent
     stated_sum.RULE,          # 分项之和等于所述总数   amount (ontology sum_of) -> parts_sum_to_whole
     members.RULE,             # 其中各项与总数互证     amount, count in a list that adds up -> parts_sum_to_whole
+    change_members.RULE,      # 各项增减之和等于总增减 change of a list's total and parts -> parts_sum_to_whole
     reason_sum.RULE,          # 增减原因各项与增减额一致 change, amount in its reason -> growth_matches_change
     # each table
     empty_table.RULE,         # 空表说明与数据一致     empty tables -> absence_matches_tables
