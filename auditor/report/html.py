@@ -4,8 +4,10 @@ DIR/report/index.html         counts by status, rule and document (sortable), li
 DIR/report/doc/<doc>.html     the narrative with every claim highlighted by status; selecting a
                               claim shows the cells / formula that decided it beside the sentence;
                               the document's tables with their check results
-Document text is untrusted: every string goes through Jinja's autoescape, or through markupsafe's
-escape() where a table body is built in Python (table_to_grid); no template uses |safe.
+Document text is untrusted: every string goes through Jinja's autoescape, or through text_to_html
+(markupsafe's escaping rules) where the many small pieces of a page are built in Python: the table
+grids (table_to_grid), the table-check rows (checks_to_rows), the source links (sources_to_html) and
+the reviews (review_to_html); no template uses |safe.
 """
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ def _env() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["num"] = value_to_text
     env.globals["words"] = words
+    env.globals["review_html"] = review_to_html
+    env.globals["source"] = sources_to_html
     return env
 
 
@@ -193,6 +197,58 @@ def table_to_grid(table, marks: dict[tuple[int, int], str]) -> Markup:
     return Markup("".join(out))
 
 
+def review_to_html(rv: dict | None) -> Markup:
+    """An auditor's review of a finding as the pages show it (its verdict, note and reviewer), or
+    nothing without one; every field escaped."""
+    if rv is None:
+        return Markup("")
+    verdict = rv.get("verdict", "")  # printed as Jinja printed it: a missing field empty, None as 'None'
+    out = f'<p class="review verdict {text_to_html(verdict)}">复核 review: <b>{text_to_html(words.verdict(verdict))}</b>'
+    if rv.get("note"):
+        out += f" — {text_to_html(rv['note'])}"
+    if rv.get("by"):
+        out += f" ({text_to_html(rv['by'])})"
+    return Markup(out + "</p>")
+
+
+def checks_to_rows(checks: list[dict], reviews: dict) -> Markup:
+    """A table's check results as the rows of its checks table (status, rule, stated, expected,
+    evidence and review), escaped here in one pass: a page holds hundreds of them."""
+    out = []
+    for k in checks:
+        status, rule = k["status"], k["rule"]
+        named = _RULE_CELLS.get(rule)
+        if named is None:
+            named = _RULE_CELLS[rule] = (text_to_html(words.rule_summary(rule)), text_to_html(words.rule_name(rule)))
+        rv = reviews.get(k["id"]) if reviews else None
+        out.append(f'<tr class="{text_to_html(status)}" id="{text_to_html(k["id"])}"><td><span class="badge '
+                   f'{text_to_html(status)}">{text_to_html(words.status(status))}</span></td><td title="{named[0]}">'
+                   f'{named[1]}</td><td class="n">{text_to_html(value_to_text(k["stated"]))}</td><td class="n">'
+                   f'{text_to_html(value_to_text(k["expected"]))}</td><td>{text_to_html(k["evidence"])}'
+                   f'{review_to_html(rv) if rv is not None else ""}</td></tr>')
+    return Markup("".join(out))
+
+
+def sources_to_html(srcs: list[dict]) -> Markup:
+    """Where a finding or a table is printed (report.pages.sources): a link to the file at its page,
+    and the page image when there is one; escaped here (a page holds one per claim and table)."""
+    out = []
+    for s in srcs:
+        page = f" 第{text_to_html(s['page'])}页" if s["page"] else ""
+        out.append(f'<div class="source"><a class="page-link" href="{text_to_html(s["href"])}" target="_blank" '
+                   f'rel="noopener">原文 {text_to_html(s["file"])}{page}</a>\n')
+        if s["image"]:
+            image = text_to_html(s["image"])
+            out.append(f'<details class="page-image"><summary>原页图 page image p{text_to_html(s["page"])}</summary>'
+                       f'<a href="{image}" target="_blank" rel="noopener"><img loading="lazy" src="{image}" '
+                       f'alt="{text_to_html(s["file"])} p{text_to_html(s["page"])}"></a></details>')
+        out.append("</div>\n")
+    return Markup("".join(out))
+
+
+_RULE_CELLS: dict = {}  # a check's rule -> (its summary, its name), escaped: a few rules, hundreds of rows a page
+
+
 def _status(r: dict) -> str:
     """What a finding counts as: its status, or dismissed (已排除) when an auditor dismissed it."""
     return "dismissed" if (r.get("review") or {}).get("verdict") == "dismissed" else r["status"]
@@ -309,7 +365,7 @@ class Site:
                           key=lambda c: STATUSES.index(c["status"]) if c["status"] in STATUSES else 9)
             marks = all_marks.get(t.index, {})
             tables.append({"table": t, "checks": mine, "counts": _counts(mine), "marks": marks,
-                           "grid": table_to_grid(t, marks)})
+                           "grid": table_to_grid(t, marks), "check_rows": checks_to_rows(mine, rv)})
         cited = {c["id"]: evidence_to_tables(c, doc.tables) for c in cl}
         from auditor.report import pages
 

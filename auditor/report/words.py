@@ -50,6 +50,7 @@ def _rules() -> dict[str, tuple[str, str]]:
     return {**{r.id: (r.name, r.summary) for r in RULES}, **{e.rule: (e.name, e.summary) for e in EXPECTATIONS}}
 
 
+@functools.lru_cache(maxsize=None)
 def rule_name(code: str | None) -> str:
     """'amount_matches_table' -> '金额与表格一致'; several ('a,b') -> joined with '、'."""
     return "、".join(_rules().get(c, (c, ""))[0] for c in (code or "").split(",") if c)
@@ -60,6 +61,7 @@ def rule_names() -> dict[str, str]:
     return {c: name for c, (name, _) in _rules().items()}
 
 
+@functools.lru_cache(maxsize=None)
 def rule_summary(code: str | None) -> str:
     return "；".join(_rules().get(c, ("", ""))[1] for c in (code or "").split(",") if c)
 
