@@ -5,12 +5,13 @@ be read, 3 some document hit an internal error (a bug: its traceback is in OUT/a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
 from pathlib import Path
 
-from auditor import api
+from auditor import api, gx
 from auditor.report import console, worklist
 from auditor.report.findings import STATUSES
 from auditor.settings import DEFAULT, FLAGS, Limits
@@ -83,12 +84,15 @@ def _audit(args) -> int:
     if lister is None:
         return EXIT_UNREADABLE
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
+    # the local engine never uses Spark: GX, imported in this process, is kept from importing it
+    hidden = gx.pyspark_hidden() if args.engine == "local" else contextlib.nullcontext()
     try:
-        data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                                 workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
-                                 limits=limits, xlsx=args.xlsx, page_images=args.page_images,
-                                 on_document=None if quiet else lambda digest: _summary(lister.take(digest)),
-                                 digest=lister.digest)  # the lines made in the worker that made the part
+        with hidden:
+            data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
+                                     workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
+                                     limits=limits, xlsx=args.xlsx, page_images=args.page_images,
+                                     on_document=None if quiet else lambda digest: _summary(lister.take(digest)),
+                                     digest=lister.digest)  # the lines made in the worker that made the part
     except ReviewError as e:  # a review file named (or found) and not usable: never silently ignored
         print(f"error: {e}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -163,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true",
                    help="no line per document: only the run's counts and the report's path")
     p.add_argument("--workers", metavar="N", type=int, default=None,
-                   help="read and check documents in N processes, results streamed (default: one, in memory)")
+                   help="read and check documents in N processes, results streamed (default: one, while this "
+                        "process sets GX up)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: distribute documents and validate with PySpark (needs the [spark] extra)")
     _pdf_engine_option(p)

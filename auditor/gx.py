@@ -14,6 +14,8 @@ import json
 import logging
 import os
 import shutil
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,20 +171,24 @@ def _drop_other_runs(gx_root: Path, name: str) -> None:
                     shutil.rmtree(run, ignore_errors=True)
 
 
-def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
-             run_label: str | None = None) -> Validation:
-    """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
+@dataclass
+class Prepared:
+    """GX made ready for a run before its rows exist: imported, the context built, every suite loaded
+    and the checkpoint made (prepare()). validate() runs it on the rows."""
 
-    `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
-    validated through GX's Spark datasource with the same suites and expectations. `run_label`:
-    the run's name (run_name(paths)), with the time its id in the Data Docs.
-    """
+    ctx: object
+    checkpoint: object
+    root: Path | None
+    spark: bool
+
+
+def prepare(out_dir: Path | None = None, suites_dir: Path | None = None, spark: bool = False) -> Prepared:
+    """Import GX, build the run's context (file-backed in `out_dir`, else ephemeral), load every suite
+    and make the one checkpoint: GX's fixed cost, paid while the documents are read (api.audit hands
+    this to parallel.collect as the work to do meanwhile)."""
     _quiet()
     specs = load_suites(suites_dir)
     root = Path(out_dir) if out_dir else None
-    spark = not isinstance(data, pd.DataFrame)
-    if (data.isEmpty() if spark else data.empty):
-        return Validation({}, [], root)
     import great_expectations as gx
 
     ctx = _context(root)
@@ -200,14 +206,49 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
     _delete(ctx.checkpoints, "audit")
     checkpoint = ctx.checkpoints.add(gx.Checkpoint(name="audit", validation_definitions=vdefs,
                                                    actions=[], result_format=result_format))
+    return Prepared(ctx, checkpoint, root, spark)
+
+
+def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
+             run_label: str | None = None, prepared: Prepared | None = None) -> Validation:
+    """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
+
+    `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
+    validated through GX's Spark datasource with the same suites and expectations. `run_label`:
+    the run's name (run_name(paths)), with the time its id in the Data Docs. `prepared`: what
+    prepare(out_dir, suites_dir) made for this run (else it is made here).
+    """
+    root = Path(out_dir) if out_dir else None
+    spark = not isinstance(data, pd.DataFrame)
+    if prepared is not None and (prepared.root != root or prepared.spark != spark):
+        raise ValueError("gx.validate: prepared for another output folder or engine")
+    if (data.isEmpty() if spark else data.empty):
+        return Validation({}, [], root)
+    prepared = prepared or prepare(root, suites_dir, spark)
     from great_expectations.core.run_identifier import RunIdentifier
 
     if root is not None and run_label:
-        _drop_other_runs(Path(ctx.root_directory), run_label)
-    result = checkpoint.run(batch_parameters={"dataframe": data},
-                            run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
+        _drop_other_runs(Path(prepared.ctx.root_directory), run_label)
+    result = prepared.checkpoint.run(batch_parameters={"dataframe": data},
+                                     run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
     runs = list(result.run_results.values())
     return Validation(_verdicts(runs), runs, root)
+
+
+@contextmanager
+def pyspark_hidden():
+    """While active, `import pyspark` fails (unless pyspark is already imported): GX imported
+    meanwhile takes Spark as absent and skips importing it (~0.15-0.3 s). Only for a process that
+    will not use Spark (the CLI with the local engine): GX's choice lasts as long as the process."""
+    if "pyspark" in sys.modules:
+        yield
+        return
+    sys.modules["pyspark"] = None  # the import system's mark for "cannot be imported"
+    try:
+        yield
+    finally:
+        if sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
 
 
 def _delete(store, name: str) -> None:

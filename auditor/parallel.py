@@ -49,22 +49,26 @@ def _chunk(jobs: list[tuple], spill_dir: str, keep: bool, limits: Limits) -> lis
 
 
 def iter_results(jobs: list[tuple[int, list, str | None]], spill_dir: str, workers: int = 1,
-                 keep_documents: bool = False, chunksize: int = 1, limits: Limits = DEFAULT) -> Iterator[DocResult]:
+                 keep_documents: bool = False, chunksize: int = 1, limits: Limits = DEFAULT,
+                 meanwhile=None) -> Iterator[DocResult]:
     """DocResults of (index, group of files, document id) jobs as they complete (any order).
-    workers <= 1: in this process, one at a time.
+    workers <= 1: in this process, one at a time; but with `meanwhile` (a function), in one worker
+    process, this one calling meanwhile() once while the first documents are read there.
 
     A bounded number of chunks is in flight, so results never pile up. If a worker dies (a
     crash in a native library) or does not answer within its documents' wall time, the
     documents it held are run again one by one, alone, and a new pool takes over the rest."""
     jobs = [(i, [str(p) for p in g], doc) for i, g, doc in jobs]
-    if workers <= 1 or len(jobs) <= 1:
+    if not jobs or (meanwhile is None and (workers <= 1 or len(jobs) <= 1)):
+        if meanwhile is not None:
+            meanwhile()
         for i, g, doc in jobs:
             yield pipeline.document_to_result(g, i, spill_dir, keep_documents, doc, limits)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
     chunks = [jobs[i:i + chunksize] for i in range(0, len(jobs), chunksize)]
     todo = list(reversed(chunks))
-    window = max(2, workers * 4)
+    window = max(2, workers * 4) if meanwhile is None else max(8, workers * 4)  # documents to read meanwhile
     patience = limits.doc_seconds * chunksize + GRACE_SECONDS if limits.doc_seconds else None
     while todo:
         suspects = []
@@ -76,6 +80,9 @@ def iter_results(jobs: list[tuple[int, list, str | None]], spill_dir: str, worke
                 while todo and len(running) < window:
                     chunk = todo.pop()
                     running[pool.submit(_chunk, chunk, spill_dir, keep_documents, limits)] = [chunk, None]
+                if meanwhile is not None:  # the pool forked and busy: this process does its own work now
+                    work, meanwhile = meanwhile, None
+                    work()
                 done, _ = wait(running, timeout=None if patience is None else 1.0, return_when=FIRST_COMPLETED)
                 if not done and _stuck(running, patience):
                     raise BrokenProcessPool("a worker stopped answering")
@@ -180,11 +187,13 @@ def mapper(workers: int = 1):
 
 def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = False,
             spill_dir: str | Path | None = None, keep_documents: bool = False,
-            chunksize: int | None = None, limits: Limits = DEFAULT) -> pipeline.Collected:
+            chunksize: int | None = None, limits: Limits = DEFAULT, meanwhile=None) -> pipeline.Collected:
     """Read every document of `paths` in `workers` processes and gather the compact results.
 
     Per-document details go to `spill_dir` (default: a temporary folder living as long as the
-    result); `keep_documents`: the parsed Documents too, for the HTML pages."""
+    result); `keep_documents`: the parsed Documents too, for the HTML pages. `meanwhile()`: work
+    for this process while the documents are read (the run's GX set-up): then even one worker
+    is a process of its own (iter_results); what it raises stops the run."""
     t0 = time.perf_counter()
     groups, ids, errors = pipeline.plan(paths)
     folder, tmp = pipeline.spill_folder(spill_dir)
@@ -196,7 +205,7 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
     waiting: dict[int, DocResult] = {}  # finished ahead of an earlier document (a few at most)
     next_index = 0
     jobs = [(i, g, doc) for i, (g, doc) in enumerate(zip(groups, ids))]
-    for arrived in iter_results(jobs, folder, workers, keep_documents, chunksize, limits):
+    for arrived in iter_results(jobs, folder, workers, keep_documents, chunksize, limits, meanwhile):
         if arrived.error is not None:
             n_err += 1
         if bar is not None:

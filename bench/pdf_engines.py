@@ -1,6 +1,6 @@
 """PDF engines: pdfplumber alone against the audit with the pdfium engine and with the pdfplumber engine.
 
-    .venv/bin/python bench/pdf_engines.py [FOLDER] [--repeat 2] [--stage-only]
+    .venv/bin/python bench/pdf_engines.py [FOLDER] [--repeat 2] [--stage-only | --whole-only]
 
 FOLDER defaults to ../shared/pdfs. In one run, alternating, best of --repeat (>= 2) each:
 
@@ -13,6 +13,7 @@ FOLDER defaults to ../shared/pdfs. In one run, alternating, best of --repeat (>=
     auditor audit, pdfium / pdfplumber
                           auditor audit FOLDER --out TMP --pdf-engine pdfium|pdfplumber
 
+--whole-only: only pdfplumber alone and `auditor audit --pdf-engine pdfium` as whole commands.
 Pages/s and the ratios to pdfplumber alone are printed with the machine's load average
 (the 1-minute figure, before and after), and one JSON line with every figure.
 """
@@ -73,19 +74,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", nargs="?", default=str(PDFS))
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--stage-only", action="store_true", help="skip the whole-command runs")
+    ap.add_argument("--whole-only", action="store_true",
+                    help="only the whole commands, pdfplumber alone and auditor audit with the pdfium engine")
     args = ap.parse_args(argv)
     folder = Path(args.folder)
     files = sorted(folder.glob("*.pdf"))
     if not files:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 2
-    from auditor import parallel
+    from auditor import pipeline
 
-    parallel.warm_up()
+    pipeline.warm_up()
     load_before = _load()
     stage = {"pdfplumber alone": [], "audit, pdfium": [], "audit, pdfplumber": []}
     pages = docs = 0
-    for i in range(args.repeat):
+    if args.whole_only:
+        import pdfplumber
+
+        stage, docs = {}, len(pipeline.plan([folder])[0])
+        for f in files:
+            with pdfplumber.open(f) as pdf:
+                pages += len(pdf.pages)
+    for i in range(args.repeat if stage else 0):
         order = list(stage) if i % 2 == 0 else list(reversed(stage))
         for side in order:
             if side == "pdfplumber alone":
@@ -101,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                            "from tables_bench import baseline; "
                            f"baseline(sorted(Path({str(folder)!r}).glob('*.pdf')))"]
         whole = {"pdfplumber alone": [], "auditor audit, pdfium": [], "auditor audit, pdfplumber": []}
+        if args.whole_only:
+            del whole["auditor audit, pdfplumber"]
         with tempfile.TemporaryDirectory() as out:
             for i in range(args.repeat):
                 order = list(whole) if i % 2 == 0 else list(reversed(whole))
@@ -128,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(files)} files, {pages} pages, {docs} documents; best of {args.repeat}, alternating; "
           f"load average {load_before} before, {load_after} after; {os.cpu_count()} cores")
     result = {"files": len(files), "pages": pages, "documents": docs, "repeat": args.repeat,
-              "load_before": load_before, "load_after": load_after,
-              "document_stage": report("document stage, one process", stage)}
+              "load_before": load_before, "load_after": load_after}
+    if stage:
+        result["document_stage"] = report("document stage, one process", stage)
     if whole:
         result["whole_command"] = report("whole command, a fresh process each", whole)
     print(json.dumps(result, ensure_ascii=False))

@@ -1,0 +1,70 @@
+"""GX set up while the documents are read (issue 16): gx.prepare runs in the run's own process
+while a worker reads the documents (parallel.collect's `meanwhile`), and the verdicts are those of
+the in-process validation; a set-up that fails stops the run with its error."""
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from auditor import api, gx, parallel
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+def test_prepared_validation_gives_the_in_process_verdicts_on_the_corpus(tmp_path):
+    plain = parallel.collect([CORPUS])  # one process, GX set up after the documents
+    prepared = []
+    overlapped = parallel.collect([CORPUS], meanwhile=lambda: prepared.append(gx.prepare(tmp_path / "b")))
+    assert len(prepared) == 1 and isinstance(prepared[0], gx.Prepared)
+    pd.testing.assert_frame_equal(plain.judged, overlapped.judged)
+    assert len(plain.judged) > 100
+    a = gx.validate(plain.judged, tmp_path / "a", run_label="corpus")
+    b = gx.validate(overlapped.judged, tmp_path / "b", run_label="corpus", prepared=prepared[0])
+    assert a.verdicts and a.verdicts == b.verdicts
+    assert {s for s, _ in b.verdicts.values()} == {"fail", "warn"}
+    assert [len(r.results) for r in a.results] == [len(r.results) for r in b.results]
+
+
+def test_a_failing_gx_set_up_stops_the_audit_with_its_error(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("GX could not be set up")
+
+    monkeypatch.setattr(gx, "prepare", broken)
+    with pytest.raises(RuntimeError, match="GX could not be set up"):
+        api.audit([CORPUS], out_dir=tmp_path / "out")
+    assert not (tmp_path / "out" / "findings.json").exists()  # no findings without their verdicts
+
+
+def test_meanwhile_runs_once_even_without_documents(tmp_path):
+    calls = []
+    run = parallel.collect([tmp_path], meanwhile=lambda: calls.append(1))
+    assert calls == [1] and run.docs == []
+
+
+def test_prepared_for_another_folder_is_refused(tmp_path):
+    prepared = gx.prepare(tmp_path / "a")
+    rows = [dict(check_id="c", doc="d", sentence="s", rule="amount_matches_table", stated_lo=1.0, stated_hi=1.0,
+                 expected_lo=1.0, expected_hi=1.0, step=0.1, holds=True, has_evidence=True, level="fail", cap="")]
+    with pytest.raises(ValueError, match="another output folder"):
+        gx.validate(gx.judged_frame(rows), tmp_path / "b", prepared=prepared)
+
+
+def test_pyspark_hidden_keeps_gx_from_importing_it_and_lets_it_be_imported_after():
+    code = textwrap.dedent("""
+        import sys
+        from auditor import gx
+        with gx.pyspark_hidden():
+            import great_expectations
+            from great_expectations.compatibility import pyspark as compat
+            from great_expectations.compatibility.not_imported import NotImported
+            assert isinstance(compat.pyspark, NotImported), compat.pyspark
+            assert "pyspark.sql" not in sys.modules
+        assert "pyspark" not in sys.modules
+        import pyspark  # the mark is gone: Spark can still be imported by whoever wants it
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
