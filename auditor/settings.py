@@ -5,7 +5,7 @@ costing the run. Each limit, when hit, is reported in one line naming the file a
 
     doc_seconds     wall time of one document, reading to spilling (a hung parser is stopped;
                     in the pool a worker that does not answer is replaced)
-    doc_memory_mb   address space of a worker process (RLIMIT_AS, with --workers)
+    doc_memory_mb   address space of a worker process (RLIMIT_AS; the audit reads its documents in workers)
     max_file_mb     size of one input file, checked before it is read
     max_pages       pages of one PDF, counted before it is read
     max_span        an HTML cell's colspan/rowspan, clamped (browsers clamp colspan at 1000 too)
