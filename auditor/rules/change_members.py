@@ -2,7 +2,8 @@
 their change on last year ("一般公共预算支出318.28万元，较上年增加2.79万元。其中：工资福利支出126.92万元，
 较上年增加20.79万元…；商品和服务支出191.36万元，较上年减少18万元…"), the total's change is the sum
 of its parts' changes (+20.79 − 18 = +2.79) and each part's is the total's less the others'. A part
-said to be unchanged ("与上年持平") counts as nil. The total's change may be stated beside the same
+said to be unchanged ("与上年持平") counts as nil, and is checked too: nil is what the total's
+change less the others' leaves it. The total's change may be stated beside the same
 figure of the same concept in another paragraph ("一般公共预算支出318.28万元，较上年增加2.79万元" there,
 "一般公共预算支出318.28万元，其中：…" here). When the changes do not add up, the total's change
 fails and nothing says which part's is wrong: those stay as their own checks leave them."""
@@ -18,6 +19,7 @@ from auditor.rules.base import CLAIMS, Context, Row, Rule
 
 RULE_ID = "parts_sum_to_whole"
 NIL = Interval(Decimal(0), Decimal(0))
+ZERO = Decimal("0.00")  # a 持平's change: nil, compared at the cent
 
 
 def check(ctx: Context) -> list[Row]:
@@ -56,6 +58,12 @@ def check(ctx: Context) -> list[Row]:
             ev = says("change_members.part", total=q_whole, others=rest) if rest else \
                 says("change_members.part_alone", total=q_whole)
             rows.append(_row(ctx, x, c, ev, _signed(whole) - others, x.direction))
+        for x in items:
+            if x.kind == "flat":  # "与上年持平": nil is what the total's change leaves it
+                ev = says("change_members.flat", total=q_whole, others=quoted)
+                row = ctx.checked_by(x, c, "in_changes", RULE_ID, ev, _signed(whole) - interval_sum(iv for _, iv in moved))
+                row.stated, row.unit = ZERO, whole.unit
+                rows.append(row)
     return rows
 
 
