@@ -159,6 +159,9 @@ def patterns() -> _Patterns:
     units = p["units"]
     number = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(" + _alt(units) + ")")
     filler = r"(?:了|为|约|达|幅度为|幅为|幅度|幅|率为|率|额为|额|比例为)?"
+    comp = p["comparative_change"]  # "小于上年预算数X万元": a comparative and its base make a change verb
+    changes = {**{k: int(v) for k, v in p["change"].items()},
+               **{w + b: int(d) for w, d in comp["words"].items() for b in comp["bases"]}}
     return _Patterns(
         number=number,
         unit_kind=units,
@@ -166,8 +169,8 @@ def patterns() -> _Patterns:
         not_after=re.compile("(?:" + _alt(p["not_after"]) + ")"),
         share=re.compile("(?:" + _alt(p["share"]) + r")[^,，;；:：。]{0,14}?$"),
         completion=re.compile(p["completion"]),
-        change=re.compile("(" + _alt(p["change"]) + ")" + filler + "$"),
-        change_dir={k: int(v) for k, v in p["change"].items()},
+        change=re.compile("(" + _alt(changes) + ")" + filler + "$"),
+        change_dir=changes,
         template=re.compile("(?:" + _alt(p["template_change"], escape=False) + ")" + filler + "$"),
         flat=re.compile(_alt(p["flat"])),
         flat_strong=set(p["flat_strong"]),
@@ -764,8 +767,11 @@ def template_change(ex: "_Extractor", f: "Figure") -> Claim:
 
 def change_figure(ex: "_Extractor", f: "Figure") -> Claim:
     # "增加206.67万元", and counted things too ("人员增加5人")
-    return new_change(ex, f.s, f.m, f.value, f.unit, ex.P.change_dir[f.chg.group(1)],
-                        f.win_start + f.chg.start(), f.win_start, f.made)
+    c = new_change(ex, f.s, f.m, f.value, f.unit, ex.P.change_dir[f.chg.group(1)],
+                   f.win_start + f.chg.start(), f.win_start, f.made)
+    if c.base is None:  # "小于上年预算数X万元": the base is inside the verb
+        c.base = ex._base_before(f.s, f.win_start + f.chg.end(), f.win_start + f.chg.start())
+    return c
 
 
 def count_figure(ex: "_Extractor", f: "Figure") -> Claim | None:
