@@ -131,6 +131,7 @@ class _Patterns:
     carried_over: str
     path_words: tuple
     prior_before: re.Pattern
+    year_before: re.Pattern
     bare_rate: re.Pattern
     other_item: str
     item_words_strip: re.Pattern
@@ -140,6 +141,7 @@ class _Patterns:
     absence: re.Pattern
     absence_not: re.Pattern
     composition: re.Pattern
+    breakdown: re.Pattern
     item_end: re.Pattern
     reason_point: re.Pattern
     reason: re.Pattern
@@ -185,6 +187,7 @@ def patterns() -> _Patterns:
         carried_over=p["carried_over"],
         path_words=tuple(p["path_words"]),
         prior_before=re.compile(p["prior_before"]),
+        year_before=re.compile(p["year_before"]),
         bare_rate=re.compile(p["bare_rate"]),
         other_item=p["other_item"],
         item_words_strip=re.compile(p["item_words_strip"]),
@@ -193,7 +196,8 @@ def patterns() -> _Patterns:
         to_level=re.compile(p["to_level"]),
         absence=re.compile(_alt(p["absence"])),
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
-        composition=re.compile(_alt(p["composition"])),
+        composition=re.compile(_alt(p["composition"]) + "|" + p["breakdown"]),
+        breakdown=re.compile(p["breakdown"]),
         item_end=re.compile(p["item_end"]),
         reason_point=re.compile(p["reason_point"]),
         reason=re.compile("|".join([_alt(p["reason"])] + p["reason_patterns"])),
@@ -368,6 +372,7 @@ class _Extractor:
         self.seen: dict[str, int] = {}
         self.block_index: dict[int, int] = {}
         self.comp: OpenList | None = None        # the "其中：…" list being read
+        self.last_list: tuple = (None, None)     # (total, paragraph) of the last list closed
         self.last_amount: Claim | None = None    # last amount/count claim in the block
         self.last_base: str | None = None        # comparison base of the last change in the block
         self.prev_head: Claim | None = None      # first figure of the previous sentence
@@ -495,6 +500,8 @@ class _Extractor:
 
     def _close(self):
         comp, self.comp = self.comp, self.comp.outer
+        if comp.total is not None:
+            self.last_list = (comp.total, comp.sentence.block)
         c = comp.claim
         if c is not None and comp.parts:
             c.parts = [p.id for p in comp.parts]
@@ -588,8 +595,21 @@ class _Extractor:
         return len(sq)
 
     # -- composition -----------------------------------------------------
+    def _broken_down_again(self, s: Sentence, m) -> Claim | None:
+        """The total a "按…分类" opener breaks down again: the total of the list open or last closed
+        in the same paragraph (None for any other opener, or when there is none)."""
+        if not self.P.breakdown.fullmatch(m.group(0)):
+            return None
+        if self.comp is not None and self.comp.total is not None:
+            return self.comp.total
+        total, block = self.last_list
+        return total if block is s.block else None
+
     def _open(self, s: Sentence, m, last_end: int, made: list[Claim]):
         outer = None
+        again = self._broken_down_again(s, m)
+        if again is not None and self.comp:
+            self._close()  # "按支出功能分类：…。按支出性质分类：…": the same total broken down another way
         if self.comp:
             last = made[-1] if made else (self.comp.parts[-1] if self.comp.line_mode and self.comp.parts
                                           and self.claims[-1] is self.comp.parts[-1] else None)
@@ -611,6 +631,8 @@ class _Extractor:
             total = next((c for c in reversed(made) if c.kind in ("amount", "count")), None) \
                 or self.last_amount
             whole_subject = total.subject if total else None
+        if again is not None:
+            total, whole_subject = again, again.subject
         rest = s.squeezed[m.end():].strip(":：,，")
         line_mode = rest == "" and s.line_end
         claim = self._new(s, "composition", m.start(), m.end(),
@@ -890,6 +912,10 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
             base = ym.group(1) or P.base_last_year
     if base is None and P.prior_before.search(s.squeezed, ms[-1].end if ms else f.win_start, m.start()):
         base = P.base_last_year  # "较上年的560.20万元", "上年为560.20万元", "“三公”经费上年为10.00万元"
+    if base is None:
+        ym = P.year_before.search(s.squeezed, f.win_start, m.start())
+        if ym:
+            base = ym.group(1)  # "较2024年预算数7,985.40万元增加…": the comparison year's own figure
     if base is None:
         fm = P.from_level.search(s.squeezed, f.win_start, m.start())
         if fm and P.to_level.search(s.squeezed, m.end(), _clause_end(s.squeezed, m.end())):

@@ -64,7 +64,8 @@ def change_on_levels(rng, a, b, off):
     s = rng.choice(SUBJECTS)
     forms = [f"{s}2026年预算{b}万元，较上年的{a}万元{w}{chg}万元。",
              f"{s}上年为{a}万元，本年为{b}万元，{w}{chg}万元。",
-             f"{s}由上年的{a}万元{w}到{b}万元，{w}{chg}万元。"]
+             f"{s}由上年的{a}万元{w}到{b}万元，{w}{chg}万元。",
+             f"2026年{s}{b}万元，较2025年预算数{a}万元{w}{chg}万元。"]
     return rng.choice(forms), f"{chg}万元"
 
 
@@ -127,6 +128,7 @@ def prior_of_levels(rng, a, b, off):
     s, shown = rng.choice(SUBJECTS), a + off
     chg, rate = (b - a).copy_abs(), _r((b - a).copy_abs() / a * 100)
     forms = [(f"{s}上年为{shown}万元，本年为{b}万元，{w}{chg}万元。", f"{chg}万元"),
+             (f"2026年{s}{b}万元，比2025年预算{shown}万元{w}{chg}万元。", f"{chg}万元"),
              (f"2025年{s}执行数为{shown}万元，2026年预算安排{b}万元，比2025年执行数{w}{chg}万元。", f"{chg}万元"),
              (f"{s}由上年的{shown}万元{w}到{b}万元，{w}{chg}万元。", f"{chg}万元")]
     if a < 600:

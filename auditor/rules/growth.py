@@ -81,9 +81,14 @@ def prior_and_change(ctx: Context, c):
     cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
     sign = change.direction or c.direction or 1
     q_change, q_current = quote(change.text, change.id), quote(current.text, current.id)
+    stated = sentence.levels(ctx, c)
     if current.base or earlier_year(ctx, current):
         prior = cur
         formula = says("growth.on_prior", change=q_change, current=q_current)
+    elif stated is not None and stated[0].unit == change.unit:
+        # "比2023年预算13,649.07万元增加2,248.37万元，增长16.47%": the base the sentence states
+        prior = Interval.printed(stated[0].stated)
+        formula = says("growth.on_prior", change=q_change, current=quote(stated[0].text, stated[0].id))
     else:
         prior = cur - chg if sign > 0 else cur + chg
         formula = says("growth.on_current", change=q_change, current=q_current, sign="−" if sign > 0 else "+")
