@@ -142,6 +142,7 @@ class _Patterns:
     absence_not: re.Pattern
     composition: re.Pattern
     breakdown: re.Pattern
+    trailing_total: re.Pattern
     item_end: re.Pattern
     reason_point: re.Pattern
     reason: re.Pattern
@@ -198,6 +199,7 @@ def patterns() -> _Patterns:
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
         composition=re.compile(_alt(p["composition"]) + "|" + p["breakdown"]),
         breakdown=re.compile(p["breakdown"]),
+        trailing_total=re.compile(p["trailing_total"]),
         item_end=re.compile(p["item_end"]),
         reason_point=re.compile(p["reason_point"]),
         reason=re.compile("|".join([_alt(p["reason"])] + p["reason_patterns"])),
@@ -942,6 +944,8 @@ def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subjec
     """An amount or count claim, made a part of the open list when it belongs there."""
     c = ex._new(f.s, kind, a, b, subject=subject, subject_text=subject_text, stated=f.value,
                   decimals=_decimals(f.value), unit=f.unit, qualifier=qualifier, base=base)
+    if ex.comp and subject is None and ex.P.trailing_total.search(f.window):
+        ex._close()  # "…，合计X万元": the sum of what came before, not one more part
     if ex.comp and ex.comp.total is not c and base is None:
         tot = ex.comp.total
         fam_ok = tot is None or ((tot.unit in MONEY) == (f.unit in MONEY))

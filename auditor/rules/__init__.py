@@ -17,7 +17,7 @@ from __future__ import annotations
 from auditor.rules import (absence, amount, change, change_members, code_footing, column_sums, column_tree,
                            completion, composition, count, cross_table, empty_table, flat, growth, impossible_change,
                            members, ordinal_sums, printed_form, prior_level, reason, reason_sum, row_sums, share,
-                           stated_sum, tables_complete, two_values, units, year_on_year)
+                           stated_sum, tables_complete, trailing_sum, two_values, units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
 NARRATIVE, PROSE, ARITHMETIC, CROSS = "narrative_vs_tables", "prose_contradictions", "table_arithmetic", "cross_table"
@@ -77,6 +77,7 @@ RULES: tuple[Rule, ...] = (
     count.RULE,               # 项目个数与表格一致     count        -> count_matches_rows
     absence.RULE,             # “无”与表格一致        absence      -> absence_matches_tables
     composition.RULE,         # 其中各项之和等于总数   composition  -> parts_sum_to_whole
+    trailing_sum.RULE,        # 合计与前列各项之和一致 a bare 合计X万元 after its parts -> parts_sum_to_whole
     # a document's claims together
     reason.RULE,              # 增减变动说明原因       change, growth -> reason_given (a side check)
     printed_form.RULE,        # 表述格式规范           growth, change, amount -> printed_form (a side check)
