@@ -37,10 +37,12 @@ def check(ctx: Context) -> list[Row]:
         if c.kind != "composition":
             continue
         total, parts, why = composition.members(ctx, c)
-        if why or total.unit not in link.UNIT_IN_YUAN or not composition.figure(total).meets(composition.parts_sum(parts)):
+        if why or total.unit not in link.UNIT_IN_YUAN or \
+                not composition.figure(total).meets(composition.parts_sum(parts)):
             continue
         # the total's change, stated where the list is or beside the same figure of the same concept elsewhere
-        whole = changes.get(total.id) or (of_figure.get((total.subject, total.stated, total.unit)) if total.subject else None)
+        whole = changes.get(total.id) or \
+            (of_figure.get((total.subject, total.stated, total.unit)) if total.subject else None)
         items = [changes.get(p.id) for p in parts]
         if whole is None or whole.kind != "change" or any(x is None for x in items):
             continue
@@ -48,7 +50,8 @@ def check(ctx: Context) -> list[Row]:
         moved = [(x, iv) for x, iv in zip(items, signed) if x.kind == "change"]
         quoted = [quote(x.text, x.id) for x, _ in moved]
         q_whole = quote(whole.text, whole.id)
-        rows.append(_row(ctx, whole, c, says("change_members.total", parts=quoted), interval_sum(signed), whole.direction))
+        rows.append(_row(ctx, whole, c, says("change_members.total", parts=quoted), interval_sum(signed),
+                         whole.direction))
         if not Interval.printed(whole.stated).scale(link.conversion(whole.unit, "万元")).meets(
                 _size(interval_sum(signed), whole.direction)):
             continue  # the total's row fails; which part is wrong, nothing says
@@ -61,7 +64,8 @@ def check(ctx: Context) -> list[Row]:
         for x in items:
             if x.kind == "flat":  # "与上年持平": nil is what the total's change leaves it
                 ev = says("change_members.flat", total=q_whole, others=quoted)
-                row = ctx.checked_by(x, c, "in_changes", RULE_ID, ev, _signed(whole) - interval_sum(iv for _, iv in moved))
+                nil = _signed(whole) - interval_sum(iv for _, iv in moved)
+                row = ctx.checked_by(x, c, "in_changes", RULE_ID, ev, nil)
                 row.stated, row.unit = ZERO, whole.unit
                 rows.append(row)
     return rows

@@ -3,9 +3,10 @@ in the run: change = this year's figure − last year's table figure; growth = c
 A direction word against the two years' figures is a contradiction (prose_consistent).
 
 Last year's figure is the one on the same row of the same table type, in the same column, as the
-cell that holds this year's figure (its label, and its subject code where both have one); failing that, the cells
-that hold the claim's concept in last year's tables (data/evidence.yaml), whether or not last
-year's narrative named it. A blank on a labelled row is nil, as in the document's own checks."""
+cell that holds this year's figure (its label, and its subject code where both have one); failing
+that, the cells that hold the claim's concept in last year's tables (data/evidence.yaml), whether
+or not last year's narrative named it; failing that, nil when the concept's table was published
+empty. A blank on a labelled row is nil, as in the document's own checks."""
 from __future__ import annotations
 
 import re
@@ -119,7 +120,8 @@ def same_places(candidates: list[tuple], places: list[tuple] | None) -> list[tup
 def _where(prior: tuple, prior_doc: str) -> dict:
     """Where last year's figure is: its cell, or its table published empty (already named as last year's)."""
     term = prior[4]
-    return says("year_on_year.where", doc=prior_doc, cell=term if isinstance(term, dict) else in_document(term, prior_doc))
+    cell = term if isinstance(term, dict) else in_document(term, prior_doc)
+    return says("year_on_year.where", doc=prior_doc, cell=cell)
 
 
 def _row(c, evidence, **kw) -> Row:
