@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,7 @@ class Validation:
     verdicts: dict               # row key -> (status 'warn' | 'fail', the expectation that decided it)
     results: list                # GX CheckpointResult run results (for Data Docs)
     context_root: Path | None    # the run folder holding gx/ (None: ephemeral)
+    ids: list = field(default_factory=list)  # this run's results in GX's store (their Data Docs pages)
 
     def labels(self, rows: list[dict]) -> dict[int, dict]:
         """{row key: {check_id, sentence}} of the check rows (checks.rows_to_records, keyed by
@@ -232,7 +233,7 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
     result = prepared.checkpoint.run(batch_parameters={"dataframe": data},
                                      run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
     runs = list(result.run_results.values())
-    return Validation(_verdicts(runs), runs, root)
+    return Validation(_verdicts(runs), runs, root, list(result.run_results))
 
 
 @contextmanager
@@ -283,10 +284,12 @@ def _verdicts(runs: list) -> dict:
 
 
 def build_data_docs(validation: Validation) -> Path | None:
-    """Build the Data Docs site once for the run; returns the index page."""
+    """Build the Data Docs site once for the run: this run's pages and the index (the pages of
+    earlier runs of the same corpus are already there: rendering them again made every run slower
+    than the last); returns the index page."""
     if validation.context_root is None:
         return None
     ctx = _context(validation.context_root)
-    ctx.build_data_docs()
+    ctx.build_data_docs(resource_identifiers=validation.ids or None)
     index = Path(ctx.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
     return index if index.exists() else None

@@ -73,3 +73,28 @@ def test_suites_are_data_and_name_only_registered_expectations():
             assert cond["column"]["name"] == "rule" and cond["parameter"] == rule_of[e["type"]]
             covered.add(e["type"])
     assert covered == set(rule_of)
+
+
+def test_a_rerun_renders_its_own_data_docs_pages_and_lists_every_run(tmp_path):
+    """A corpus audited again into the same folder keeps its history: the index lists every run,
+    and only the new run's pages are rendered (an earlier run's page is not written again, so a
+    run does not get slower with every run before it)."""
+    from auditor import api
+
+    doc = tmp_path / "in" / "d.txt"
+    doc.parent.mkdir()
+    doc.write_text("某县司法局2026年部门预算\n\n2026年收入总计120.50万元，其中：一般公共预算拨款收入100.50万元，"
+                   "其他收入20.00万元。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    site = out / "gx" / "uncommitted" / "data_docs" / "local_site"
+    api.audit([doc.parent], out)
+    first = sorted((site / "validations").rglob("*.html"))
+    assert first
+    stamps = {p: p.stat().st_mtime_ns for p in first}
+    api.audit([doc.parent], out)
+    pages = sorted((site / "validations").rglob("*.html"))
+    assert len(pages) == 2 * len(first)
+    assert {p: p.stat().st_mtime_ns for p in first} == stamps
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert all(str(p.relative_to(site)) in index for p in pages)
+    assert all("auditor-datadocs.css" in p.read_text(encoding="utf-8") for p in pages)

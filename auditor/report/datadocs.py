@@ -257,14 +257,15 @@ def label_results(gx_root: Path, labels: dict | None = None) -> int:
 
 
 # ---------------------------------------------------------------- offline
+OFFLINE_MARK = "auditor-datadocs.css"  # the stylesheet page_to_offline links: a page that has it is offline
 def page_to_offline(page: str, prefix: str) -> str:
     """Point one page's CDN assets at static/vendor (prefix = relative path to the site root)."""
     for url, local in CDN_TO_VENDOR.items():
         page = page.replace(url, f"{prefix}static/vendor/{local}")
     page = S3_IMG.sub(f"{prefix}static/images/logo-long.png", page)  # GX's tracking-pixel logo
     page = re.sub(r"<(link|script)\b[^>]*>", lambda m: SRI.sub("", m.group(0)), page)
-    if "auditor-datadocs.css" not in page:
-        page = page.replace("</head>", f'<link rel="stylesheet" href="{prefix}static/auditor-datadocs.css">\n</head>', 1)
+    if OFFLINE_MARK not in page:
+        page = page.replace("</head>", f'<link rel="stylesheet" href="{prefix}static/{OFFLINE_MARK}">\n</head>', 1)
     # GX writes the favicon one level too shallow on validation pages: point it at the real file
     page = FAVICON.sub(f'href="{prefix}static/images/favicon.ico"', page)
     return page_to_policed(page)
@@ -304,14 +305,17 @@ def site_to_offline(site_dir: Path) -> list[str]:
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(VENDOR, dest, ignore=shutil.ignore_patterns("README.md"))
-    shutil.copy(VENDOR.parent / "datadocs.css", site / "static" / "auditor-datadocs.css")
+    shutil.copy(VENDOR.parent / "datadocs.css", site / "static" / OFFLINE_MARK)
     for css in (site / "static" / "styles").glob("*.css"):
         text = css.read_text(encoding="utf-8")
         css.write_text(S3_LOGO.sub("url('../images/logo-long.png')", text), encoding="utf-8")
     remaining = []
     for page in site.rglob("*.html"):
         depth = len(page.relative_to(site).parts) - 1
-        text = page_to_offline(page.read_text(encoding="utf-8"), "../" * depth)
+        text = page.read_text(encoding="utf-8")
+        if OFFLINE_MARK in text:
+            continue  # an earlier run's page, made offline then
+        text = page_to_offline(text, "../" * depth)
         page.write_text(text, encoding="utf-8")
         remaining += [f"{page.relative_to(site)}: {m.group(0)}" for m in REMOTE_ASSET.finditer(text)]
     return remaining
