@@ -15,6 +15,10 @@ def check(ctx: Context, c) -> list[Row]:
     total, parts, why = members(ctx, c)
     if why == "no_total":
         return [ctx.claim_row(c, RULE_ID, says("composition.no_total"), has_evidence=False)]
+    if why == "few_parts" and len(parts) == 1 and figure(parts[0]).lo > figure(total).hi:
+        # "车辆5辆，其中一般公务用车6辆": one part cannot be more than its whole
+        ev = says("composition.part_exceeds", part=quote(parts[0].text, parts[0].id), total=quote(total.text, total.id))
+        return [ctx.claim_row(c, RULE_ID, ev, expected=figure(parts[0]), stated=total.stated, unit=total.unit)]
     if why:
         return [ctx.claim_row(c, RULE_ID, says(f"composition.{why}"), has_evidence=False, stated=total.stated,
                               unit=total.unit)]
