@@ -745,7 +745,7 @@ def growth_rate(ex: "_Extractor", f: "Figure") -> Claim:
 _FIGURE_END = re.compile(r"[\d,.]+\S{0,2}$")  # an amount claim's own figure and unit, at the end of its text
 
 
-def _words_before(c: Claim) -> str:
+def words_before(c: Claim) -> str:
     """The words right before a claim's figure (its sentence's, then its own), spaces out."""
     return _FIGURE_END.sub("", re.sub(r"\s+", "", c.sentence[max(0, c.start - 16):c.start] + (c.text or "")))
 
@@ -757,7 +757,7 @@ def completion_rate(ex: "_Extractor", f: "Figure") -> Claim:
     c = ex._new(f.s, "completion", at, f.m.end(), stated=f.value, decimals=_decimals(f.value), unit=f.unit)
     amounts = [x for x in f.made if x.kind == "amount"]
     budget = next((x for x in reversed(amounts) if x.base), None) or \
-        next((x for x in reversed(amounts) if ex.P.initial_budget.search(_words_before(x))), None)
+        next((x for x in reversed(amounts) if ex.P.initial_budget.search(words_before(x))), None)
     actual = next((x for x in reversed(amounts) if x is not budget and not x.base), None)
     if budget is not None and actual is not None and (amounts.index(budget) > amounts.index(actual) or (
             budget.subject and actual.subject and budget.subject != actual.subject)):

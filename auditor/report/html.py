@@ -11,6 +11,7 @@ the reviews (review_to_html); no template uses |safe.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
@@ -217,9 +218,7 @@ def checks_to_rows(checks: list[dict], reviews: dict) -> Markup:
     out = []
     for k in checks:
         status, rule = k["status"], k["rule"]
-        named = _RULE_CELLS.get(rule)
-        if named is None:
-            named = _RULE_CELLS[rule] = (text_to_html(words.rule_summary(rule)), text_to_html(words.rule_name(rule)))
+        named = _rule_cells(rule)
         rv = reviews.get(k["id"]) if reviews else None
         out.append(f'<tr class="{text_to_html(status)}" id="{text_to_html(k["id"])}"><td><span class="badge '
                    f'{text_to_html(status)}">{text_to_html(words.status(status))}</span></td><td title="{named[0]}">'
@@ -246,7 +245,11 @@ def sources_to_html(srcs: list[dict]) -> Markup:
     return Markup("".join(out))
 
 
-_RULE_CELLS: dict = {}  # a check's rule -> (its summary, its name), escaped: a few rules, hundreds of rows a page
+@functools.lru_cache(maxsize=None)
+def _rule_cells(rule: str) -> tuple[str, str]:
+    """A check's rule as its cells show it: (its summary, its name), escaped once (a few rules,
+    hundreds of rows a page)."""
+    return text_to_html(words.rule_summary(rule)), text_to_html(words.rule_name(rule))
 
 
 def _status(r: dict) -> str:

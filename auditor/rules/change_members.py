@@ -75,8 +75,7 @@ def _signed(x) -> Interval:
     """A change as a signed interval in 万元 (增加 +, 减少 −; 持平 nil)."""
     if x.kind == "flat":
         return NIL
-    iv = Interval.printed(x.stated).scale(link.conversion(x.unit, "万元"))
-    return iv if x.direction > 0 else Interval(-iv.hi, -iv.lo)
+    return _size(Interval.printed(x.stated).scale(link.conversion(x.unit, "万元")), x.direction)
 
 
 def _size(iv: Interval, direction: int) -> Interval:

@@ -7,13 +7,10 @@ last one's list. Two or more parts are needed. When they add up, each part is ch
 total less the others (as in a "其中" list, rules/members.py)."""
 from __future__ import annotations
 
-import re
-
 from auditor import link
-from auditor.claims import patterns
+from auditor.claims import patterns, words_before
 from auditor.evidence import quote, says
 from auditor.numbers import interval_sum
-from auditor.nlp import squeeze
 from auditor.rules import composition, sentence
 from auditor.rules.base import CLAIM, Context, Row, Rule
 
@@ -23,8 +20,7 @@ RULE_ID = "parts_sum_to_whole"
 def check(ctx: Context, c) -> list[Row]:
     if c.subject or c.base or c.stated is None or c.unit not in link.UNIT_IN_YUAN:
         return []
-    words = c.sentence[max(0, c.start - 8):c.start] + re.split(r"\d", c.text or "", maxsplit=1)[0]
-    if not patterns().trailing_total.search(squeeze(words)[0]):
+    if not patterns().trailing_total.search(words_before(c)):
         return []
     parts = terms(ctx, c)
     if len(parts) < 2:

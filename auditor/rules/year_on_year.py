@@ -64,8 +64,13 @@ def cell_record(cell: link.Cell) -> tuple:
     its row's label and subject code)."""
     _, lo, hi = cell.in_unit("万元")
     t = cell.table
-    code = t.codes[cell.row] if t.codes and cell.row < len(t.codes) else None
-    return (t.type, link.clean_column(cell.column), str(lo), str(hi), cell.ref(), link.clean_label(cell.label), code)
+    return (t.type, link.clean_column(cell.column), str(lo), str(hi), cell.ref(), link.clean_label(cell.label),
+            _code(t, cell.row))
+
+
+def _code(t, r: int) -> str | None:
+    """Row r's subject code, if the table has a code column."""
+    return t.codes[r] if t.codes and r < len(t.codes) else None
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
@@ -85,7 +90,7 @@ def same_rows(tables: list, places: list[tuple] | None) -> list[tuple]:
             if t.type != kind or t.empty:
                 continue
             for r, lab, figures in link.segments(t):
-                theirs = t.codes[r] if t.codes and r < len(t.codes) else None
+                theirs = _code(t, r)
                 if not (lab == label or (code and theirs == code and (lab in label or label in lab))) \
                         or (code and theirs and theirs != code):
                     continue
