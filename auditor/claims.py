@@ -312,6 +312,7 @@ class OpenList:
     parts: list[Claim] = field(default_factory=list)
     idle: int = 0                   # paragraphs since the last part
     outer: "OpenList | None" = None  # the list it nests in ("其中：a 主要包括: …")
+    until: int | None = None        # a list in brackets ends at its closing bracket: its place in `sentence`
 
 
 def _related(a: str | None, b: str | None) -> bool:
@@ -469,10 +470,17 @@ class _Extractor:
                 first = False
                 if not made and not s.block.heading:
                     self.topic_line = s
+            elif self.P.list_mark.match(_after_opener(self.P, sq)):
+                # "…其中：1. 一般公共服务（类）行政运行（项）。年初预算为…" in one paragraph: a numbered
+                # item line opens the item the sentences after it are about, up to the next item
+                self.topic = None
+                self.topic_line = s if not made and not s.block.heading else None
             heads = [c for c in made if c.kind in ("amount", "count")]
             self.prev_head = heads[0] if heads else None
             pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
                        and not c.reason_blank]
+            if self.comp and self.comp.until is not None and self.comp.sentence is s:
+                self._close()  # a list in brackets ends with its sentence ("…（其中：…）；…") at the latest
             if self.comp and not self.comp.line_mode and (s.ender in "。!?！？" or s.line_end):
                 self._close()
         if self.comp:
@@ -543,6 +551,9 @@ class _Extractor:
         skip_to = -1
         comp_end = -1
         for at, kind, m in events:
+            if self.comp is not None and self.comp.sentence is s and self.comp.until is not None \
+                    and at > self.comp.until:
+                self._close()  # "…8.00万元（其中：购置费0万元，运行维护费8.00万元），…": the bracket ends it
             if at < skip_to:
                 continue
             if kind == "num":
@@ -642,7 +653,7 @@ class _Extractor:
                           stated=None, subject_text=total.subject_text if total else None, production="composition")
         self.claims.append(claim)
         self.comp = OpenList(claim=claim, total=total, subject=whole_subject, sentence=s, line_mode=line_mode,
-                             outer=outer)
+                             outer=outer, until=_bracket_end(s.squeezed, m.start()))
 
     # -- numbers -------------------------------------------------------
     def _number(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
@@ -923,6 +934,28 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
         if fm and P.to_level.search(s.squeezed, m.end(), _clause_end(s.squeezed, m.end())):
             base = fm.group(1) or P.base_last_year  # "由2023年的560.20万元增加到…"
     return subject, subject_text, a, qualifier, base
+
+
+def _after_opener(P: _Patterns, sq: str) -> str:
+    """A sentence without the list opener it starts with ("其中：1. …" -> "1. …")."""
+    m = P.composition.match(sq)
+    return sq[m.end():].lstrip(":：,，") if m else sq
+
+
+def _bracket_end(sq: str, at: int) -> int | None:
+    """The closing bracket of the bracket that opens right before `at` ("…（其中：…）"), or None."""
+    if at == 0 or sq[at - 1] not in "(（":
+        return None
+    depth = 1
+    for i in range(at, len(sq)):
+        ch = sq[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
 
 
 def _clause_end(sq: str, at: int) -> int:

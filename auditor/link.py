@@ -229,12 +229,46 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
     return found
 
 
-def empty_table(concept: str | None, tables: Iterable[Table]) -> Table | None:
-    """The concept's own table (its first location's type) when every copy of it is published empty."""
+def usually_equal(concept: str | None) -> str | None:
+    """data/evidence.yaml `usually_equal`: the concept whose figure this one is for most units."""
+    return (_evidence().get("usually_equal") or {}).get(concept or "")
+
+
+def own_types(concept: str | None) -> set[str]:
+    """The types of the concept's own table (its first location's)."""
     locs = locations(concept or "")
-    types = set(_as_list(locs[0].get("table", []))) if locs else set()
+    return set(_as_list(locs[0].get("table", []))) if locs else set()
+
+
+def empty_table(concept: str | None, tables: Iterable[Table]) -> Table | None:
+    """The concept's own table when every copy of it is published empty."""
+    types = own_types(concept)
     present = [t for t in tables if t.type in types]
     return present[0] if present and all(t.empty for t in present) else None
+
+
+_EMPTY_FLAG, _FLAG_YES = (re.compile(_WORDS[k]) for k in ("empty_flag_column", "empty_flag_yes"))
+
+
+def declared_empty(tables: Iterable[Table]) -> dict[str, tuple[Table, str, str]]:
+    """Table type -> (the list that says so, the table's name, the reason printed beside it) for
+    every table a list of the document's tables marks empty: a 目录 with a 是否空表 column
+    ("表12 | 部门综合预算一般公共预算拨款“三公”经费…支出预算表 | 是 | 不涉及，并已公开空表")."""
+    from auditor.tables import classify_title
+
+    out: dict[str, tuple[Table, str, str]] = {}
+    for t in tables:
+        flag = next((j for j, col in enumerate(t.columns) if _EMPTY_FLAG.search(col)), None)
+        if flag is None:
+            continue
+        for row in t.rows:
+            texts = [x.strip() if isinstance(x, str) else "" for x in row]
+            if flag >= len(texts) or not _FLAG_YES.fullmatch(texts[flag]):
+                continue
+            name = next((x for x in texts[:flag] if "表" in x and classify_title(x)), None)
+            if name:
+                out.setdefault(classify_title(name), (t, name, "".join(texts[flag + 1:])))
+    return out
 
 
 _OPTIONAL_END = _WORDS["label_optional_end"]

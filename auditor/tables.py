@@ -242,8 +242,8 @@ def _header_len(rows: list[list[str]]) -> int:
             after = row[row.index(first) + 1:]
             if not any(c and not _is_num(c) for c in after):
                 break
-        if first and _ENUM_RE.match(first):
-            break
+        if first and (_ENUM_RE.match(first) or _TITLE_MARK.fullmatch(first.replace(" ", ""))):
+            break  # an item's enumerator, or a table's mark in a list of tables (表1 | 收支总表 | …)
         if i > 0 and len(nonempty) == 1 and row and row[0] == first and n >= 1 \
                 and not _HEADER_WORD.search(first):
             break

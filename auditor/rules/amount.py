@@ -33,6 +33,8 @@ def check(ctx: Context, c) -> list[Row]:
         # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part
         have = {(id(x.table), x.row, x.column) for x in cells}
         cells = cells + [x for x in ctx.cells("项目支出") if (id(x.table), x.row, x.column) not in have]
+    if not cells and not leaf and (same := link.usually_equal(c.subject)) and ctx.cells(same):
+        return _usually_equal(ctx, c, same)
     if not cells:
         empty = ctx.published_empty(c.subject)
         if empty and not leaf:  # a table published empty says the amount is nil
@@ -57,6 +59,20 @@ def check(ctx: Context, c) -> list[Row]:
             note = says("amount.scoped")
     ev = says("amount.found", best=best.ref(), others=others, note=note)
     return [ctx.claim_row(c, RULE_ID, ev, expected=Interval(lo, hi), point=value, cap=cap)]
+
+
+def _usually_equal(ctx: Context, c, same: str) -> list[Row]:
+    """No table holds the concept: its figure is, for most units, `same`'s. Agreeing with one of
+    its cells passes; agreeing with none leaves it unverified (their scopes may differ)."""
+    stated = Interval.printed(c.stated)
+    cells = ctx.cells(same)
+    agree = [x for x in cells if Interval(*x.in_unit(c.unit)[1:]).meets(stated)]
+    if not agree:
+        ev = says("amount.usually_differs", concept=c.subject, same=same, cell=cells[0].ref())
+        return [ctx.claim_row(c, RULE_ID, ev, has_evidence=False)]
+    value, lo, hi = agree[0].in_unit(c.unit)
+    ev = says("amount.usually_equal", concept=c.subject, same=same, cell=agree[0].ref())
+    return [ctx.claim_row(c, RULE_ID, ev, expected=Interval(lo, hi), point=value)]
 
 
 def item_line(ctx: Context, c) -> str:

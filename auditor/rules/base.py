@@ -203,6 +203,7 @@ class Context:
         self.best: dict[str, list] = {}                # claim id -> the cells that agree with its amount
         self.nearest: dict[str, link.Cell] = {}        # claim id -> the cell its amount was compared with
         self._labels: dict[str, list[link.Cell]] | None = None
+        self._declared: dict | None = None  # link.declared_empty, asked for once
         self._numeric: dict[int, list[int]] = {}
 
     # -- lookups
@@ -229,9 +230,21 @@ class Context:
         return cols
 
     def published_empty(self, concept: str | None) -> dict | None:
-        """'《…》为空表' when the concept's own table (its first location's) is published empty."""
+        """'《…》为空表' when the concept's own table (its first location's) is published empty; when
+        the document holds no table of its type, '目录称《…》为空表' when a list of its tables says so."""
         t = link.empty_table(concept, self.tables)
-        return says("tables.published_empty", table=table_of(t)) if t is not None else None
+        if t is not None:
+            return says("tables.published_empty", table=table_of(t))
+        types = link.own_types(concept)
+        if not types or any(t.type in types for t in self.tables):
+            return None
+        if self._declared is None:
+            self._declared = link.declared_empty(self.tables)
+        hit = next((self._declared[ty] for ty in sorted(types) if ty in self._declared), None)
+        if hit is None:
+            return None
+        listing, name, reason = hit
+        return says("tables.declared_empty", listing=table_of(listing), name=name, reason=[reason] if reason else [])
 
     # -- rows
     def claim_row(self, c, rule: str, evidence: dict, **kw) -> Row:
