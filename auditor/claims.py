@@ -313,6 +313,18 @@ class OpenList:
     idle: int = 0                   # paragraphs since the last part
     outer: "OpenList | None" = None  # the list it nests in ("其中：a 主要包括: …")
     until: int | None = None        # a list in brackets ends at its closing bracket: its place in `sentence`
+    others: list[Claim] = field(default_factory=list)  # the other figures the total could be: see retotal
+    numbered: bool = False          # its items are numbered ("其中：（一）…；（二）…"), one may start a line
+
+    def retotal(self, money: bool) -> Claim | None:
+        """"…共安排项目12个，项目支出预算1,200.00万元。其中：" — the list's first part is money where
+        the total taken (the previous sentence's first figure) is a count, or the other way round:
+        the total is that sentence's first figure of the part's kind, if there is one."""
+        alt = next((c for c in self.others if (c.unit in MONEY) == money), None)
+        if alt is not None:
+            self.total, self.subject = alt, alt.subject
+            self.claim.of, self.claim.subject, self.claim.subject_text = alt.id, alt.subject, alt.subject_text
+        return alt
 
 
 def _related(a: str | None, b: str | None) -> bool:
@@ -379,6 +391,7 @@ class _Extractor:
         self.last_amount: Claim | None = None    # last amount/count claim in the block
         self.last_base: str | None = None        # comparison base of the last change in the block
         self.prev_head: Claim | None = None      # first figure of the previous sentence
+        self.prev_heads: list[Claim] = []        # all its figures (amounts and counts)
         self.topic = None                        # (concept, words) a block's opening item line names
         self.topic_line: Sentence | None = None  # that line, until a figure needs its topic worked out
 
@@ -448,8 +461,11 @@ class _Extractor:
         for s in sentences:
             if s.block is not block:
                 new_block = s.block
-                if self.comp and (not self.comp.line_mode or self.comp.idle >= 2
-                                  or (new_block.heading and not self._list_item(new_block))):
+                if self.comp and self.comp.numbered and not self.comp.line_mode:
+                    if not self._list_item(new_block):
+                        self._close()  # a numbered list goes on only with its next numbered item
+                elif self.comp and (not self.comp.line_mode or self.comp.idle >= 2
+                                    or (new_block.heading and not self._list_item(new_block))):
                     self._close()
                 elif self.comp:
                     self.comp.idle += 1
@@ -477,11 +493,13 @@ class _Extractor:
                 self.topic_line = s if not made and not s.block.heading else None
             heads = [c for c in made if c.kind in ("amount", "count")]
             self.prev_head = heads[0] if heads else None
+            self.prev_heads = heads
             pending = [c for c in made if c.kind in ("change", "growth") and c.reason is None
                        and not c.reason_blank]
             if self.comp and self.comp.until is not None and self.comp.sentence is s:
                 self._close()  # a list in brackets ends with its sentence ("…（其中：…）；…") at the latest
-            if self.comp and not self.comp.line_mode and (s.ender in "。!?！？" or s.line_end):
+            if self.comp and not self.comp.line_mode and (s.ender in "。!?！？"
+                                                          or (s.line_end and not self.comp.numbered)):
                 self._close()
         if self.comp:
             self._close()
@@ -624,14 +642,19 @@ class _Extractor:
         if again is not None and self.comp:
             self._close()  # "按支出功能分类：…。按支出性质分类：…": the same total broken down another way
         if self.comp:
-            last = made[-1] if made else (self.comp.parts[-1] if self.comp.line_mode and self.comp.parts
-                                          and self.claims[-1] is self.comp.parts[-1] else None)
+            # the list's last part, when this sentence or paragraph states it: "（二）…46.56万元，比上年增加
+            # 25万元，主要原因是…。其中：…" breaks that part down
+            last = next((x for x in reversed(made) if x.kind in ("amount", "count")), None)
+            if last is None and self.comp.parts and \
+                    self.comp.parts[-1].block == self.block_index.get(id(s.block)):
+                last = self.comp.parts[-1]
             if last is not None and last in self.comp.parts:
                 outer, self.comp = self.comp, None     # "其中：a 主要包括: …" nests under a part
             else:
                 self._close()
         ms = self._mentions(s, last_end, m.start())
         total = None
+        others: list[Claim] = []
         whole_subject = None
         if ms and ms[-1].end >= m.start() - 1:
             whole_subject = ms[-1].concept
@@ -639,6 +662,7 @@ class _Extractor:
                           and c.kind in ("amount", "count")), None)
         elif not s.squeezed[:m.start()].strip(",，。;；:：") and self.prev_head is not None:
             total = self.prev_head
+            others = self.prev_heads[1:]
             whole_subject = total.subject
         else:
             total = next((c for c in reversed(made) if c.kind in ("amount", "count")), None) \
@@ -648,12 +672,14 @@ class _Extractor:
             total, whole_subject = again, again.subject
         rest = s.squeezed[m.end():].strip(":：,，")
         line_mode = rest == "" and s.line_end
+        numbered = bool(self.P.list_mark.match(rest))  # "其中：（一）…；" then "（二）…" on the next line
         claim = self._new(s, "composition", m.start(), m.end(),
                           subject=whole_subject, of=total.id if total else None,
                           stated=None, subject_text=total.subject_text if total else None, production="composition")
         self.claims.append(claim)
         self.comp = OpenList(claim=claim, total=total, subject=whole_subject, sentence=s, line_mode=line_mode,
-                             outer=outer, until=_bracket_end(s.squeezed, m.start()))
+                             outer=outer, until=_bracket_end(s.squeezed, m.start()), others=others,
+                             numbered=numbered)
 
     # -- numbers -------------------------------------------------------
     def _number(self, s: Sentence, m, last_end: int, made: list[Claim]) -> Claim | None:
@@ -936,6 +962,24 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
     return subject, subject_text, a, qualifier, base
 
 
+_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+
+
+def item_number(sentence: str) -> int | None:
+    """The number of the list item a sentence opens ("其中：（二）…" -> 2, "3. …" -> 3), or None."""
+    P = patterns()
+    m = P.list_mark.match(_after_opener(P, _nlp.squeeze(sentence)[0]))
+    if not m:
+        return None
+    mark = re.sub(r"[^\d一二三四五六七八九十]", "", m.group(0))
+    if mark.isdigit():
+        return int(mark)
+    tens, _, ones = mark.rpartition("十")
+    if "十" not in mark:
+        return _DIGITS.get(mark)
+    return (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+
+
 def _after_opener(P: _Patterns, sq: str) -> str:
     """A sentence without the list opener it starts with ("其中：1. …" -> "1. …")."""
     m = P.composition.match(sq)
@@ -982,6 +1026,8 @@ def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subjec
     if ex.comp and ex.comp.total is not c and base is None:
         tot = ex.comp.total
         fam_ok = tot is None or ((tot.unit in MONEY) == (f.unit in MONEY))
+        if not fam_ok and not ex.comp.parts and (tot := ex.comp.retotal(f.unit in MONEY)) is not None:
+            fam_ok = True
         if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
             fam_ok = _is_under(subject, tot.subject) or _bought_kind(ex, subject, tot.subject)
         if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):

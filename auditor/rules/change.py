@@ -29,7 +29,7 @@ def check(ctx: Context, c) -> list[Row]:
         return [ctx.claim_row(c, RULE_ID, says("change.levels", current=quote(current.text, current.id),
                                                prior=quote(prior.text, prior.id)), expected=size.scale(k))]
     current = ctx.by_id.get(c.of) if c.of else None
-    rate = sibling_rate(ctx, c)
+    rate = sentence.sibling_rate(ctx, c)
     if current is not None and current.stated is not None and current.unit in link.UNIT_IN_YUAN \
             and not current.base and rate is not None and rate.stated is not None:
         r = Interval.printed(rate.stated)
@@ -42,12 +42,6 @@ def check(ctx: Context, c) -> list[Row]:
                                   cap="warn")]
     why = "change.in_reason" if prose.inside_reason(c) else "change.no_figures"
     return [ctx.claim_row(c, RULE_ID, says(why), has_evidence=False)]
-
-
-def sibling_rate(ctx: Context, c):
-    """The rate (增长X%) the same sentence states of the same figure right after a change."""
-    return next((o for o in ctx.claims if o.kind == "growth" and o.start > c.start and sentence.same_sentence(o, c)
-                 and o.of == c.of and o.direction == c.direction), None)
 
 
 RULE = Rule(

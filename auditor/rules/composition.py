@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from auditor import link
+from auditor.claims import item_number
 from auditor.evidence import quote, says
 from auditor.numbers import Interval, interval_sum
 from auditor.rules.base import CLAIM, Context, Row, Rule
@@ -39,10 +40,18 @@ def members(ctx: Context, c) -> tuple:
     parts = [p for p in parts if p.stated is not None and p.unit == total.unit]
     if len(parts) < 2:
         return total, parts, "few_parts"
-    if not all(p.block == total.block for p in parts) and not figure(total).meets(parts_sum(parts)):
+    if not all(p.block == total.block for p in parts) and not figure(total).meets(parts_sum(parts)) \
+            and not numbered(parts):
         first = first_breakdown(total, parts)
         return (total, first, None) if first else (total, parts, "loose")
     return total, parts, None
+
+
+def numbered(parts) -> bool:
+    """Each part opens the next item of one numbered list ("其中：（一）…；" then "（二）…" on a line of its
+    own): the list is bound however many paragraphs it spans."""
+    nums = [item_number(p.sentence) for p in parts]
+    return None not in nums and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 def first_breakdown(total, parts) -> list:

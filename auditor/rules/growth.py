@@ -75,7 +75,7 @@ def prior_and_change(ctx: Context, c):
     """(last year's figure, the change, the formula as evidence) of a growth claim, from its
     sentence; None when the sentence holds no current figure and change to compute it from."""
     current = ctx.by_id.get(c.of) if c.of else None
-    change = sibling_change(ctx, c)
+    change = sentence.sibling_change(ctx, c)
     if current is None or change is None or current.stated is None or change.stated is None:
         return None
     cur, chg = Interval.printed(current.stated), Interval.printed(change.stated)
@@ -98,13 +98,6 @@ def prior_and_change(ctx: Context, c):
 def earlier_year(ctx: Context, c) -> bool:
     years = [int(y) for y in _YEAR_OF.findall(prose.head(c))]
     return bool(ctx.doc.year and years and years[-1] < ctx.doc.year)
-
-
-def sibling_change(ctx: Context, c):
-    """The change claim (增加X万元) of the same sentence and figure as a growth claim."""
-    cands = [o for o in ctx.claims if o.kind == "change" and o.sentence == c.sentence
-             and o.page == c.page and o.start < c.start and (o.of == c.of or not c.of)]
-    return cands[-1] if cands else None
 
 
 RULE = Rule(

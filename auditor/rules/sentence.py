@@ -52,3 +52,29 @@ def difference(prior, current) -> Interval:
 def sign(iv: Interval) -> int:
     """+1 / −1 when the interval lies wholly above / below zero, else 0."""
     return 1 if iv.lo > 0 else -1 if iv.hi < 0 else 0
+
+
+def sibling_change(ctx, c):
+    """The change claim (增加X万元) of the same sentence and figure as a growth claim: the last one
+    before it, else the one right after it ("增幅6.67%，增加300.00万元")."""
+    cands = [o for o in ctx.claims if o.kind == "change" and o.sentence == c.sentence
+             and o.page == c.page and o.start < c.start and (o.of == c.of or not c.of)]
+    return cands[-1] if cands else change_after(ctx, c)
+
+
+def change_after(ctx, c):
+    """The first change after a growth claim in its sentence, of the same figure and direction."""
+    return next((o for o in ctx.claims if o.kind == "change" and o.start > c.start and same_sentence(o, c)
+                 and c.of and o.of == c.of and o.direction == c.direction), None)
+
+
+def sibling_rate(ctx, c):
+    """The rate (增长X%) the same sentence states of the same figure right after a change, else the
+    rate right before it that has no change of its own ("增幅6.67%，增加300.00万元")."""
+    after = next((o for o in ctx.claims if o.kind == "growth" and o.start > c.start and same_sentence(o, c)
+                  and o.of == c.of and o.direction == c.direction), None)
+    if after is not None:
+        return after
+    before = [o for o in ctx.claims if o.kind == "growth" and o.start < c.start and same_sentence(o, c)
+              and o.of == c.of and o.direction == c.direction]
+    return before[-1] if before and sibling_change(ctx, before[-1]) is c else None
