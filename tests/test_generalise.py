@@ -53,7 +53,8 @@ def growth_on_change(rng, a, b, off):
     forms = [f"{s}{b}万元，比上年{w}{(b - a).copy_abs()}万元，{g}{rate}%。",
              f"{s}预算数为{b}万元，与上年相比{w}{(b - a).copy_abs()}万元，{g}{rate}%。",
              f"2026年{s}{b}万元，较上年{w}{(b - a).copy_abs()}万元，{'增幅' if up else '降幅'}{rate}%。",
-             f"{s}{b}万元，同比{w}{(b - a).copy_abs()}万元，{g}{rate}%。"]
+             f"{s}{b}万元，同比{w}{(b - a).copy_abs()}万元，{g}{rate}%。",
+             f"{s}{b}万元，{'增幅' if up else '降幅'}{rate}%，{w}{(b - a).copy_abs()}万元。"]
     return rng.choice(forms), f"{rate}%"
 
 
@@ -65,7 +66,8 @@ def change_on_levels(rng, a, b, off):
     forms = [f"{s}2026年预算{b}万元，较上年的{a}万元{w}{chg}万元。",
              f"{s}上年为{a}万元，本年为{b}万元，{w}{chg}万元。",
              f"{s}由上年的{a}万元{w}到{b}万元，{w}{chg}万元。",
-             f"2026年{s}{b}万元，较2025年预算数{a}万元{w}{chg}万元。"]
+             f"2026年{s}{b}万元，较2025年预算数{a}万元{w}{chg}万元。",
+             f"{s}{b}万元，比上年（{a}万元）{w}{chg}万元。"]
     return rng.choice(forms), f"{chg}万元"
 
 
@@ -79,7 +81,9 @@ def share_of_total(rng, a, b, off):
 
 
 def parts_of_total(rng, a, b, off):
-    whole = a + b + off
+    # two parts and their whole carry 1.5 units of rounding; a miss within a step of that is a
+    # rounding-level warn, so a wrong whole here is off by at least 3 units
+    whole = a + b + off + (Q if off > 0 else -Q if off < 0 else 0)
     forms = [f"2026年收入预算合计{whole}万元，其中：一般公共预算拨款收入{a}万元，政府性基金预算拨款收入{b}万元。",
              f"本年支出合计{whole}万元，其中：基本支出{a}万元；项目支出{b}万元。"]
     return rng.choice(forms), None
