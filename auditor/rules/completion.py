@@ -1,26 +1,33 @@
 """完成率与决算数÷预算数一致 — a stated completion rate ("支出决算为B万元，完成年初预算的X%",
 "为预算数的X%", "预算执行率为X%") equals the account's figure ÷ the budget's × 100.
 
-Evidence: the two figures the sentence states (the budget with its base: "年初预算为A万元"). With no
-budget figure in the sentence it is unverified, and says so (the budget of an account is rarely in
-its tables). Last year's figure worked back from it: rules/prior_level.py."""
+Evidence: the two figures the sentence states (the budget with its base: "年初预算为A万元"); with no
+budget figure in the sentence, the table row its account's figure was found on when that row prints
+the budget beside it (the 三公 account table's "预算数 | 决算数"); else it is unverified, and says
+so. Last year's figure worked back from it: rules/prior_level.py."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from auditor import link
 from auditor.evidence import quote, says
+from auditor.numbers import Interval, interval
 from auditor.rules import sentence
-from auditor.rules.base import CLAIM, Context, Row, Rule
+from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, pattern
 
 RULE_ID = "share_matches_ratio"
 HUNDRED = Decimal(100)
+_BUDGET, _ACCOUNT = pattern("completion", "budget_column"), pattern("completion", "account_column")
 
 
 def check(ctx: Context, c) -> list[Row]:
     if c.stated is None:
         return []
     actual, budget = ctx.by_id.get(c.of) if c.of else None, ctx.by_id.get(c.whole) if c.whole else None
+    if _money(actual) and not _money(budget):
+        row = _on_table_row(ctx, c, actual)
+        if row is not None:
+            return [row]
     if not _money(actual) or not _money(budget):
         return [ctx.claim_row(c, RULE_ID, says("completion.no_budget"), has_evidence=False)]
     ratio = sentence.in_wan(actual).ratio(sentence.in_wan(budget))
@@ -29,6 +36,25 @@ def check(ctx: Context, c) -> list[Row]:
         return [ctx.claim_row(c, RULE_ID, says("completion.zero_budget", budget=q_budget), has_evidence=False)]
     return [ctx.claim_row(c, RULE_ID, says("completion.ratio", actual=q_actual, budget=q_budget),
                           expected=ratio.scale(HUNDRED))]
+
+
+def _on_table_row(ctx: Context, c, actual) -> Row | None:
+    """No budget in the sentence: the table row the account's figure was found on, when it prints the
+    budget beside the account ("项目 | 预算数 | 决算数"): the row's account ÷ its budget."""
+    cell = ctx.nearest.get(actual.id)
+    if cell is None:
+        return None
+    t, r = cell.table, cell.row
+    cols = [j for j, col in enumerate(t.columns) if j < len(t.rows[r]) and isinstance(t.rows[r][j], Decimal)]
+    budget = next((j for j in cols if _BUDGET.search(t.columns[j]) and not _ACCOUNT.search(t.columns[j])), None)
+    account = next((j for j in cols if _ACCOUNT.search(t.columns[j])), None)
+    if budget is None or account is None:
+        return None
+    a, b = cell_ref(t, r, account), cell_ref(t, r, budget)
+    ratio = Interval(*interval(t.rows[r][account])).ratio(Interval(*interval(t.rows[r][budget])))
+    if ratio is None:
+        return ctx.claim_row(c, RULE_ID, says("completion.zero_budget", budget=b), has_evidence=False)
+    return ctx.claim_row(c, RULE_ID, says("completion.ratio", actual=a, budget=b), expected=ratio.scale(HUNDRED))
 
 
 def _money(c) -> bool:
