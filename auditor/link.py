@@ -286,6 +286,24 @@ def find_label(label: str, index: dict[str, list[Cell]]) -> list[Cell]:
     return list(hits or [])
 
 
+def under(cells: list[Cell], parent: str) -> list[Cell]:
+    """The cells whose row's subject code sits under a row labelled `parent` (with or without its
+    optional ending): the 行政运行 of 人大事务 (2010101 under 20101), not that of 政府办公厅 (2010301)."""
+    want = {clean_label(parent), clean_label(parent) + _OPTIONAL_END}
+    if parent.endswith(_OPTIONAL_END):
+        want.add(clean_label(parent)[:-len(_OPTIONAL_END)])
+    out = []
+    for x in cells:
+        codes = x.table.codes or []
+        code = codes[x.row] if x.row < len(codes) else None
+        if not code:
+            continue
+        ancestors = {c: r for r, c in enumerate(codes) if c and len(c) < len(code) and code.startswith(c)}
+        if ancestors and row_labels(x.table)[ancestors[max(ancestors, key=len)]] in want:
+            out.append(x)
+    return out
+
+
 def label_index(tables: Iterable[Table]) -> dict[str, list[Cell]]:
     """Cleaned row label -> the first figure of every row so labelled, in table order."""
     index: dict[str, list[Cell]] = {}

@@ -25,9 +25,12 @@ def check(ctx: Context, c) -> list[Row]:
         return [ctx.claim_row(c, RULE_ID, says("amount.base_year", base=c.base), has_evidence=False)]
     if prose.in_reason(c):
         return [ctx.claim_row(c, RULE_ID, says("amount.in_reason"), has_evidence=False)]
-    leaf = prose.sub_item(c, item_line(ctx, c)) or (link.clean_label(c.subject_text) if not c.subject and c.subject_text
-                                                     else None)
+    line = item_line(ctx, c)
+    leaf = prose.sub_item(c, line) or (link.clean_label(c.subject_text) if not c.subject and c.subject_text
+                                       else None)
     cells = ctx.labelled(leaf) if leaf else ctx.cells(c.subject)
+    if leaf and len(cells) > 1 and (parent := prose.parent_item(c, line)):
+        cells = link.under(cells, parent) or cells  # the 行政运行 of the 款 the path names
     scoped = bool(_SCOPE.search(c.sentence[max(0, c.start - 12):c.start] + prose.head(c)))
     if scoped:
         # "涉及…拨款X万元": the money a set of projects involves: all spending or the project part

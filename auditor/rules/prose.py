@@ -70,19 +70,29 @@ def generic_tail(words: str) -> bool:
     return bool(_GENERIC_TAIL.match(words))
 
 
+def parent_item(c, context: str = "") -> str | None:
+    """The level above sub_item's in the claim's path ("…人大事务（款）行政运行（项）" -> 人大事务), or None."""
+    _, words = _path_words(c, context)
+    return words[-2] if len(words) >= 2 else None
+
+
+def _path_words(c, context: str) -> tuple[int, list[str]]:
+    """(how many pieces the claim's path splits into, its levels' names that name an item)."""
+    h = head(c)
+    if context and _LEVEL_SPLIT.search(context) and not _LEVEL_SPLIT.search(h):
+        h = context
+    pieces = _LEVEL_SPLIT.split(h)
+    words = [_PATH_WORD.sub("", link.clean_label(w).strip(":：为是")) for w in pieces]
+    return len(pieces), [w for w in words if w and not generic_tail(w)]
+
+
 def sub_item(c, context: str = "") -> str | None:
     """The item a claim's figure belongs to when its concept names something else:
     the last level of a path ("行政事业单位离退休（款）未归口管理的行政单位离退休（项）",
     "卫生健康支出-行政事业单位医疗-行政单位医疗", "提租补贴(项):支出") or an "其他…" item
     ("其他商品和服务支出（款）"). `context` is an item line above a bare "支出决算为…".
     None when the concept itself is that item."""
-    split = _LEVEL_SPLIT
-    h = head(c)
-    if context and split.search(context) and not split.search(h):
-        h = context
-    pieces = split.split(h)
-    words = [_PATH_WORD.sub("", link.clean_label(w).strip(":：为是")) for w in pieces]
-    words = [w for w in words if w and not generic_tail(w)]
+    pieces, words = _path_words(c, context)
     if not words:
         return None
     names = ({link.clean_label(n) for n in (nlp.concept(c.subject).get("names") or [])} | {c.subject}
@@ -90,7 +100,7 @@ def sub_item(c, context: str = "") -> str | None:
     last = words[-1]
     other_, spend = _claim_words().other_item, vocab("prose")["spending"]
     other = bool(c.subject) and last.startswith(other_) and not any(n.startswith(other_) for n in names)
-    if len(pieces) < 2 and not other:
+    if pieces < 2 and not other:
         return None
     if last in names or any(last == n + spend or n == last + spend for n in names):
         return None
