@@ -164,7 +164,8 @@ def patterns() -> _Patterns:
     filler = r"(?:了|为|约|达|幅度为|幅为|幅度|幅|率为|率|额为|额|比例为)?"
     comp = p["comparative_change"]  # "小于上年预算数X万元": a comparative and its base make a change verb
     changes = {**{k: int(v) for k, v in p["change"].items()},
-               **{w + b: int(d) for w, d in comp["words"].items() for b in comp["bases"]}}
+               **{w + b: int(d) for w, d in comp["words"].items() for b in comp["bases"]},
+               **{b + w: int(d) for w, d in comp["after_base"].items() for b in comp["bases"]}}
     return _Patterns(
         number=number,
         unit_kind=units,
