@@ -86,6 +86,34 @@ def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
     return a / b
 
 
+_PRIOR_COL, _CHANGE_COL, _COL_YEAR = (re.compile(_WORDS[k]) for k in ("prior_column", "change_column", "column_year"))
+
+
+def column_periods(table: Table) -> list[str | None]:
+    """Per column: "prior" for another period's figures (上年预算数; 2024年预算数 beside 2025年预算数),
+    "change" for changes (增减额, 增长%), None for the table's own. Computed once per table."""
+    cached = table.__dict__.get("_periods")
+    if cached is None:
+        years = [{int(y) for y in _COL_YEAR.findall(col)} for col in table.columns]
+        latest = max(set().union(*years), default=None)
+        cached = []
+        for col, ys in zip(table.columns, years):
+            parts = [clean_column(p) for p in col.split("/")]
+            if any(_PRIOR_COL.search(p) for p in parts) or (ys and latest is not None and max(ys) < latest):
+                cached.append("prior")
+            elif any(_CHANGE_COL.search(p) for p in parts):
+                cached.append("change")
+            else:
+                cached.append(None)
+        table.__dict__["_periods"] = cached
+    return cached
+
+
+def own_period(table: Table) -> list[bool]:
+    """Per column: it holds the table's own period's figures (not another period's, not a change)."""
+    return [p is None for p in column_periods(table)]
+
+
 def segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
     """(row index, cleaned label, [(column, figure)]) for every labelled run of a row.
 
@@ -98,9 +126,12 @@ def segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | Non
 
 def _segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
     out = []
+    own = own_period(table)
     for r, row in enumerate(table.rows):
         figures = None
-        for col, cell in zip(table.columns, row):
+        for col, cell, mine in zip(table.columns, row, own):
+            if not mine and not isinstance(cell, str):
+                continue  # another period's figure or a change: no figure of this one
             if cell is None:  # the commonest cell: a blank
                 if figures is not None:
                     figures.append((col, None))
@@ -400,12 +431,12 @@ def _row_label(t: Table, r: int) -> str:
 def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> list[Cell]:
     """The figures of row r (in the columns `col_rx` names). With a column named, a blank cell
     of a row that has figures elsewhere is evidence of nil, like a blank on a labelled row."""
-    row = t.rows[r]
-    hits = [(col, cell) for col, cell in zip(t.columns, row)
-            if isinstance(cell, Decimal) and (col_rx is None or col_rx.search(clean_column(col)))]
+    row, own = t.rows[r], own_period(t)
+    hits = [(col, cell) for col, cell, mine in zip(t.columns, row, own)
+            if mine and isinstance(cell, Decimal) and (col_rx is None or col_rx.search(clean_column(col)))]
     if add:
         return [Cell(t, r, "+".join(c for c, _ in hits), label, _sum([v for _, v in hits]))] if hits else []
     if col_rx is not None and any(isinstance(c, Decimal) for c in row):
-        hits += [(col, None) for col, cell in zip(t.columns, row)
-                 if cell is None and col_rx.search(clean_column(col))]
+        hits += [(col, None) for col, cell, mine in zip(t.columns, row, own)
+                 if mine and cell is None and col_rx.search(clean_column(col))]
     return [Cell(t, r, col, label, v) for col, v in hits]

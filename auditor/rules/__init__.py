@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from auditor.rules import (absence, amount, change, change_members, code_footing, column_sums, column_tree,
                            completion, composition, count, cross_table, empty_table, flat, growth, impossible_change,
-                           members, ordinal_sums, printed_form, prior_level, reason, reason_sum, row_sums, share,
+                           members, ordinal_sums, printed_form, prior_column, prior_level, reason, reason_sum, row_sums, share,
                            stated_sum, tables_complete, trailing_sum, two_values, units, year_on_year)
 from auditor.rules.base import CLAIM, CLAIMS, CORPUS, HOLDS, INTERVAL, TABLE, TABLES, Context, Expectation, Row, Rule
 
@@ -72,6 +72,7 @@ RULES: tuple[Rule, ...] = (
     growth.RULE,              # 增长率与增减额一致     growth       -> growth_matches_change
     change.RULE,              # 增减额与计算一致       change       -> growth_matches_change
     flat.RULE,                # 持平与计算一致         flat         -> growth_matches_change
+    prior_column.RULE,        # 与表中上年数一致       change, growth, flat -> growth_matches_change
     prior_level.RULE,         # 上年数与增减一致       amount of an earlier period -> growth_matches_change
     impossible_change.RULE,   # 增减表述不可能成立     growth, change -> prose_consistent
     count.RULE,               # 项目个数与表格一致     count        -> count_matches_rows

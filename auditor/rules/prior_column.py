@@ -1,0 +1,102 @@
+"""与表中上年数一致 — a change, growth or "持平" whose sentence states no last-year figure, against
+last year's figure printed beside this year's in the same table ("项目 | 2024年预算数 | 2025年预算数",
+"上年预算数 | 本年预算数 | 增减"): change = this year's cell − last year's, growth = change ÷ last
+year's, 持平 = the two equal. A direction word against the two cells is a contradiction.
+
+This year's cell is the one the amount the claim is about was found in (rules/amount.py); last
+year's is on its row, in the column of the earlier period (link.column_periods): the one whose
+name is this year's column's with its year or 上年 word aside, else the only one."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from auditor import link
+from auditor.evidence import quote, says
+from auditor.numbers import Interval, interval
+from auditor.rules import flat, sentence
+from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref
+
+RULE_ID = "growth_matches_change"
+HUNDRED = Decimal(100)
+_PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}年度?|上年度?|上一年度?|去年|本年度?|当年")
+
+
+def check(ctx: Context, c) -> list[Row]:
+    if c.kind in ("change", "growth") and (not c.direction or c.stated is None):
+        return []
+    if c.kind == "flat" and c.direction != 0:
+        return []
+    if sentence.levels(ctx, c) is not None or (c.base and not _last_year(c.base, ctx)):
+        return []  # the sentence states last year's figure, or compares with something else
+    current = ctx.by_id.get(c.of) if c.of else None
+    cell = ctx.nearest.get(current.id) if current is not None else None
+    if cell is None or cell.value is None:
+        return []
+    j = prior_column(cell)
+    if j is None:
+        return []
+    t, r = cell.table, cell.row
+    last_value = t.rows[r][j] if j < len(t.rows[r]) else None
+    last_value = last_value if isinstance(last_value, Decimal) else (Decimal(0) if last_value is None else None)
+    if last_value is None:
+        return []
+    k = link.conversion(t.unit, "万元")
+    now, last = Interval(*interval(cell.value)).scale(k), Interval(*interval(last_value)).scale(k)
+    terms = dict(current=cell.ref(), prior=cell_ref(t, r, j))
+    if c.kind == "flat":
+        expected = last.scale(link.conversion("万元", current.unit))
+        loose = flat.loose(c)
+        return [ctx.claim_row(c, RULE_ID, says("prior_column.flat", **terms), stated=current.stated,
+                              unit=current.unit, expected=flat.widen(expected) if loose else expected,
+                              cap="warn" if loose else "")]
+    delta = now - last
+    if (delta.lo > 0 and c.direction < 0) or (delta.hi < 0 and c.direction > 0):
+        key = "prior_column.up_but" if c.direction > 0 else "prior_column.down_but"
+        return [ctx.claim_row(c, "prose_consistent", says(key, **terms), holds=False, stated=None)]
+    if delta.lo * delta.hi < 0:
+        return []  # the two print the same figure within rounding: no direction, no size to compare
+    size = Interval(abs(delta.lo), abs(delta.hi))
+    if c.kind == "change":
+        if c.unit not in link.UNIT_IN_YUAN:
+            return []
+        return [ctx.claim_row(c, RULE_ID, says("prior_column.change", **terms),
+                              expected=size.scale(link.conversion("万元", c.unit)))]
+    rate = size.ratio(last)
+    if rate is None:
+        return []
+    return [ctx.claim_row(c, RULE_ID, says("prior_column.growth", **terms), expected=rate.scale(HUNDRED))]
+
+
+def prior_column(cell: link.Cell) -> int | None:
+    """The column of the earlier period on the cell's row: the one named as the cell's own column with
+    its period words aside ("2024年预算数" for "2025年预算数", "上年预算数" for "本年预算数"), else the
+    only one the table has."""
+    t = cell.table
+    periods = link.column_periods(t)
+    prior = [j for j, p in enumerate(periods) if p == "prior"]
+    if not prior:
+        return None
+    own = _PERIOD_WORDS.sub("", link.clean_column(cell.column))
+    named = [j for j in prior if _PERIOD_WORDS.sub("", link.clean_column(t.columns[j])) == own]
+    if len(named) == 1:
+        return named[0]
+    return prior[0] if len(prior) == 1 else None
+
+
+def _last_year(base: str, ctx: Context) -> bool:
+    from auditor.claims import is_last_year
+
+    if is_last_year(base):
+        return True
+    year = ctx.doc.year
+    return bool(year) and base.startswith(f"{year - 1}年")
+
+
+RULE = Rule(
+    id="prior_column", reports=RULE_ID, scope=CLAIM, applies_to=("change", "growth", "flat"),
+    name="与表中上年数一致", name_en="Agrees with last year's column",
+    summary="句中未述上年数时，“比上年增加X”“增长X%”“持平”应与表中同一行的上年数一致。",
+    summary_en="With no last-year figure in its sentence, a change, rate or “no change” agrees with last year's "
+               "figure printed on the same table row.",
+    levels=("warn", "fail"), examples="corpus/rules/prior_column.yaml", check=check)
