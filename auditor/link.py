@@ -90,17 +90,24 @@ _PRIOR_COL, _CHANGE_COL, _COL_YEAR = (re.compile(_WORDS[k]) for k in ("prior_col
 
 
 def column_periods(table: Table) -> list[str | None]:
-    """Per column: "prior" for another period's figures (上年预算数; 2024年预算数 beside 2025年预算数),
-    "change" for changes (增减额, 增长%), None for the table's own. Computed once per table."""
+    """Per column: "prior" for an earlier period's figures (上年预算数; 2024年预算数 beside 2025年预算数,
+    or in a table titled 2025年), "later" for a later one's, "change" for changes (增减额, 增长%), None
+    for the table's own period. Computed once per table."""
     cached = table.__dict__.get("_periods")
     if cached is None:
         years = [{int(y) for y in _COL_YEAR.findall(col)} for col in table.columns]
-        latest = max(set().union(*years), default=None)
+        titled = [int(y) for y in _COL_YEAR.findall(table.title or "")]
+        printed = set().union(*years)
+        # the table's own year: its title's when a column prints it (a title left from another year's
+        # template names none), else the latest a column prints
+        own = titled[0] if titled and titled[0] in printed else max(printed, default=None)
         cached = []
         for col, ys in zip(table.columns, years):
             parts = [clean_column(p) for p in col.split("/")]
-            if any(_PRIOR_COL.search(p) for p in parts) or (ys and latest is not None and max(ys) < latest):
+            if any(_PRIOR_COL.search(p) for p in parts) or (ys and own is not None and max(ys) < own):
                 cached.append("prior")
+            elif ys and own is not None and min(ys) > own:
+                cached.append("later")  # a plan's later years ("2026年" in a 2025 table)
             elif any(_CHANGE_COL.search(p) for p in parts):
                 cached.append("change")
             else:
