@@ -1,28 +1,31 @@
 """占比与部分÷整体一致 — a stated share ("占30%") equals part ÷ whole.
 
 Evidence: the part is the amount the share follows (or its concept's table cell); the whole is
-the total its list belongs to, the total it names ("占本年支出合计的…"), the same concept stated
-earlier in the prose, or its table cell. The interval comes from the rounded inputs.
+the total its list belongs to, the total it names ("占本年支出合计的…"), or, naming none ("占比30%"),
+its part's parent concept; that whole as the prose states it before, or its table cell. The interval comes from the rounded inputs.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
+from auditor import nlp
 from auditor.evidence import quote, says
-from auditor.numbers import Interval
-from auditor.rules.base import CLAIM, Context, Row, Rule
+from auditor.numbers import Interval, normalize
+from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
 
 RULE_ID = "share_matches_ratio"
 HUNDRED = Decimal(100)
+_BARE = pattern("share", "bare")
 
 
 def check(ctx: Context, c) -> list[Row]:
     if c.stated is None:
         return []
     part = stated_value(ctx.by_id.get(c.of)) if c.of else table_value(ctx, c.subject, "万元")
+    whole_subject = c.whole_subject or (implied_whole(ctx, c) if not c.whole else None)
     whole = (stated_value(ctx.by_id.get(c.whole)) if c.whole
-             else stated_value(stated_before(ctx, c, c.whole_subject))
-             or table_value(ctx, c.whole_subject, "万元"))
+             else stated_value(stated_before(ctx, c, whole_subject))
+             or table_value(ctx, whole_subject, "万元"))
     if part is None or whole is None:
         return [ctx.claim_row(c, RULE_ID, says("share.unknown"), has_evidence=False)]
     ratio = part[0].ratio(whole[0])
@@ -30,6 +33,14 @@ def check(ctx: Context, c) -> list[Row]:
         return [ctx.claim_row(c, RULE_ID, says("share.zero_whole", whole=whole[1]), has_evidence=False)]
     return [ctx.claim_row(c, RULE_ID, says("share.ratio", part=part[1], whole=whole[1]),
                           expected=ratio.scale(HUNDRED))]
+
+
+def implied_whole(ctx: Context, c) -> str | None:
+    """A share that names no whole ("基本支出800.00万元，占比72.73%"): its part's parent concept."""
+    part = ctx.by_id.get(c.of) if c.of else None
+    if part is None or not part.subject or not _BARE.fullmatch(normalize(c.text).replace(" ", "")):
+        return None
+    return nlp.concept(part.subject).get("parent")
 
 
 def stated_value(c):
