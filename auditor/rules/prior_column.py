@@ -15,10 +15,11 @@ from auditor import link
 from auditor.evidence import quote, says
 from auditor.numbers import Interval, interval
 from auditor.rules import flat, sentence
-from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref
+from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, pattern
 
 RULE_ID = "growth_matches_change"
 HUNDRED = Decimal(100)
+_BASE_KIND, _COLUMN_KIND = pattern("prior_column", "base_kind"), pattern("prior_column", "column_kind")
 _PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}年度?|上年度?|上一年度?|去年|本年度?|当年")
 
 
@@ -34,7 +35,7 @@ def check(ctx: Context, c) -> list[Row]:
     if cell is None or cell.value is None:
         return []
     j = prior_column(cell)
-    if j is None:
+    if j is None or not _same_kind(c, cell.table.columns[j]):
         return []
     t, r = cell.table, cell.row
     last_value = t.rows[r][j] if j < len(t.rows[r]) else None
@@ -82,6 +83,14 @@ def prior_column(cell: link.Cell) -> int | None:
     if len(named) == 1:
         return named[0]
     return prior[0] if len(prior) == 1 else None
+
+
+def _same_kind(c, column: str) -> bool:
+    """The comparison and the column name the same figure of last year (预算, 执行 or 决算), or one
+    of them names none."""
+    said = _BASE_KIND.findall(c.sentence[:c.start])
+    held = _COLUMN_KIND.search(column)
+    return not said or not held or said[-1] == held.group(0)
 
 
 def _last_year(base: str, ctx: Context) -> bool:
