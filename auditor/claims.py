@@ -328,6 +328,13 @@ class OpenList:
         return alt
 
 
+def _other_side(part: str | None, total: str | None) -> bool:
+    """The part is the other side's total (ontology.yaml `side`, `total`): 本年支出合计 in a list of 收入总计."""
+    if not part or not total or not _nlp.concept(part).get("total"):
+        return False
+    return {_nlp.concept(part).get("side"), _nlp.concept(total).get("side")} == {"income", "expenditure"}
+
+
 def _related(a: str | None, b: str | None) -> bool:
     """Same concept, or one is the other's parent (收入总计 / 本年收入合计)."""
     if a is None or b is None:
@@ -966,19 +973,25 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
 _DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
 
 
-def item_number(sentence: str) -> int | None:
-    """The number of the list item a sentence opens ("其中：（二）…" -> 2, "3. …" -> 3), or None."""
+def item_number(sentence: str) -> tuple[str, int] | None:
+    """The style and number of the list item a sentence opens ("其中：（二）…" -> ("(一)", 2),
+    "3. …" -> ("1.", 3)), or None. Items of one list share a style: "（1）" is not the item after "1．"."""
     P = patterns()
     m = P.list_mark.match(_after_opener(P, _nlp.squeeze(sentence)[0]))
     if not m:
         return None
-    mark = re.sub(r"[^\d一二三四五六七八九十]", "", m.group(0))
+    text = m.group(0).strip()
+    mark = re.sub(r"[^\d一二三四五六七八九十]", "", text)
+    style = ("(" if text[0] in "(（" else "") + ("1" if mark.isdigit() else "一") + \
+        ("" if text[0] in "(（" else re.sub(r"[\d一二三四五六七八九十\s]", "", text)[:1].replace("．", "."))
     if mark.isdigit():
-        return int(mark)
+        return style, int(mark)
     tens, _, ones = mark.rpartition("十")
     if "十" not in mark:
-        return _DIGITS.get(mark)
-    return (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+        number = _DIGITS.get(mark)
+    else:
+        number = (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+    return (style, number) if number is not None else None
 
 
 def _after_opener(P: _Patterns, sq: str) -> str:
@@ -1031,6 +1044,8 @@ def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subjec
             fam_ok = True
         if fam_ok and kind == "count" and tot is not None and tot.subject and subject:
             fam_ok = _is_under(subject, tot.subject) or _bought_kind(ex, subject, tot.subject)
+        if fam_ok and tot is not None and _other_side(subject, tot.subject):
+            fam_ok = False  # "其中：本年收入合计…，年初结转和结余…；本年支出合计…": the other side's items
         if fam_ok and not (tot is not None and subject == tot.subject and subject is not None):
             c.parent = tot.id if tot else None
             ex.comp.parts.append(c)

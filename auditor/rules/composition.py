@@ -50,8 +50,8 @@ def members(ctx: Context, c) -> tuple:
 def numbered(parts) -> bool:
     """Each part opens the next item of one numbered list ("其中：（一）…；" then "（二）…" on a line of its
     own): the list is bound however many paragraphs it spans."""
-    nums = [item_number(p.sentence) for p in parts]
-    return None not in nums and all(b == a + 1 for a, b in zip(nums, nums[1:]))
+    marks = [item_number(p.sentence) for p in parts]
+    return None not in marks and all(b == (a[0], a[1] + 1) for a, b in zip(marks, marks[1:]))
 
 
 def first_breakdown(total, parts) -> list:
