@@ -173,9 +173,13 @@ def patterns() -> _Patterns:
         not_after=re.compile("(?:" + _alt(p["not_after"]) + ")"),
         share=re.compile("(?:" + _alt(p["share"]) + r")[^,，;；:：。]{0,14}?$"),
         completion=re.compile(p["completion"]),
-        change=re.compile("(" + _alt(changes) + ")" + filler + "$"),
+        # a synonym in brackets after the verb ("较上年减少（下降）10.00万元") is the same change
+        change=re.compile("(" + _alt(changes) + ")(?:\\((?:" + _alt(changes) + ")\\))?" + filler + "$"),
         change_dir=changes,
-        template=re.compile("(?:" + _alt(p["template_change"], escape=False) + ")" + filler + "$"),
+        # … and any verb with the opposite one in brackets ("增长（降低）"): the template's unchosen pair
+        template=re.compile("(?:" + _alt(p["template_change"], escape=False) + "|" + "|".join(
+            re.escape(a) + r"\(" + re.escape(b) + r"\)" for a in changes for b in changes
+            if changes[a] * changes[b] < 0) + ")" + filler + "$"),
         flat=re.compile(_alt(p["flat"])),
         flat_strong=set(p["flat_strong"]),
         flat_gap=re.compile("^(?:" + _alt(p["flat_gap"]) + ")*$"),
