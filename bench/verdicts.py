@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         out[name] = summarise(findings)
         print_summary(name, out[name])
         ok &= not out[name]["pass_without_figure_check"]
+    if len(out) > 1:
+        n = sum(x["claims"] for x in out.values())
+        u = sum(x["status"]["unverified"] for x in out.values())
+        print(f"== all together: {n} claims, unverified {u} ({100 * u / n:.1f}%)" if n else "== all together: no claims")
     if args.json:
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if ok else 1
