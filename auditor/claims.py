@@ -141,6 +141,7 @@ class _Patterns:
     absence: re.Pattern
     absence_not: re.Pattern
     composition: re.Pattern
+    opener_tail: re.Pattern
     breakdown: re.Pattern
     trailing_total: re.Pattern
     item_end: re.Pattern
@@ -203,6 +204,7 @@ def patterns() -> _Patterns:
         absence=re.compile(_alt(p["absence"])),
         absence_not=re.compile("(?:" + "|".join(p["absence_not"]) + ")"),
         composition=re.compile(_alt(p["composition"]) + "|" + p["breakdown"]),
+        opener_tail=re.compile(_alt(p["opener_tail"])),
         breakdown=re.compile(p["breakdown"]),
         trailing_total=re.compile(p["trailing_total"]),
         item_end=re.compile(p["item_end"]),
@@ -683,6 +685,8 @@ class _Extractor:
         if again is not None:
             total, whole_subject = again, again.subject
         rest = s.squeezed[m.end():].strip(":：,，")
+        tail = self.P.opener_tail.match(rest)
+        rest = rest[tail.end():].strip(":：,，") if tail else rest  # "按功能分类具体情况如下："
         line_mode = rest == "" and s.line_end
         numbered = bool(self.P.list_mark.match(rest))  # "其中：（一）…；" then "（二）…" on the next line
         claim = self._new(s, "composition", m.start(), m.end(),
@@ -975,13 +979,21 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
 
 
 _DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+_MARK_ANYWHERE = re.compile(read_data(PATTERNS_FILE)["list_mark"].lstrip("^"))
 
 
-def item_number(sentence: str) -> tuple[str, int] | None:
-    """The style and number of the list item a sentence opens ("其中：（二）…" -> ("(一)", 2),
-    "3. …" -> ("1.", 3)), or None. Items of one list share a style: "（1）" is not the item after "1．"."""
+def item_number(sentence: str, start: int | None = None) -> tuple[str, int] | None:
+    """The style and number of the list item that begins right before `start` in a sentence (its
+    whole when `start` is None): "其中：（二）…" -> ("(一", 2), "…如下：（1）一般公共服务支出…" -> ("(1", 1),
+    "3. …" -> ("1.", 3); None when no list mark stands there. Items of one list share a style:
+    "（1）" is not the item after "1．"."""
     P = patterns()
-    m = P.list_mark.match(_after_opener(P, _nlp.squeeze(sentence)[0]))
+    if start is None:
+        m = P.list_mark.match(_after_opener(P, _nlp.squeeze(sentence)[0]))
+    else:
+        head = sentence[:start]
+        m = next((x for x in reversed(list(_MARK_ANYWHERE.finditer(head)))
+                  if not _CLAUSE.intersection(head[x.end():])), None)
     if not m:
         return None
     text = m.group(0).strip()

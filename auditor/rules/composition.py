@@ -50,7 +50,7 @@ def members(ctx: Context, c) -> tuple:
 def numbered(parts) -> bool:
     """Each part opens the next item of one numbered list ("其中：（一）…；" then "（二）…" on a line of its
     own): the list is bound however many paragraphs it spans."""
-    marks = [item_number(p.sentence) for p in parts]
+    marks = [item_number(p.sentence, p.start) for p in parts]
     return None not in marks and all(b == (a[0], a[1] + 1) for a, b in zip(marks, marks[1:]))
 
 
