@@ -132,6 +132,7 @@ class _Patterns:
     path_words: tuple
     prior_before: re.Pattern
     year_before: re.Pattern
+    year_of_subject: re.Pattern
     bare_rate: re.Pattern
     other_item: str
     item_words_strip: re.Pattern
@@ -195,6 +196,7 @@ def patterns() -> _Patterns:
         path_words=tuple(p["path_words"]),
         prior_before=re.compile(p["prior_before"]),
         year_before=re.compile(p["year_before"]),
+        year_of_subject=re.compile(p["year_of_subject"]),
         bare_rate=re.compile(p["bare_rate"]),
         other_item=p["other_item"],
         item_words_strip=re.compile(p["item_words_strip"]),
@@ -278,7 +280,7 @@ def extract(doc: Document) -> list[Claim]:
     """Every numeric claim of a document's narrative blocks, in reading order."""
     sentences = [s for b in doc.blocks for s in block_to_sentences(b)]
     _prepare(sentences)
-    ex = _Extractor(doc.doc, final=doc.kind == "final_account")
+    ex = _Extractor(doc.doc, final=doc.kind == "final_account", year=doc.year)
     ex.block_index = {id(b): i for i, b in enumerate(doc.blocks)}
     return ex.run(sentences)
 
@@ -393,9 +395,10 @@ class Figure:
 
 
 class _Extractor:
-    def __init__(self, doc: str, final: bool = False):
+    def __init__(self, doc: str, final: bool = False, year: int | None = None):
         self.doc = doc
         self.final = final      # 决算: "年初预算为X" is the comparison figure
+        self.year = year        # the document's year: an earlier year right before a subject is its base
         self.P = patterns()
         self.claims: list[Claim] = []
         self.seen: dict[str, int] = {}
@@ -430,7 +433,7 @@ class _Extractor:
                 if out and out[-1].concept and self.P.generic_gap.match(sq[out[-1].end:m.start]):
                     p = out.pop()
                     m = _nlp.Mention(p.concept, p.start, m.end, p.text + m.text)
-                elif not self.P.generic_ok.search(sq[max(a, m.start - 1):m.start]):
+                elif not self.P.generic_ok.search(sq[max(a, m.start - 3):m.start]):
                     k = m.start
                     while k > a and "\u4e00" <= sq[k - 1] <= "\u9fff":
                         k -= 1
@@ -971,6 +974,10 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
         ym = P.year_before.search(s.squeezed, f.win_start, m.start())
         if ym:
             base = ym.group(1)  # "较2024年预算数7,985.40万元增加…": the comparison year's own figure
+    if base is None and ex.year and ms:
+        ym = P.year_of_subject.search(s.squeezed, f.win_start, a)
+        if ym and int(ym.group(1)) < ex.year:
+            base = ym.group(1) + "年"  # "（2016年度部门支出预算安排为8,648.07万元）" in a 2017 document
     if base is None:
         fm = P.from_level.search(s.squeezed, f.win_start, m.start())
         if fm and P.to_level.search(s.squeezed, m.end(), _clause_end(s.squeezed, m.end())):
@@ -1046,6 +1053,15 @@ def _bought_kind(ex: "_Extractor", subject: str, total: str) -> bool:
     return bool(bought) and subject != bought and _is_under(subject, bought)
 
 
+def _in_reason(ex: "_Extractor", f: "Figure") -> bool:
+    """The figure is inside a reason its sentence gives ("主要原因是…较上年减少部门支出1,653万元"), with no
+    list opened since ("主要用于保障运转，其中：人员经费…" states levels again): it is no part of an open
+    list, and does not end one."""
+    sq, at = f.s.squeezed, f.m.start()
+    reasons = list(ex.P.reason.finditer(sq, 0, at))
+    return bool(reasons) and not ex.P.composition.search(sq, reasons[-1].start(), at)
+
+
 def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subject, subject_text, qualifier,
                 base) -> Claim:
     """An amount or count claim, made a part of the open list when it belongs there."""
@@ -1053,7 +1069,7 @@ def level_claim(ex: "_Extractor", f: "Figure", kind: str, a: int, b: int, subjec
                   decimals=_decimals(f.value), unit=f.unit, qualifier=qualifier, base=base)
     if ex.comp and subject is None and ex.P.trailing_total.search(f.window):
         ex._close()  # "…，合计X万元": the sum of what came before, not one more part
-    if ex.comp and ex.comp.total is not c and base is None:
+    if ex.comp and ex.comp.total is not c and base is None and not _in_reason(ex, f):
         tot = ex.comp.total
         fam_ok = tot is None or ((tot.unit in MONEY) == (f.unit in MONEY))
         if not fam_ok and not ex.comp.parts and (tot := ex.comp.retotal(f.unit in MONEY)) is not None:
@@ -1095,8 +1111,11 @@ def attach_change(ex: "_Extractor", s: Sentence, c: Claim, win_start: int, verb_
         if comp and comp.sentence is s and len(comp.parts) >= 2 and comp.total:
             of = comp.total
         else:
+            # …else the earlier year's figure the sentence states ("与2016年度相比（2016年度…为A万元），
+            # 增加C万元，增长X%": the rate is C ÷ A)
             of = next((x for x in reversed(made) if x.kind == "amount" and x.base is None), None) \
-                or ex.last_amount
+                or ex.last_amount \
+                or next((x for x in reversed(made) if x.kind == "amount" and x.base and x.base[:4].isdigit()), None)
         if of is not None:
             c.subject, c.subject_text = of.subject, of.subject_text
     c.of = of.id if of else None

@@ -30,6 +30,12 @@ def check(ctx: Context, c) -> list[Row]:
                                                prior=quote(prior.text, prior.id)), expected=size.scale(k))]
     current = ctx.by_id.get(c.of) if c.of else None
     rate = sentence.sibling_rate(ctx, c)
+    if current is not None and current.base and sentence.is_prior(ctx, current) and _money(current) \
+            and rate is not None and rate.stated is not None:
+        # "与2016年度相比（2016年度…为A万元），增加C万元，增长X%": C = A × X%
+        ev = says("change.from_prior_rate", prior=quote(current.text, current.id), rate=quote(rate.text, rate.id))
+        share = Interval.printed(rate.stated).scale(Decimal("0.01"))
+        return [ctx.claim_row(c, RULE_ID, ev, expected=sentence.in_wan(current).scale(k).times(share), cap="warn")]
     if current is not None and current.stated is not None and current.unit in link.UNIT_IN_YUAN \
             and not current.base and rate is not None and rate.stated is not None:
         r = Interval.printed(rate.stated)
@@ -42,6 +48,10 @@ def check(ctx: Context, c) -> list[Row]:
                                   cap="warn")]
     why = "change.in_reason" if prose.inside_reason(c) else "change.no_figures"
     return [ctx.claim_row(c, RULE_ID, says(why), has_evidence=False)]
+
+
+def _money(c) -> bool:
+    return c.stated is not None and c.unit in link.UNIT_IN_YUAN
 
 
 RULE = Rule(
