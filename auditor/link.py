@@ -87,12 +87,14 @@ def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
 
 
 _PRIOR_COL, _CHANGE_COL, _COL_YEAR = (re.compile(_WORDS[k]) for k in ("prior_column", "change_column", "column_year"))
+BUDGET_COL, ACCOUNT_COL = (re.compile(_WORDS[k]) for k in ("budget_column", "account_column"))
 
 
 def column_periods(table: Table) -> list[str | None]:
     """Per column: "prior" for an earlier period's figures (上年预算数; 2024年预算数 beside 2025年预算数,
-    or in a table titled 2025年), "later" for a later one's, "change" for changes (增减额, 增长%), None
-    for the table's own period. Computed once per table."""
+    or in a table titled 2025年), "later" for a later one's, "change" for changes (增减额, 增长%),
+    "budget" for the budget beside the account ("年初预算数 | 决算数"), None for the table's own
+    figures. Computed once per table."""
     cached = table.__dict__.get("_periods")
     if cached is None:
         years = [{int(y) for y in _COL_YEAR.findall(col)} for col in table.columns]
@@ -112,6 +114,11 @@ def column_periods(table: Table) -> list[str | None]:
                 cached.append("change")
             else:
                 cached.append(None)
+        # "年初预算数 | 调整预算数 | 决算数": the account is the table's own figure, the budget beside it not
+        if any(p is None and ACCOUNT_COL.search(col) and not BUDGET_COL.search(col)
+               for p, col in zip(cached, table.columns)):
+            cached = ["budget" if p is None and BUDGET_COL.search(col) and not ACCOUNT_COL.search(col) else p
+                      for p, col in zip(cached, table.columns)]
         table.__dict__["_periods"] = cached
     return cached
 

@@ -13,11 +13,12 @@ from auditor import link
 from auditor.evidence import quote, says
 from auditor.numbers import Interval, interval
 from auditor.rules import sentence
-from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, pattern
+from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, vocab
 
 RULE_ID = "share_matches_ratio"
 HUNDRED = Decimal(100)
-_BUDGET, _ACCOUNT = pattern("completion", "budget_column"), pattern("completion", "account_column")
+_BUDGET, _ACCOUNT = link.BUDGET_COL, link.ACCOUNT_COL
+_QUALIFIERS = tuple(vocab("completion")["budget_qualifiers"])
 
 
 def check(ctx: Context, c) -> list[Row]:
@@ -46,7 +47,10 @@ def _on_table_row(ctx: Context, c, actual) -> Row | None:
         return None
     t, r = cell.table, cell.row
     cols = [j for j, col in enumerate(t.columns) if j < len(t.rows[r]) and isinstance(t.rows[r][j], Decimal)]
-    budget = next((j for j in cols if _BUDGET.search(t.columns[j]) and not _ACCOUNT.search(t.columns[j])), None)
+    budgets = [j for j in cols if _BUDGET.search(t.columns[j]) and not _ACCOUNT.search(t.columns[j])]
+    # "完成调整预算的X%" is of the 调整预算数 column, "完成年初预算的X%" of the 年初预算数 one
+    named = [j for j in budgets if any(w in c.text and w in t.columns[j] for w in _QUALIFIERS)]
+    budget = (named or budgets or [None])[0]
     account = next((j for j in cols if _ACCOUNT.search(t.columns[j])), None)
     if budget is None or account is None:
         return None
