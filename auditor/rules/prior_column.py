@@ -1,7 +1,8 @@
 """与表中上年数一致 — a change, growth or "持平" whose sentence states no last-year figure, against
 last year's figure printed beside this year's in the same table ("项目 | 2024年预算数 | 2025年预算数",
 "上年预算数 | 本年预算数 | 增减"): change = this year's cell − last year's, growth = change ÷ last
-year's, 持平 = the two equal. A direction word against the two cells is a contradiction.
+year's, 持平 = the two equal. A direction word against the two cells is a contradiction. A 决算's
+"较年初预算增加…" is the same against the budget printed beside the account ("年初预算数 | 决算数").
 
 This year's cell is the one the amount the claim is about was found in (rules/amount.py); last
 year's is on its row, in the column of the earlier period (link.column_periods): the one whose
@@ -19,7 +20,7 @@ from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, pattern
 
 RULE_ID = "growth_matches_change"
 HUNDRED = Decimal(100)
-_BASE_KIND, _COLUMN_KIND = pattern("prior_column", "base_kind"), pattern("prior_column", "column_kind")
+_BASE_KIND, _COLUMN_KIND, _BUDGET_BASE = (pattern("prior_column", k) for k in ("base_kind", "column_kind", "budget_base"))
 _PERIOD_WORDS = re.compile(r"(?:19|20)\d{2}年度?|上年度?|上一年度?|去年|本年度?|当年")
 
 
@@ -28,14 +29,23 @@ def check(ctx: Context, c) -> list[Row]:
         return []
     if c.kind == "flat" and c.direction != 0:
         return []
-    if sentence.levels(ctx, c) is not None or (c.base and not _last_year(c.base, ctx)):
-        return []  # the sentence states last year's figure, or compares with something else
+    if sentence.levels(ctx, c) is not None:
+        return []  # the sentence states the figure it compares with
     current = ctx.by_id.get(c.of) if c.of else None
     cell = ctx.nearest.get(current.id) if current is not None else None
     if cell is None or cell.value is None:
         return []
-    j = prior_column(cell)
-    if j is None or not _same_kind(c, cell.table.columns[j]):
+    at = (sentence.sibling_change(ctx, c) or c).start if c.kind == "growth" else c.start  # the words before its change
+    budget = _BUDGET_BASE.search(c.sentence[max(0, at - 20):at])
+    if budget:  # "较年初预算增加…" in a 决算: against the row's budget
+        j, base = budget_column(cell, budget.group(1) or ""), says("prior_column.budget")
+    elif c.base and not _last_year(c.base, ctx):
+        return []  # compares with something else
+    else:
+        j, base = prior_column(cell), says("prior_column.last_year")
+        if j is not None and not _same_kind(c, cell.table.columns[j]):
+            return []
+    if j is None:
         return []
     t, r = cell.table, cell.row
     last_value = t.rows[r][j] if j < len(t.rows[r]) else None
@@ -44,7 +54,7 @@ def check(ctx: Context, c) -> list[Row]:
         return []
     k = link.conversion(t.unit, "万元")
     now, last = Interval(*interval(cell.value)).scale(k), Interval(*interval(last_value)).scale(k)
-    terms = dict(current=cell.ref(), prior=cell_ref(t, r, j))
+    terms = dict(current=cell.ref(), prior=cell_ref(t, r, j), base=base)
     if c.kind == "flat":
         expected = last.scale(link.conversion("万元", current.unit))
         loose = flat.loose(c)
@@ -67,6 +77,15 @@ def check(ctx: Context, c) -> list[Row]:
     if rate is None:
         return []
     return [ctx.claim_row(c, RULE_ID, says("prior_column.growth", **terms), expected=rate.scale(HUNDRED))]
+
+
+def budget_column(cell: link.Cell, qualifier: str) -> int | None:
+    """The budget column beside the account on the cell's row ("年初预算数 | 调整预算数 | 决算数"): the one
+    the comparison names (年初, 调整), else the first."""
+    t = cell.table
+    budgets = [j for j, p in enumerate(link.column_periods(t)) if p == "budget"]
+    named = [j for j in budgets if qualifier and qualifier[:2] in t.columns[j]]
+    return (named or budgets or [None])[0]
 
 
 def prior_column(cell: link.Cell) -> int | None:
