@@ -200,6 +200,7 @@ class Spool:
 
     def __init__(self, out_dir: str | Path):
         self.dir = Path(out_dir) / ".findings-spool"
+        shutil.rmtree(self.dir, ignore_errors=True)  # what a run that stopped half-way left
         self.dir.mkdir(parents=True, exist_ok=True)
         self._fh, self._pid = None, None  # opened by the first add() of each process (forked workers open their own)
 

@@ -5,9 +5,10 @@ DIR/report/doc/<doc>.html     the narrative with every claim highlighted by stat
                               claim shows the cells / formula that decided it beside the sentence;
                               the document's tables with their check results
 Document text is untrusted: every string goes through Jinja's autoescape, or through text_to_html
-(markupsafe's escaping rules) where the many small pieces of a page are built in Python: the table
-grids (table_to_grid), the table-check rows (checks_to_rows), the source links (sources_to_html) and
-the reviews (review_to_html); no template uses |safe.
+(markupsafe's escaping rules) where the many small pieces of a page are built in Python: the
+narrative (blocks_to_html), the claims' evidence sections (claims_to_sections), the tables section
+(tables_to_html) with its grids (table_to_grid) and check rows (checks_to_rows), the source links
+(sources_to_html) and the reviews (review_to_html); no template uses |safe.
 """
 from __future__ import annotations
 
@@ -52,7 +53,6 @@ def _env() -> Environment:
     env.filters["num"] = value_to_text
     env.globals["words"] = words
     env.globals["review_html"] = review_to_html
-    env.globals["source"] = sources_to_html
     return env
 
 
