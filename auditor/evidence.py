@@ -161,64 +161,70 @@ def cells(e: Any) -> list[tuple]:
     return [r for r in refs(e) if r[0] == CELL]
 
 
-def to_json(e: dict | str | None) -> tuple[list[dict], list[dict], dict | None]:
+def to_json(e: dict | str | None, memo: dict | None = None) -> tuple[list[dict], list[dict], dict | None]:
     """An evidence as plain JSON data: (the tables it cites, its cells, its formula).
 
     A table is {"table": its index in the document, "title", "pages", "unit", "file"} (plus "doc"
     when it is another document's); a cell {"table", "row", "col", "label", "column", "value"}
     (plus "doc"); the formula {"says", "terms"}, where a cell is {"cell": i} (its place in the cells
-    list), a table {"table": its index}, a quoted claim {"quote", "claim"}, a figure its printed text."""
+    list), a table {"table": its index}, a quoted claim {"quote", "claim"}, a figure its printed text.
+
+    `memo`: a dict kept across the evidences of one document, where each table and cell is made into
+    its JSON dict once and then shared by every evidence that cites it (a cell is cited by several
+    checks; the dicts are data to read, never changed)."""
     if e is None or type(e) is str:
         return [], [], None
-    j = _Json()
-    return j.tables, j.cells, j.formula(e)
+    if memo is None:
+        memo = {}
+    tables, cells, index, seen = [], [], {}, set()
 
-
-class _Json:
-    """One evidence's tables and cells as they are met (each once), and its formula."""
-
-    __slots__ = ("tables", "cells", "index", "seen")
-
-    def __init__(self):
-        self.tables, self.cells, self.index, self.seen = [], [], {}, set()
-
-    def formula(self, e: dict) -> dict:
-        term = self.term
-        return {"says": e["says"], "terms": {k: term(v) for k, v in e.items() if k != "says"}}
-
-    def table(self, t: tuple) -> int:
-        if t not in self.seen:
-            self.seen.add(t)
-            d = {"table": t[INDEX], "title": t[TITLE], "pages": list(t[PAGES]), "unit": t[UNIT], "file": t[FILE] or None}
-            if t[DOC]:
-                d["doc"] = t[DOC]
-            self.tables.append(d)
+    def table(t: tuple) -> int:
+        if t not in seen:
+            seen.add(t)
+            d = memo.get(t)
+            if d is None:
+                d = memo[t] = {"table": t[INDEX], "title": t[TITLE], "pages": list(t[PAGES]), "unit": t[UNIT],
+                               "file": t[FILE] or None}
+                if t[DOC]:
+                    d["doc"] = t[DOC]
+            tables.append(d)
         return t[INDEX]
 
-    def term(self, x: Any):
+    def term(x: Any):
         kind = type(x)
         if kind is tuple:
             tag = x[0]
             if tag == CELL:
-                i = self.index.get(x)
+                i = index.get(x)
                 if i is None:
-                    cells_ = self.cells
-                    i = self.index[x] = len(cells_)
-                    of, value = x[OF], x[VALUE]
-                    d = {"table": self.table(of), "row": x[ROW], "col": x[COL], "label": x[LABEL],
-                         "column": x[COLUMN], "value": None if value is None else fmt(value)}
-                    if of[DOC]:
-                        d["doc"] = of[DOC]
-                    cells_.append(d)
+                    i = index[x] = len(cells)
+                    d = memo.get(x)
+                    if d is None:
+                        of, value = x[OF], x[VALUE]
+                        d = memo[x] = {"table": table(of), "row": x[ROW], "col": x[COL], "label": x[LABEL],
+                                       "column": x[COLUMN], "value": None if value is None else fmt(value)}
+                        if of[DOC]:
+                            d["doc"] = of[DOC]
+                    else:
+                        table(x[OF])
+                    cells.append(d)
                 return {"cell": i}
             if tag == TABLE:
-                return {"table": self.table(x)}
+                return {"table": table(x)}
             return {"quote": x[1], "claim": x[2]}
         if kind is list:
-            term = self.term
             return [term(v) for v in x]
         if kind is dict:
-            return self.formula(x)
+            return formula(x)
         if kind is Decimal:
             return fmt(x)
         return x
+
+    def formula(f: dict) -> dict:
+        terms = {}
+        for k, v in f.items():
+            if k != "says":
+                terms[k] = v if type(v) is str else term(v)
+        return {"says": f["says"], "terms": terms}
+
+    return tables, cells, formula(e)

@@ -12,6 +12,7 @@ the document it was reading: the pool is replaced and that document named.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -173,9 +174,20 @@ def ordered_map(fn, items: list, workers: int = 1, chunksize: int = 1) -> Iterat
     if workers <= 1 or len(items) <= 1 or "fork" not in mp.get_all_start_methods():
         yield from map(fn, items)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
-                             initializer=_hold, initargs=(fn,)) as pool:
-        yield from pool.map(_call_held, items, chunksize=chunksize)
+    # What this process holds at the fork (a run's metadata and validation: millions of objects at
+    # thousands of documents) lives at least as long as the workers: out of the cyclic collector's
+    # generations, no full collection here or in a worker walks it again and again (in a worker
+    # each walk also copies the pages it touches). Given back to the collector after the pool,
+    # unless something froze what it held before (nlp.pipeline freezes for the process's life).
+    thawed = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                                 initializer=_hold, initargs=(fn,)) as pool:
+            yield from pool.map(_call_held, items, chunksize=chunksize)
+    finally:
+        if thawed:
+            gc.unfreeze()
 
 
 def mapper(workers: int = 1):

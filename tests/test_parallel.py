@@ -115,6 +115,17 @@ def test_cli_workers_writes_the_same_report(tmp_path, serial):
     assert "汉中市南郑区政府信息中心" in page
 
 
+def test_files_written_by_two_workers_are_those_of_one_process_byte_for_byte(tmp_path):
+    # each worker spools its documents' lines and rows as bytes; the writer copies them in input order
+    for workers in ("1", "2"):
+        assert main(["audit", str(CORPUS), "--workers", workers, "--out", str(tmp_path / workers), "--quiet"]) == 1
+    for name in ("findings.json", "claims.csv", "table_checks.csv"):
+        one, two = (tmp_path / "1" / name).read_bytes(), (tmp_path / "2" / name).read_bytes()
+        assert one == two and len(one) > 10_000, name
+    assert (tmp_path / "2" / "claims.csv").read_bytes().startswith("\ufeffid,doc,".encode("utf-8"))
+    assert not (tmp_path / "2" / ".findings-spool").exists()
+
+
 def test_streamed_run_hands_each_document_over_once_and_keeps_only_counts(tmp_path, serial):
     parts = []
     result, errors = api.audit([CORPUS], out_dir=tmp_path / "out", workers=2, keep=False, on_document=parts.append)

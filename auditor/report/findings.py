@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -83,10 +84,11 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
             by_claim.setdefault(rec["check_id"].rsplit(":", 1)[0], []).append(rec)
     out_claims = []
     no_evidence = render(says("no_evidence"))
+    memo: dict = {}  # each table and cell of the document as JSON once, shared by the checks citing it
     for c in claims:
         checks = by_claim.get(c.id, [])
         status, decided, main = claim_verdict(checks)
-        shown = [_check(r) for r in checks]  # each check's evidence rendered once, for its words and the claim's
+        shown = [_check(r, memo) for r in checks]  # each check's evidence rendered once, for its words and the claim's
         figure = [k for k in shown if k["rule"] not in SIDE_RULES]
         # the evidence read first is what was computed; why a check could not run, when none could
         figure = [k["evidence"] for k in ([k for k in figure if k["status"] != "unverified"] or figure)]
@@ -111,7 +113,7 @@ def build(docs: list[Document], errors: list[IngestError], claims: list, rows: l
     out_tables = []
     table_file = {t.index: t.file for d in docs for t in d.tables if t is not None}
     for r in table_rows:
-        tables, cells, formula = to_json(r["evidence"])
+        tables, cells, formula = to_json(r["evidence"], memo)
         index = r["check_id"][len(r["doc"]) + 2:].split(":", 1)[0]  # "<doc>:T<index>:<rule>:<key>"
         file = (table_file.get(int(index)) if index.isdigit() else None) or \
             next((t["file"] for t in tables if not t.get("doc") and t.get("file")), None)
@@ -158,9 +160,10 @@ def _with_no_tables(counts: dict, no_tables: bool) -> dict:
     return counts
 
 
-def _check(r: dict) -> dict:
-    """One check of a claim: its verdict, expected figure, evidence in words and as data."""
-    tables, cells, formula = to_json(r["evidence"])
+def _check(r: dict, memo: dict) -> dict:
+    """One check of a claim: its verdict, expected figure, evidence in words and as data (`memo`:
+    evidence.to_json's, one per document)."""
+    tables, cells, formula = to_json(r["evidence"], memo)
     return {"id": r["check_id"], "rule": r["rule"], "by": r["by"], "status": r["status"],
             "expected": _num(r["expected"]), "evidence": render(r["evidence"]), "tables": tables, "cells": cells,
             "formula": formula}
@@ -188,59 +191,127 @@ def error_documents(errors: list[IngestError]) -> list[dict]:
             for e in errors if e.status != "warning"]
 
 
+class Spool:
+    """Where the processes making the findings put their lines of findings.json and rows of the CSVs,
+    as UTF-8 bytes: one file per process under the output folder (.findings-spool/<pid>), appended
+    to one document at a time. What travels to the process writing the files is where each
+    document's text lies (spans), never the text: it is encoded once, in the process that made it,
+    and the writer copies the bytes (Writer.add_spooled, Writer.close)."""
+
+    def __init__(self, out_dir: str | Path):
+        self.dir = Path(out_dir) / ".findings-spool"
+        shutil.rmtree(self.dir, ignore_errors=True)  # what a run that stopped half-way left
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._fh, self._pid = None, None  # opened by the first add() of each process (forked workers open their own)
+
+    def add(self, texts: dict[str, tuple[str, str]]) -> dict:
+        """A part made into text (part_to_text) -> {"path": its spool file, "spans": {list: (offset and
+        length of its findings.json lines, offset and length of its CSV rows)}}."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._fh = (self.dir / f"{self._pid}.part").open("ab")
+        fh = self._fh
+        pos = fh.tell()
+        spans, chunks = {}, []
+        for key, (lines, rows) in texts.items():
+            a, b = lines.encode("utf-8"), rows.encode("utf-8")
+            spans[key] = (pos, len(a), pos + len(a), len(b))
+            chunks += (a, b)
+            pos += len(a) + len(b)
+        fh.write(b"".join(chunks))
+        fh.flush()  # the writer reads it from another process; nothing waits in a buffer a fork would copy
+        return {"path": fh.name, "spans": spans}
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class Writer:
     """findings.json + claims.csv + table_checks.csv, written one document's findings at a time.
 
     findings.json holds one record per line: {"documents": [...], "claims": [...], "table_checks": [...],
-    "counts": {...}}; the documents list is known only at the end, so the claims and table checks
-    wait in two part files beside it until then.
+    "counts": {...}}. Each document's lines and rows are made and encoded where its part is made and
+    wait in the spool (Spool); the CSV rows are copied to their files as each document arrives, in
+    input order; the documents list is known only at the end, so findings.json is copied together
+    from the spool then.
     """
 
     def __init__(self, out_dir: str | Path):
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
-        self._files, self._csv_files, self._parts = [], {}, {}
+        self.spool = Spool(self.out)
+        self._csv_files = {}
         for key, fields in FIELDS.items():
-            fh = self._csv_files[key] = (self.out / f"{key}.csv").open("w", encoding="utf-8-sig", newline="")
-            csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore").writeheader()
-            self._parts[key] = (self.out / f".findings.{key}.part").open("w", encoding="utf-8")
-            self._files += [fh, self._parts[key]]
-        self._first = dict.fromkeys(self._parts, True)
+            head = io.StringIO(newline="")
+            csv.writer(head).writerow(fields)
+            fh = self._csv_files[key] = (self.out / f"{key}.csv").open("wb", buffering=0)
+            fh.write(head.getvalue().encode("utf-8-sig"))
+        self._lines: dict[str, list] = {key: [] for key in FIELDS}  # (spool file, offset, length) per document
+        self._sources: dict[str, int] = {}  # spool file -> its descriptor, open for reading
 
     def add(self, part: dict) -> None:
         self.add_text(part_to_text(part))
 
     def add_text(self, texts: dict) -> None:
-        """A part already made into text (part_to_text, in any process)."""
-        for key, (lines, rows) in texts.items():
-            self._csv_files[key].write(rows)
-            if lines:
-                self._parts[key].write(("" if self._first[key] else ",\n") + lines)
-                self._first[key] = False
+        """A part already made into text (part_to_text), in this process."""
+        self.add_spooled(self.spool.add(texts))
+
+    def add_spooled(self, spooled: dict) -> None:
+        """A part spooled by any process (Spool.add): its CSV rows copied now, its lines kept for close()."""
+        src = self._sources.get(spooled["path"])
+        if src is None:
+            src = self._sources[spooled["path"]] = os.open(spooled["path"], os.O_RDONLY)
+        for key, (at, n, rows_at, rows_n) in spooled["spans"].items():
+            _copy(src, self._csv_files[key], rows_at, rows_n)
+            if n:
+                self._lines[key].append((src, at, n))
 
     def close(self, documents: list[dict], counts: dict, more: dict | None = None) -> Path:
         """`more`: keys of the run written after the counts (stale_reviews)."""
-        for fh in self._files:
+        for fh in self._csv_files.values():
             fh.close()
         dest = self.out / "findings.json"
-        with dest.open("wb") as out:  # the part files copied as bytes: no decoding of what is already UTF-8
+        with dest.open("wb", buffering=0) as out:  # the spooled bytes copied: no decoding of what is already UTF-8
             out.write(('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]").encode("utf-8"))
-            for key in self._parts:
+            for key, spans in self._lines.items():
                 out.write(f',\n"{key}": [\n'.encode("utf-8"))
-                part = self.out / f".findings.{key}.part"
-                with part.open("rb") as fh:
-                    shutil.copyfileobj(fh, out, 1 << 20)
-                part.unlink()
+                for i, (src, at, n) in enumerate(spans):
+                    if i:
+                        out.write(b",\n")
+                    _copy(src, out, at, n)
                 out.write(b"\n]")
             tail = ',\n"counts": ' + _line(counts)
             for key, value in (more or {}).items():
                 tail += f',\n"{key}": ' + _line(value)
             out.write((tail + "}\n").encode("utf-8"))
+        for src in self._sources.values():
+            os.close(src)
+        self.spool.close()
         return dest
 
 
+def _copy(src: int, dest, offset: int, n: int) -> None:
+    """n bytes of the file open as `src` from `offset`, appended to `dest` (an unbuffered binary file):
+    in the kernel where it can (copy_file_range), else read and written."""
+    fd = dest.fileno()
+    while n > 0:
+        try:
+            done = os.copy_file_range(src, fd, n, offset)
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot
+            done = dest.write(os.pread(src, min(n, 1 << 24), offset))
+        if not done:
+            raise OSError(f"{dest.name}: the spooled findings ended early")
+        offset, n = offset + done, n - done
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)  # made once: ~84,000 records a
+# 300-document run (json.dumps would make an encoder per record); a record is a tree of plain data, never a cycle
+
+
 def _line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, default=str)
+    return _ENCODER.encode(record)
 
 
 def part_to_text(part: dict) -> dict[str, tuple[str, str]]:
@@ -252,8 +323,8 @@ def part_to_text(part: dict) -> dict[str, tuple[str, str]]:
     out = {}
     for key, fields in FIELDS.items():
         recs = part[key]
-        rows = io.StringIO(newline="")
-        csv.DictWriter(rows, fieldnames=fields, extrasaction="ignore").writerows(map(csv_row, recs))
+        rows = io.StringIO(newline="")  # csv.DictWriter's rows (a field a record lacks empty), made without it
+        csv.writer(rows).writerows([[get(f, "") for f in fields] for get in (csv_row(r).get for r in recs)])
         out[key] = (",\n".join(map(_line, recs)), rows.getvalue())
     return out
 

@@ -5,9 +5,10 @@ DIR/report/doc/<doc>.html     the narrative with every claim highlighted by stat
                               claim shows the cells / formula that decided it beside the sentence;
                               the document's tables with their check results
 Document text is untrusted: every string goes through Jinja's autoescape, or through text_to_html
-(markupsafe's escaping rules) where the many small pieces of a page are built in Python: the table
-grids (table_to_grid), the table-check rows (checks_to_rows), the source links (sources_to_html) and
-the reviews (review_to_html); no template uses |safe.
+(markupsafe's escaping rules) where the many small pieces of a page are built in Python: the
+narrative (blocks_to_html), the claims' evidence sections (claims_to_sections), the tables section
+(tables_to_html) with its grids (table_to_grid) and check rows (checks_to_rows), the source links
+(sources_to_html) and the reviews (review_to_html); no template uses |safe.
 """
 from __future__ import annotations
 
@@ -52,7 +53,6 @@ def _env() -> Environment:
     env.filters["num"] = value_to_text
     env.globals["words"] = words
     env.globals["review_html"] = review_to_html
-    env.globals["source"] = sources_to_html
     return env
 
 
@@ -221,7 +221,7 @@ def checks_to_rows(checks: list[dict], reviews: dict) -> Markup:
         named = _rule_cells(rule)
         rv = reviews.get(k["id"]) if reviews else None
         out.append(f'<tr class="{text_to_html(status)}" id="{text_to_html(k["id"])}"><td><span class="badge '
-                   f'{text_to_html(status)}">{text_to_html(words.status(status))}</span></td><td title="{named[0]}">'
+                   f'{text_to_html(status)}">{_status_cell(status)}</span></td><td title="{named[0]}">'
                    f'{named[1]}</td><td class="n">{text_to_html(value_to_text(k["stated"]))}</td><td class="n">'
                    f'{text_to_html(value_to_text(k["expected"]))}</td><td>{text_to_html(k["evidence"])}'
                    f'{review_to_html(rv) if rv is not None else ""}</td></tr>')
@@ -243,6 +243,104 @@ def sources_to_html(srcs: list[dict]) -> Markup:
                        f'alt="{text_to_html(s["file"])} p{text_to_html(s["page"])}"></a></details>')
         out.append("</div>\n")
     return Markup("".join(out))
+
+
+def blocks_to_html(blocks: list, spans: dict, reviews: dict) -> Markup:
+    """The narrative: each block a paragraph (or a heading) with its page, its claims marked by
+    status (reviewed ones marked so), escaped here in one pass: a page holds hundreds of blocks."""
+    out = []
+    for i, b in enumerate(blocks):
+        tag = "h3" if b.heading else "p"
+        out.append(f'<{tag} class="block">')
+        if b.page:
+            out.append(f'<span class="page">第{text_to_html(b.page)}页</span>')
+        for text, c in block_to_segments(b.text, spans.get(i, [])):
+            if c:
+                status = c["status"]
+                out.append(f'<mark class="claim {text_to_html(status)}{" reviewed" if c["id"] in reviews else ""}" '
+                           f'tabindex="0" data-claim="{text_to_html(c["id"])}" title="{_status_cell(status)} '
+                           f'{_rule_cells(c["rule"])[1]}">{text_to_html(text)}</mark>')
+            else:
+                out.append(text_to_html(text))
+        out.append(f"</{tag}>")
+    return Markup("".join(out))
+
+
+def claims_to_sections(claims: list[dict], cited: dict, reviews: dict, sources: dict) -> Markup:
+    """Each claim's evidence section of the page's panel (its verdict, rule, sentence, stated and
+    expected figures, evidence, cited tables, checks, review and source), hidden until the claim is
+    selected; escaped here in one pass: a page holds one per claim. A field a claim lacks prints
+    nothing, None prints as None (as the template printed them)."""
+    out = []
+    for n, c in enumerate(claims, 1):
+        get = c.get
+        status, cid = get("status", ""), get("id", "")
+        summary, name = _rule_cells(get("rule"))
+        page = f" · 第{text_to_html(c['page'])}页" if get("page") else ""
+        subject = f" （{text_to_html(c['subject'])}）" if get("subject") else ""
+        expected = get("expected", "")
+        unit = f" {text_to_html(c['unit'])}" if get("unit") and expected is not None else ""
+        out.append(f'<section class="evidence" id="ev-{n}" data-claim="{text_to_html(cid)}" hidden>\n'
+                   f'<p><span class="badge {text_to_html(status)}">{_status_cell(status)}</span> <b title="{summary}">'
+                   f'{name}</b>{page}</p>\n<p class="meta">{summary}</p>\n'
+                   f'<blockquote class="sentence">{text_to_html(get("sentence", ""))}</blockquote>\n<dl>\n'
+                   f'<dt>陈述 stated</dt><dd class="stated">{text_to_html(get("text", ""))}{subject}</dd>\n'
+                   f'<dt>期望 expected</dt><dd class="expected">{text_to_html(value_to_text(expected))}{unit}</dd>\n'
+                   f'<dt>证据 evidence</dt><dd class="evidence-text">'
+                   f'{text_to_html(get("evidence") or "无可核对的表格数据 (no table evidence)")}</dd>\n</dl>\n')
+        tables = cited.get(cid)
+        if tables:
+            out.append('<p class="cited">表格 tables: ' + "；".join(
+                f'<a href="#T{text_to_html(t.index)}">T{text_to_html(t.index)} 《{text_to_html(t.title)}》'
+                f'{" p" + text_to_html(",".join(map(str, t.pages))) if t.pages else ""}</a>' for t in tables) + "</p>")
+        checks = get("checks") or ()
+        if len(checks) > 1:
+            out.append('<ul class="checks">' + "".join(
+                f'<li><span class="badge {text_to_html(k["status"])}">{_status_cell(k["status"])}</span> '
+                f'<b>{_rule_cells(k["rule"])[1]}</b> {text_to_html(k["evidence"] or "")}</li>' for k in checks) + "</ul>")
+        rv = reviews.get(cid)
+        out.append(f'{review_to_html(rv)}\n{sources_to_html(sources.get(cid, ()))}\n'
+                   f'<p class="id">{text_to_html(cid)}</p>\n</section>\n')
+    return Markup("".join(out))
+
+
+_CHECKS_HEAD = ('<table class="checks"><thead><tr><th>状态</th><th>规则 rule</th><th class="n">陈述 stated</th>'
+                '<th class="n">期望 expected</th><th>证据 evidence</th></tr></thead><tbody>\n')
+
+
+def tables_to_html(tables: list[dict], sources: dict) -> Markup:
+    """The page's tables section: each table (open when it has a fail, a warn or a marked cell) with
+    its title, type, pages, unit, counts, source, checks table and grid (made by checks_to_rows and
+    table_to_grid)."""
+    out = []
+    for x in tables:
+        t, counts = x["table"], x["counts"]
+        index = text_to_html(t.index)
+        is_open = "open" if counts["fail"] or counts["warn"] or x["marks"] else ""
+        pages = f" · 第{text_to_html(','.join(map(str, t.pages)))}页" if t.pages else ""
+        unit = f" · {text_to_html(t.unit)}" if t.unit else ""
+        badges = "".join(f'<span class="badge {s}">{_status_cell(s)} {counts[s]}</span> '
+                         for s in STATUSES if counts[s])
+        out.append(f'<details class="table" id="T{index}" {is_open}>\n<summary><b>{text_to_html(t.title or t.type)}</b> '
+                   f'<span class="meta">T{index} · {text_to_html(words.table_type(t.type))}{pages}{unit}</span>\n'
+                   f'{badges}</summary>\n{sources_to_html(sources.get("T" + str(t.index), ()))}\n')
+        if x["checks"]:
+            out.append(f'{_CHECKS_HEAD}{x["check_rows"]}</tbody></table>')
+        if t.empty:
+            note = f": {text_to_html(t.note)}" if t.note else ""
+            out.append(f'<p class="meta">空表 empty table{note}</p>')
+        else:
+            head = "".join(f"<th>{text_to_html(col)}</th>" for col in t.columns)
+            out.append(f'<div class="grid"><table class="grid"><thead><tr>{head}</tr></thead><tbody>\n'
+                       f'{x["grid"]}</tbody></table></div>')
+        out.append("</details>\n")
+    return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=None)
+def _status_cell(status: str) -> str:
+    """A status's words, escaped once."""
+    return text_to_html(words.status(status))
 
 
 @functools.lru_cache(maxsize=None)
@@ -354,8 +452,6 @@ class Site:
 
     def _document(self, d: dict, doc, cl: list[dict], tc: list[dict], objs: list, rv: dict) -> None:
         spans, unplaced = _claim_spans(doc, cl, objs)
-        blocks = [{"block": b, "segments": block_to_segments(b.text, spans.get(i, []))}
-                  for i, b in enumerate(doc.blocks)]
         tables = []
         of_table = defaultdict(list)
         prefix = len(d["doc"]) + 1  # table check ids: "<doc>:T<index>:<rule>:<key>", the document's "<doc>:D:…"
@@ -377,9 +473,9 @@ class Site:
         listed = worklist.rows(d, cl, tc, rv)
         html = self.templates["document.html.j2"].render(
             rows=worklist.data(listed), labels=worklist.labels(), doc_page=True,
-            list_counts=Counter(r["status"] for r in listed),
-            cited=cited, d=d, sources=sources, blocks=blocks, unplaced=unplaced,
-            claims=cl, tables=tables, reviews=rv,
+            list_counts=Counter(r["status"] for r in listed), d=d, unplaced=unplaced,
+            narrative=blocks_to_html(doc.blocks, spans, rv), evidence=claims_to_sections(cl, cited, rv, sources),
+            tables=tables_to_html(tables, sources), reviews=rv,
             counts=_counts(cl), check_counts=_counts(tc), statuses=STATUSES, doc_checks=of_table.get("D", []),
             data_docs=self.data_docs and "../" + self.data_docs)
         (self.out / "doc" / doc_to_filename(d["doc"])).write_text(html, encoding="utf-8")

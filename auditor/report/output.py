@@ -3,9 +3,10 @@
 For each document: its spilled claims and check rows are read back, given their statuses
 from the one GX validation (gx.Validation), made into its part of the findings contract
 (findings.build), its HTML page (html.Site.pages), its lines of findings.json and the CSVs
-(findings.part_to_text) and its row of the index (html.Site.summary), all in the process that
-read its spill. What comes back, in input order, is text for the files (findings.Writer), small
-data for the report index (html.Site) and, only when asked, the part itself (`keep`, or
+(findings.part_to_text, encoded and appended to that process's spool file: findings.Spool) and its
+row of the index (html.Site.summary), all in the process that read its spill. What comes back, in
+input order, is where its text lies in the spool (findings.Writer copies the bytes), small data for
+the report index (html.Site) and, only when asked, the part itself (`keep`, or
 `on_document`; with `digest` only digest(part) travels). Memory holds one document's findings
 at a time, whatever the size of the corpus.
 
@@ -31,12 +32,13 @@ LOG = "auditor.log"  # under the output folder: library warnings, notes and trac
 @dataclass
 class Done:
     """What the making of one document's findings sends back to the process that writes the run:
-    text where it only goes to files (findings.json and the CSVs, made in the worker), small data
-    for the index, and the part of the contract itself only when someone asked for it."""
+    where its text for the files lies (findings.json and the CSVs, made and spooled in the worker),
+    small data for the index, and the part of the contract itself only when someone asked for it."""
 
     documents: list             # its entries of the documents list
     part: dict | None           # its part of the contract (keep, or on_document without a digest)
-    texts: dict | None          # fnd.part_to_text(part): findings.json lines and CSV rows (when written)
+    texts: dict | None          # fnd.Spool.add(fnd.part_to_text(part)): where its findings.json lines and CSV
+                                # rows lie (when written)
     summary: dict | None        # html.Site.summary(part): what the index shows (when written)
     labels: dict                # the labels of its failing rows, for the Data Docs
     shown: object = None        # digest(part), for on_document
@@ -46,7 +48,7 @@ class Done:
 def part_to_done(part: dict, site, labels: dict, needs, error: IngestError | None = None) -> Done:
     """A document's part of the contract -> what travels back (`needs`: Needs)."""
     return Done(part["documents"], part if needs.part else None,
-                fnd.part_to_text(part) if site is not None else None,
+                needs.spool.add(fnd.part_to_text(part)) if needs.spool is not None else None,
                 site.summary(part) if site is not None else None,
                 labels, needs.digest(part) if needs.digest is not None else None, error)
 
@@ -57,6 +59,7 @@ class Needs:
     digest: object = None       # digest(part) is made beside it, for on_document
     labelled: set | None = None  # the failing rows whose labels go back (those the Data Docs list); None: all
     reviews: dict | None = None  # the verdicts applied to each part (auditor.review.apply)
+    spool: object = None        # fnd.Spool: where each part's lines of the files go (when written)
 
 
 def document_part(run, validation, site, i: int, needs: Needs | None = None) -> Done:
@@ -123,7 +126,8 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
 
     # the part itself travels back when the caller, the working paper or the stale reviews read it
     needs = Needs(part=keep or (on_document is not None and digest is None) or paper is not None or bool(reviews),
-                  digest=digest if on_document is not None else None, reviews=reviews)
+                  digest=digest if on_document is not None else None, reviews=reviews,
+                  spool=writer.spool if writer is not None else None)
     if out is not None and validation.results:
         from auditor.report import datadocs
 
@@ -135,7 +139,7 @@ def write(run, validation, out_dir: str | Path | None = None, reviews: str | Pat
             result["claims"] += done.part["claims"]
             result["table_checks"] += done.part["table_checks"]
         if writer is not None:
-            writer.add_text(done.texts)
+            writer.add_spooled(done.texts)
             site.take(done.summary)
         if paper is not None:
             paper.add(done.part)

@@ -1,7 +1,7 @@
 """The source page of a finding: a link to `file.pdf#page=N` and, with `--page-images`, the PDF page
 as an image with the sentence's words and the cited cells boxed.
 
-    sources(doc, claims, checks, page_dir, images_dir, mode) -> {finding id: [source], "T<i>": [source]}
+    sources(doc, claims, checks, page_dir, images_dir, mode) -> {claim id: [source], "T<i>": [source]}
         a source: {"file": the file's name, "page": N, "href": link from the document page,
                    "image": the page image from the document page, or None}
 
@@ -71,15 +71,17 @@ def _cells(rec: dict, doc) -> list[tuple]:
 
 def sources(doc, claims: list[dict], checks: list[dict], page_dir: Path, images_dir: Path | None,
             mode: str | None = None) -> dict:
-    """Where each finding (by id) and each table ("T<index>") of a document is printed, its page
-    images rendered when `mode` is "findings" or "all"."""
+    """Where each claim (by id) and each table ("T<index>") of a document is printed, its page
+    images rendered when `mode` is "findings" or "all" (with the cells of the table checks boxed;
+    a table check is shown at its table)."""
     out: dict[str, list[dict]] = {}
     boxes: dict[tuple[str, int], list] = defaultdict(list)  # (file, page) -> [(status, kind, what)]
     rel: dict[str, str] = {}
-    for rec in claims + checks:
+    for rec in claims + (checks if mode else []):  # a table check's source is its table's: only its boxes count
         places = _places(rec, doc)
-        out[rec["id"]] = [{"file": Path(f).name, "page": p, "href": href(f, p, page_dir, rel), "image": None,
-                           "key": (f, p)} for f, p in places]
+        if "checks" in rec:
+            out[rec["id"]] = [{"file": Path(f).name, "page": p, "href": href(f, p, page_dir, rel), "image": None,
+                               "key": (f, p)} for f, p in places]
         if mode and (rec["status"] in BOXED or mode == "all"):
             for f, p in places:
                 if "checks" in rec:
