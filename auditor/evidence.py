@@ -135,11 +135,12 @@ def _term(x: Any, conv: str | None = None, prefix: str = "", sep: str = "") -> s
 
 
 def render_cell(c: tuple) -> str:
-    """《title》第p页「label」行「column」列 = value unit."""
+    """《title》第p页「label」行「column」列 = value unit (no 「」行 for a row without a label)."""
     w, t = words(), c[OF]
     where = w["cell_page"].replace("{pages}", ",".join(str(p) for p in t[PAGES])) if t[PAGES] else ""
     shown = w["cell_blank"] if c[VALUE] is None else fmt(c[VALUE]) + (t[UNIT] or "")
-    return f"《{t[TITLE]}》{where}「{c[LABEL]}」行「{c[COLUMN] or w['cell_any_column']}」列 = {shown}"
+    row = f"「{c[LABEL]}」行" if c[LABEL] else ""  # a table of one unlabelled row: its column alone
+    return f"《{t[TITLE]}》{where}{row}「{c[COLUMN] or w['cell_any_column']}」列 = {shown}"
 
 
 def refs(e: Any) -> Iterator[tuple]:
