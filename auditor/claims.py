@@ -515,6 +515,10 @@ class _Extractor:
                        and not c.reason_blank]
             if self.comp and self.comp.until is not None and self.comp.sentence is s:
                 self._close()  # a list in brackets ends with its sentence ("…（其中：…）；…") at the latest
+            if self.comp and self.comp.outer is not None and not self.comp.parts and self.comp.sentence is s:
+                # "其中：人员经费1,800.00万元，主要包括：基本工资、津贴补贴；公用经费…": a part's list of words
+                # with no figure ends with its item, and the outer list goes on
+                self._close()
             if self.comp and not self.comp.line_mode and (s.ender in "。!?！？"
                                                           or (s.line_end and not self.comp.numbered)):
                 self._close()
