@@ -86,7 +86,8 @@ def conversion(from_unit: str | None, to_unit: str | None) -> Decimal:
     return a / b
 
 
-_PRIOR_COL, _CHANGE_COL, _COL_YEAR = (re.compile(_WORDS[k]) for k in ("prior_column", "change_column", "column_year"))
+_PRIOR_COL, _CHANGE_COL, _COL_YEAR, _CARRIED = (re.compile(_WORDS[k]) for k in
+                                                  ("prior_column", "change_column", "column_year", "carry_over_column"))
 BUDGET_COL, ACCOUNT_COL = (re.compile(_WORDS[k]) for k in ("budget_column", "account_column"))
 
 
@@ -97,7 +98,7 @@ def column_periods(table: Table) -> list[str | None]:
     figures. Computed once per table."""
     cached = table.__dict__.get("_periods")
     if cached is None:
-        years = [{int(y) for y in _COL_YEAR.findall(col)} for col in table.columns]
+        years = [set() if _CARRIED.search(col) else {int(y) for y in _COL_YEAR.findall(col)} for col in table.columns]
         titled = [int(y) for y in _COL_YEAR.findall(table.title or "")]
         printed = set().union(*years)
         # the table's own year: its title's when a column prints it (a title left from another year's
