@@ -124,24 +124,27 @@ def column_periods(table: Table) -> list[str | None]:
     return cached
 
 
-def own_period(table: Table) -> list[bool]:
-    """Per column: it holds the table's own period's figures (not another period's, not a change)."""
-    return [p is None for p in column_periods(table)]
+def own_period(table: Table, period: str | None = None) -> list[bool]:
+    """Per column: it holds the table's own period's figures (not another period's, not a change),
+    or, with `period` ("budget", "prior"), that kind of column's."""
+    return [p == period for p in column_periods(table)]
 
 
-def segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
-    """(row index, cleaned label, [(column, figure)]) for every labelled run of a row.
+def segments(table: Table, period: str | None = None) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+    """(row index, cleaned label, [(column, figure)]) for every labelled run of a row, in the
+    table's own columns (or those of `period`, see own_period).
 
     Computed once per table (every concept lookup walks them)."""
-    cached = table.__dict__.get("_segments")
+    key = "_segments" if period is None else f"_segments_{period}"
+    cached = table.__dict__.get(key)
     if cached is None:
-        cached = table.__dict__["_segments"] = _segments(table)
+        cached = table.__dict__[key] = _segments(table, period)
     return cached
 
 
-def _segments(table: Table) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
+def _segments(table: Table, period: str | None = None) -> list[tuple[int, str, list[tuple[str, Decimal | None]]]]:
     out = []
-    own = own_period(table)
+    own = own_period(table, period)
     for r, row in enumerate(table.rows):
         figures = None
         for col, cell, mine in zip(table.columns, row, own):
@@ -256,8 +259,9 @@ def cross_table_concepts() -> list[str]:
     return list(_evidence().get("agree_across_tables") or [])
 
 
-def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
-    """Every cell that holds `concept`, in the order of preference data/evidence.yaml gives.
+def find(concept: str, tables: Iterable[Table], period: str | None = None) -> list[Cell]:
+    """Every cell that holds `concept`, in the order of preference data/evidence.yaml gives, in the
+    tables' own columns (with `period` "budget": in the budget printed beside a 决算's account).
 
     Concepts with no entry there are looked up by their subject codes in every coded
     table, then by their names in the summary tables (ontology.yaml)."""
@@ -271,7 +275,7 @@ def find(concept: str, tables: Iterable[Table]) -> list[Cell]:
         for t in tables:
             if types and t.type not in types:
                 continue
-            found.extend(_find_in(t, loc))
+            found.extend(_find_in(t, loc, period))
     return found
 
 
@@ -388,13 +392,14 @@ def _as_list(v) -> list:
 _TOTAL_LABEL = re.compile(_WORDS["total_label_end"])
 
 
-def _find_in(t: Table, loc: dict) -> list[Cell]:
+def _find_in(t: Table, loc: dict, period: str | None = None) -> list[Cell]:
     """The cells of one table a location names (every matching column: the audit picks the best)."""
     col_rx = _rx(loc["column"]) if "column" in loc else None
     add = loc.get("sum", False)
     if "codes" in loc:  # a concept made of whole subjects: the sum of their rows' first figures
         codes = {str(x) for x in loc["codes"]}
-        picked = [_pick(t, r, col_rx, _row_label(t, r))[:1] for r, c in enumerate(t.codes or []) if c in codes]
+        picked = [_pick(t, r, col_rx, _row_label(t, r), period=period)[:1]
+                  for r, c in enumerate(t.codes or []) if c in codes]
         vals = [cells[0] for cells in picked if cells]
         if not vals:
             return []
@@ -404,15 +409,15 @@ def _find_in(t: Table, loc: dict) -> list[Cell]:
     if code is not None:
         for r, c in enumerate(t.codes or []):
             if c == str(code):
-                return _pick(t, r, col_rx, _row_label(t, r), add)
+                return _pick(t, r, col_rx, _row_label(t, r), add, period)
         return []
     if "row" not in loc:
         for r in range(len(t.rows)):
-            cells = _pick(t, r, col_rx, _row_label(t, r), add)
+            cells = _pick(t, r, col_rx, _row_label(t, r), add, period)
             if cells:
                 return cells
         return []
-    for r, label, figures in row_pattern(loc["row"]).select(segments(t)):
+    for r, label, figures in row_pattern(loc["row"]).select(segments(t, period)):
         hits = [(col, val) for col, val in figures if col_rx is None or col_rx.search(clean_column(col))]
         if not hits:
             continue
@@ -443,10 +448,11 @@ def _row_label(t: Table, r: int) -> str:
     return (t.codes[r] or "") if t.codes else ""
 
 
-def _pick(t: Table, r: int, col_rx, label: str, add: bool = False) -> list[Cell]:
-    """The figures of row r (in the columns `col_rx` names). With a column named, a blank cell
-    of a row that has figures elsewhere is evidence of nil, like a blank on a labelled row."""
-    row, own = t.rows[r], own_period(t)
+def _pick(t: Table, r: int, col_rx, label: str, add: bool = False, period: str | None = None) -> list[Cell]:
+    """The figures of row r (in the columns `col_rx` names, of the table's own period or `period`).
+    With a column named, a blank cell of a row that has figures elsewhere is evidence of nil, like
+    a blank on a labelled row."""
+    row, own = t.rows[r], own_period(t, period)
     hits = [(col, cell) for col, cell, mine in zip(t.columns, row, own)
             if mine and isinstance(cell, Decimal) and (col_rx is None or col_rx.search(clean_column(col)))]
     if add:

@@ -12,17 +12,18 @@ from auditor import link
 from auditor.evidence import says
 from auditor.numbers import Interval
 from auditor.rules import prose
-from auditor.rules.base import CLAIM, Context, Row, Rule, pattern
+from auditor.rules.base import CLAIM, Context, Row, Rule, pattern, vocab
 
 RULE_ID = "amount_matches_table"
 _SCOPE, _BUDGET_WORDS, _ITEM_LINE = (pattern("amount", k) for k in ("scope", "budget_words", "item_line"))
+_INITIAL_COLUMN = vocab("amount")["initial_column"]
 
 
 def check(ctx: Context, c) -> list[Row]:
     if c.stated is None or c.unit not in link.UNIT_IN_YUAN:
         return []
     if c.base:
-        return [ctx.claim_row(c, RULE_ID, says("amount.base_year", base=c.base), has_evidence=False)]
+        return _budget(ctx, c) or [ctx.claim_row(c, RULE_ID, says("amount.base_year", base=c.base), has_evidence=False)]
     if prose.in_reason(c):
         return [ctx.claim_row(c, RULE_ID, says("amount.in_reason"), has_evidence=False)]
     line = item_line(ctx, c)
@@ -62,6 +63,29 @@ def check(ctx: Context, c) -> list[Row]:
             note = says("amount.scoped")
     ev = says("amount.found", best=best.ref(), others=others, note=note)
     return [ctx.claim_row(c, RULE_ID, ev, expected=Interval(lo, hi), point=value, cap=cap)]
+
+
+def _budget(ctx: Context, c) -> list[Row]:
+    """A 决算's "年初预算为A万元" against the budget its tables print beside the account ("预算数 | 决算数"):
+    judged against a 年初预算 column; against a column that names no 年初, it passes when equal and is
+    unverified, citing the cell, when not (that budget may be the adjusted one)."""
+    from auditor.claims import patterns
+
+    if c.base != patterns().initial_budget_base or not c.subject:
+        return []
+    cells = link.find(c.subject, ctx.tables, period="budget")
+    if not cells:
+        return []
+    stated = Interval.printed(c.stated)
+    spans = [Interval(*x.in_unit(c.unit)[1:]) for x in cells]
+    initial = [i for i, x in enumerate(cells) if _INITIAL_COLUMN in x.column]
+    agree = [i for i, span in enumerate(spans) if span.meets(stated)]
+    if not agree and not initial:
+        return [ctx.claim_row(c, RULE_ID, says("amount.budget_differs", cell=cells[0].ref()), has_evidence=False)]
+    i = (agree or initial)[0] if agree else min(initial, key=lambda k: spans[k].distance(stated))
+    value, lo, hi = cells[i].in_unit(c.unit)
+    return [ctx.claim_row(c, RULE_ID, says("amount.budget_found", cell=cells[i].ref()), expected=Interval(lo, hi),
+                          point=value)]
 
 
 def _usually_equal(ctx: Context, c, same: str) -> list[Row]:

@@ -46,19 +46,29 @@ def _on_table_row(ctx: Context, c, actual) -> Row | None:
     if cell is None:
         return None
     t, r = cell.table, cell.row
-    cols = [j for j, col in enumerate(t.columns) if j < len(t.rows[r]) and isinstance(t.rows[r][j], Decimal)]
+    row = t.rows[r]
+    cols = [j for j in range(min(len(t.columns), len(row))) if not isinstance(row[j], str)]  # a blank is nil
+    accounts = [j for j in cols if _ACCOUNT.search(t.columns[j]) and not _BUDGET.search(t.columns[j])]
+    account = next((j for j in accounts if t.columns[j] == cell.column), accounts[0] if accounts else None)
     budgets = [j for j in cols if _BUDGET.search(t.columns[j]) and not _ACCOUNT.search(t.columns[j])]
-    # "完成调整预算的X%" is of the 调整预算数 column, "完成年初预算的X%" of the 年初预算数 one
+    # the budget of the account's own group ("…/公务接待费/预算数" beside "…/公务接待费/决算数"), and
+    # "完成调整预算的X%" of the 调整预算数 column, "完成年初预算的X%" of the 年初预算数 one
+    group = t.columns[account].rpartition("/")[0] if account is not None else ""
+    budgets = [j for j in budgets if t.columns[j].rpartition("/")[0] == group] or budgets
     named = [j for j in budgets if any(w in c.text and w in t.columns[j] for w in _QUALIFIERS)]
     budget = (named or budgets or [None])[0]
-    account = next((j for j in cols if _ACCOUNT.search(t.columns[j])), None)
     if budget is None or account is None:
         return None
     a, b = cell_ref(t, r, account), cell_ref(t, r, budget)
-    ratio = Interval(*interval(t.rows[r][account])).ratio(Interval(*interval(t.rows[r][budget])))
+    ratio = _printed(row[account]).ratio(_printed(row[budget]))
     if ratio is None:
         return ctx.claim_row(c, RULE_ID, says("completion.zero_budget", budget=b), has_evidence=False)
     return ctx.claim_row(c, RULE_ID, says("completion.ratio", actual=a, budget=b), expected=ratio.scale(HUNDRED))
+
+
+def _printed(v: Decimal | None) -> Interval:
+    """A table figure at its printed precision; a blank on a row with figures is nil."""
+    return Interval(*interval(v)) if v is not None else Interval.exact(Decimal(0))
 
 
 def _money(c) -> bool:
