@@ -30,7 +30,7 @@ def check(ctx: Context, c) -> list[Row]:
                                                prior=quote(prior.text, prior.id)), expected=size.scale(k))]
     current = ctx.by_id.get(c.of) if c.of else None
     rate = sentence.sibling_rate(ctx, c)
-    if current is not None and current.base and sentence.is_prior(ctx, current) and _money(current) \
+    if current is not None and current.base and sentence.is_prior(ctx, current) and sentence.money(current) \
             and rate is not None and rate.stated is not None:
         # "与2016年度相比（2016年度…为A万元），增加C万元，增长X%": C = A × X%
         ev = says("change.from_prior_rate", prior=quote(current.text, current.id), rate=quote(rate.text, rate.id))
@@ -48,10 +48,6 @@ def check(ctx: Context, c) -> list[Row]:
                                   cap="warn")]
     why = "change.in_reason" if prose.inside_reason(c) else "change.no_figures"
     return [ctx.claim_row(c, RULE_ID, says(why), has_evidence=False)]
-
-
-def _money(c) -> bool:
-    return c.stated is not None and c.unit in link.UNIT_IN_YUAN
 
 
 RULE = Rule(

@@ -25,11 +25,11 @@ def check(ctx: Context, c) -> list[Row]:
     if c.stated is None:
         return []
     actual, budget = ctx.by_id.get(c.of) if c.of else None, ctx.by_id.get(c.whole) if c.whole else None
-    if _money(actual) and not _money(budget):
+    if sentence.money(actual) and not sentence.money(budget):
         row = _on_table_row(ctx, c, actual)
         if row is not None:
             return [row]
-    if not _money(actual) or not _money(budget):
+    if not sentence.money(actual) or not sentence.money(budget):
         return [ctx.claim_row(c, RULE_ID, says("completion.no_budget"), has_evidence=False)]
     ratio = sentence.in_wan(actual).ratio(sentence.in_wan(budget))
     q_actual, q_budget = quote(actual.text, actual.id), quote(budget.text, budget.id)
@@ -69,10 +69,6 @@ def _on_table_row(ctx: Context, c, actual) -> Row | None:
 def _printed(v: Decimal | None) -> Interval:
     """A table figure at its printed precision; a blank on a row with figures is nil."""
     return Interval(*interval(v)) if v is not None else Interval.exact(Decimal(0))
-
-
-def _money(c) -> bool:
-    return c is not None and c.stated is not None and c.unit in link.UNIT_IN_YUAN
 
 
 RULE = Rule(

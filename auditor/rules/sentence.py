@@ -39,6 +39,11 @@ def levels(ctx, c):
     return prior, current
 
 
+def money(claim) -> bool:
+    """A claim that states an amount of money."""
+    return claim is not None and claim.stated is not None and claim.unit in link.UNIT_IN_YUAN
+
+
 def in_wan(claim) -> Interval:
     """A stated amount in 万元, at its printed precision."""
     return Interval.printed(claim.stated).scale(link.conversion(claim.unit, "万元"))
