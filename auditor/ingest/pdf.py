@@ -25,10 +25,12 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.ingest.pdf_finder import find_tables
 from auditor.model import Block, IngestError, RawTable
 
 __all__ = ["read_pdf", "check_pdf_file", "words_to_lines", "lines_to_blocks", "heading_level",
@@ -462,7 +464,7 @@ def _find_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
         view = _without_padding(page, s)
         caps = _missing_caps(view, s)
         settings = {"explicit_horizontal_lines": caps} if caps else None
-        for t in view.find_tables(settings):
+        for t in find_tables(view, settings):
             grid = _extract(t, view.chars)
             if _is_real_table(_grid_to_rows(grid)):
                 out.append(_with_geometry(t, grid, s))
@@ -560,7 +562,7 @@ def _text_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
             max(ln["x1"] for ln in body) + 1, body[-1]["bottom"] + 0.5)
     region = page.crop(bbox)
     out = []
-    for t in region.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text"}):
+    for t in find_tables(region, {"vertical_strategy": "text", "horizontal_strategy": "text"}):
         grid = _extract(t, region.chars)
         if _is_real_table(_grid_to_rows(grid)):
             out.append(_with_geometry(t, grid, s))
@@ -569,7 +571,51 @@ def _text_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
 
 def _cell_text(chars: list[dict]) -> str:
     """pdfplumber's utils.extract_text(chars) with its default settings (words by its
-    WordExtractor, lines by its clustering on `top`), the extractor made once, not per cell."""
+    WordExtractor, lines by its clustering on `top`), the extractor made once, not per cell.
+
+    A cell of one line (upright characters whose tops lie within the y tolerance, so that both
+    of pdfplumber's clusterings make one line of them) is read here the way the extractor reads
+    it: the characters by x0, a new word after a blank or where the next one starts before the
+    last one or more than the x tolerance after its end, ligatures expanded, words joined by a
+    space. Any other cell goes to pdfplumber's extractor."""
+    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
+
+    lo = hi = chars[0]["top"]
+    for c in chars:
+        top = c["top"]
+        if top < lo:
+            lo = top
+        elif top > hi:
+            hi = top
+        if not (c["upright"] and c["text"]):
+            return _extracted_text(chars)
+    if not (hi - lo <= DEFAULT_Y_TOLERANCE and hi <= lo + DEFAULT_Y_TOLERANCE):  # (both, as pdfplumber computes them)
+        return _extracted_text(chars)
+    words: list[str] = []
+    word: list[str] = []
+    last = None
+    for c in sorted(chars, key=_X0):
+        text = c["text"]
+        if text.isspace():
+            if word:
+                words.append("".join(word))
+                word = []
+            continue
+        if word and (c["x0"] < last["x0"] or c["x0"] > last["x1"] + DEFAULT_X_TOLERANCE):
+            words.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(text, text))
+        last = c
+    if word:
+        words.append("".join(word))
+    return " ".join(words)
+
+
+_X0 = operator.itemgetter("x0")
+
+
+def _extracted_text(chars: list[dict]) -> str:
+    """pdfplumber's extract_text(chars) with its default settings, through one word extractor."""
     from pdfplumber.utils.clustering import cluster_objects
     from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE, get_line_cluster_key
 

@@ -38,6 +38,8 @@ _US_LETTER = (0.0, 0.0, 612.0, 792.0)  # pdfminer's MediaBox when a page has non
 _SUBPATH = re.compile(r"m[^m]+")
 _pack = struct.Struct("f").pack
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_TEXT, _PATH, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
+_MOVE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_BEZIERTO
 
 
 class _Handle(ctypes.c_void_p):
@@ -80,7 +82,7 @@ class _C:
     unicode = _plain(R.FPDFText_GetUnicode, _U)
     generated = _plain(R.FPDFText_IsGenerated, _I)
     unmapped = _plain(R.FPDFText_HasUnicodeMapError, _I)
-    text_object = _plain(R.FPDFText_GetTextObject, _Handle)
+    text_object_id = _plain(R.FPDFText_GetTextObject, ctypes.c_void_p)  # an int (None for none)
     origin = _plain(R.FPDFText_GetCharOrigin, _I)
     char_matrix = _plain(R.FPDFText_GetMatrix, _I)
     font_size = _plain(R.FPDFText_GetFontSize, _D)
@@ -141,7 +143,8 @@ class PdfiumDocument:
         self._pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else Path(source))
         self._doctop = 0.0
         self._next = 0
-        self._fonts: dict = {}  # (font, size) -> (descent, name); (font, size, char) -> advance
+        self._fonts: dict = {}  # (font, size) -> (descent, name, advances by char)
+        self._runs: dict = {}  # page rotation -> PDFium's answers about a text object -> what its characters share
         self._decimals: dict[float, float] = {}
 
     def __len__(self) -> int:
@@ -155,7 +158,7 @@ class PdfiumDocument:
         try:
             handle = _Handle(ctypes.cast(raw, ctypes.c_void_p).value)
             reader = _PageReader(handle, index + 1, self._doctop if index == self._next else 0.0,
-                                 self._fonts, self._decimals)
+                                 self._fonts, self._runs, self._decimals)
             page = reader.page(R.FPDFPage_GetRotation(raw) * 90, _mediabox(raw))
         finally:
             R.FPDF_ClosePage(raw)
@@ -199,15 +202,18 @@ def _mult(m1: tuple, m0: tuple) -> tuple:
 class _PageReader:
     """One loaded page -> PdfiumPage: its objects in pdfplumber's frame."""
 
-    def __init__(self, handle: _Handle, number: int, doctop: float, fonts: dict, decimals: dict):
+    def __init__(self, handle: _Handle, number: int, doctop: float, fonts: dict, runs: dict, decimals: dict):
         self.handle = handle
         self.number = number
         self.doctop = doctop
         self.fonts = fonts
+        self.all_runs = runs
         self.decimals = decimals
         self.order: dict[int, int] = {}  # text object -> its place in the content
         self.objects: dict[str, list] = {}
         self.out = _Out()
+        self.matrices: dict[tuple, tuple] = {}  # (PDFium's matrix, the outer one) -> the two applied
+        self.colors: dict[tuple, tuple] = {}  # PDFium's RGB (0-255) -> pdfplumber's (0-1)
 
     def dec(self, x: float) -> float:
         d = self.decimals.get(x)
@@ -234,6 +240,7 @@ class _PageReader:
         mb_height = hi_y - lo_y
         box = (lo_x, mb_height - hi_y, hi_x, mb_height - lo_y)
         self.x_shift, self.top_shift, self.height = box[0], box[1], box[3] - box[1]
+        self.runs = self.all_runs.setdefault(rotation, {})
         self.walk()
         chars = self.chars()
         if chars:
@@ -253,40 +260,50 @@ class _PageReader:
     def point(self, x: float, y: float) -> tuple[float, float]:
         return (self.x_shift + x, self.top_shift + self.height - y)
 
-    def matrix(self, obj: _Handle) -> tuple:
+    def matrix(self, obj: _Handle, outer: tuple) -> tuple:
+        """The object's matrix (its cm), then `outer`: the matrix from its space to the page's."""
         m = self.out.m
         if not _C.object_matrix(obj, self.out.m_ref):
-            return _IDENTITY
-        dec = self.dec
-        return (dec(m.a), dec(m.b), dec(m.c), dec(m.d), dec(m.e), dec(m.f))
+            return _mult(_IDENTITY, outer)
+        key = (m.a, m.b, m.c, m.d, m.e, m.f, outer)
+        got = self.matrices.get(key)
+        if got is None:
+            dec = self.dec
+            got = self.matrices[key] = _mult((dec(m.a), dec(m.b), dec(m.c), dec(m.d), dec(m.e), dec(m.f)), outer)
+        return got
 
     def color(self, getter: Callable, *handle) -> tuple | None:
         if not getter(*handle, *self.out.rgba_ref):
             return None
         r, g, b, _ = self.out.rgba
-        return (r.value / 255, g.value / 255, b.value / 255)
+        key = (r.value, g.value, b.value)
+        got = self.colors.get(key)
+        if got is None:
+            got = self.colors[key] = (key[0] / 255, key[1] / 255, key[2] / 255)
+        return got
 
     # --- paths
 
     def walk(self) -> None:
         """Paths into `objects` (rect/line/curve lists, in content order); every text object's
         place in the content into `order`; forms followed."""
+        stack = [(_C.count_objects(self.handle), None, self.ctm, 0)]
+        order = self.order
+        get_page_object, get_form_object, object_type = _C.get_object, _C.form_object, _C.object_type
         page = self.handle
-        stack = [(_C.count_objects(page), lambda i: _C.get_object(page, i), self.ctm, 0)]
         while stack:
-            count, get, outer, i = stack.pop()
+            count, form, outer, i = stack.pop()
             while i < count:
-                obj = get(i)
+                obj = get_page_object(page, i) if form is None else get_form_object(form, ctypes.c_ulong(i))
                 i += 1
-                kind = _C.object_type(obj)
-                if kind == R.FPDF_PAGEOBJ_TEXT:
-                    self.order[obj.value] = len(self.order)
-                elif kind == R.FPDF_PAGEOBJ_PATH:
-                    self.path(obj, _mult(self.matrix(obj), outer))
-                elif kind == R.FPDF_PAGEOBJ_FORM:
-                    stack.append((count, get, outer, i))  # resume here after the form
-                    stack.append((_C.form_count(obj), lambda j, form=obj: _C.form_object(form, ctypes.c_ulong(j)),
-                                  _mult(self.matrix(obj), outer), 0))
+                kind = object_type(obj)
+                if kind == _TEXT:
+                    order[obj.value] = len(order)
+                elif kind == _PATH:
+                    self.path(obj, self.matrix(obj, outer))
+                elif kind == _FORM:
+                    stack.append((count, form, outer, i))  # resume here after the form
+                    stack.append((_C.form_count(obj), obj, self.matrix(obj, outer), 0))
                     break
 
     def path(self, obj: _Handle, m: tuple) -> None:
@@ -294,33 +311,41 @@ class _PageReader:
         a, b, c, d, e, f = m
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
-        x, y = self.out.x, self.out.y
-        x_ref, y_ref = self.out.xy_ref
+        out = self.out
+        x, y = out.x, out.y
+        x_ref, y_ref = out.xy_ref
+        known = self.decimals
         dec = self.dec
+        segment, point, segment_type = _C.segment, _C.point, _C.segment_type
         bezier = 0
         start = None
         for j in range(_C.segments(obj)):
-            seg = _C.segment(obj, j)
-            _C.point(seg, x_ref, y_ref)
-            px, py = dec(x.value), dec(y.value)
-            pt = (a * px + c * py + e, b * px + d * py + f)
-            kind = _C.segment_type(seg)
-            if kind == R.FPDF_SEGMENT_BEZIERTO:
+            seg = segment(obj, j)
+            kind = segment_type(seg)
+            if kind == _BEZIER:
                 bezier += 1
                 if bezier < 3:  # control points: pdfminer keeps the end point only
                     continue
                 bezier = 0
-                ops.append("c")
-            elif kind == R.FPDF_SEGMENT_MOVETO:
-                ops.append("m")
-                start = pt
+                op = "c"
+            elif kind == _MOVE:
+                op = "m"
             else:
-                ops.append("l")
+                op = "l"
+            point(seg, x_ref, y_ref)
+            px = x.value
+            py = y.value
+            px = known.get(px) or dec(px)
+            py = known.get(py) or dec(py)
+            pt = (a * px + c * py + e, b * px + d * py + f)
+            if op == "m":
+                start = pt
+            ops.append(op)
             pts.append(pt)
             # PDFium closes a subpath ('h') with a line back to its start, marked on that point
             # (so only a point at the start can close it); pdfminer keeps the 'h'
-            if pt == start and ops[-1] != "m" and _C.closes(seg):
-                if ops[-1] == "l":
+            if pt == start and op != "m" and _C.closes(seg):
+                if op == "l":
                     ops[-1] = "h"
                 else:
                     ops.append("h")
@@ -328,8 +353,8 @@ class _PageReader:
         shape = "".join(ops)
         if shape[:1] != "m":
             return
-        fill_mode, stroke = self.out.i, self.out.j
-        _C.draw_mode(obj, *self.out.ij_ref)
+        fill_mode, stroke = out.i, out.j
+        _C.draw_mode(obj, *out.ij_ref)
         style = {
             "stroke": bool(stroke.value),
             "fill": fill_mode.value != R.FPDF_FILLMODE_NONE,
@@ -391,70 +416,71 @@ class _PageReader:
         ra, rb, rc, rd, re_, rf = self.ctm
         ox, oy = self.out.dx, self.out.dy
         ox_ref, oy_ref = self.out.dxy_ref
-        width, width_ref = self.out.f, self.out.f_ref
         dec = self.dec
         known = self.decimals
-        fonts = self.fonts
         order = self.order
         number, height, x_shift, top_shift, doctop = (self.number, self.height, self.x_shift,
                                                       self.top_shift, self.doctop)
-        generated, unmapped_, text_object, origin, glyph_width = (
-            _C.generated, _C.unmapped, _C.text_object, _C.origin, _C.glyph_width)
+        generated, text_object, origin = _C.generated, _C.text_object_id, _C.origin
         last_obj = None
         place = last_place = -1
         shuffled = False
         chars: list[dict] = []
+        append = chars.append
         runs: list[tuple[int, int]] = []  # (place of the text object in the content, first of its chars)
-        for i in range(n):
-            ch = text[i]
+        flat = rb == 0 and rc == 0  # the page is not turned: a character's y is its origin's alone
+        for i, ch in enumerate(text):
             if ch.isspace() and generated(tp, i):
                 continue
-            obj = text_object(tp, i).value
+            obj = text_object(tp, i)
             if obj != last_obj:
-                (a, b, c, d), fs, descent, upright, name, color, font, pm = self.text_object(tp, i, obj)
-                axis_aligned = b == 0 and c == 0
-                top_y = descent + fs
-                fs_c = _F(fs)
+                run = self.text_object(tp, i, obj)
+                (a, b, c, d), descent, top_y, axis_aligned, upright, name, color, advs = run[:8]
+                same_y = flat and axis_aligned
+                last_y = None
                 last_obj = obj
                 place = order.get(obj, len(order))
                 shuffled = shuffled or place < last_place
                 last_place = place
                 runs.append((place, len(chars)))
             origin(tp, i, ox_ref, oy_ref)
-            key = (font.value, fs, ch)
-            adv = fonts.get(key)
+            adv = advs.get(ch)
             if adv is None:
-                if unmapped_(tp, i):
-                    # a glyph without a Unicode value (pdfminer: "(cid:N)"); PDFium gives its code
-                    adv, ch = _loose_advance(tp, i, pm), "\ufffd"
-                elif font and glyph_width(font, ord(ch), fs_c, width_ref):
-                    # the advance from the font's widths (pdfminer's textwidth * fontsize)
-                    adv = fonts[key] = dec(width.value)
-                else:
-                    adv = fonts[key] = _loose_advance(tp, i, pm)
+                adv, ch = self.advance(tp, i, ch, run)
             # pdfminer's LTChar: (0, descent) .. (adv, descent + size) through the char's matrix
-            px, py = ox.value, oy.value
+            px = ox.value
             px = known.get(px) or dec(px)
-            py = known.get(py) or dec(py)
+            y = oy.value
+            if y != last_y or not same_y:  # (characters along one line of a run share their y)
+                last_y = y
+                py = known.get(y) or dec(y)
+                f = rb * px + rd * py + rf
+                if axis_aligned:
+                    y0 = d * descent + f
+                    y1 = d * top_y + f
+                    if y1 < y0:
+                        y0, y1 = y1, y0
+                    top = height - y1 + top_shift
+                    bottom = height - y0 + top_shift
+                    h = y1 - y0
             e = ra * px + rc * py + re_
-            f = rb * px + rd * py + rf
             if axis_aligned:
-                x0, x1 = e, a * adv + e
+                x0 = e
+                x1 = a * adv + e
                 if x1 < x0:
                     x0, x1 = x1, x0
-                y0, y1 = d * descent + f, d * top_y + f
-                if y1 < y0:
-                    y0, y1 = y1, y0
             else:
                 xs = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
                 ys = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
                 x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            top = height - y1 + top_shift
-            chars.append({"object_type": "char", "page_number": number, "text": ch, "fontname": name,
-                          "size": y1 - y0, "adv": adv, "upright": upright,
-                          "x0": x0 + x_shift, "y0": y0, "x1": x1 + x_shift, "y1": y1,
-                          "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + top_shift,
-                          "doctop": doctop + top, "matrix": (a, b, c, d, e, f), "non_stroking_color": color})
+                top = height - y1 + top_shift
+                bottom = height - y0 + top_shift
+                h = y1 - y0
+            append({"object_type": "char", "page_number": number, "text": ch, "fontname": name,
+                    "size": h, "adv": adv, "upright": upright,
+                    "x0": x0 + x_shift, "y0": y0, "x1": x1 + x_shift, "y1": y1,
+                    "width": x1 - x0, "height": h, "top": top, "bottom": bottom,
+                    "doctop": doctop + top, "matrix": (a, b, c, d, e, f), "non_stroking_color": color})
         if shuffled:  # content order: the text objects' order, each object's characters in turn
             ends = [start for _, start in runs[1:]] + [len(chars)]
             pieces = sorted(((place, k), chars[start:end]) for k, ((place, start), end) in enumerate(zip(runs, ends)))
@@ -462,25 +488,50 @@ class _PageReader:
         return chars
 
     def text_object(self, tp: _Handle, i: int, obj: int) -> tuple:
-        """What all characters of one text object share: its matrix with the page rotation
-        applied, font size, descent (in text units), upright, font name, fill colour, font; its
-        own matrix."""
-        m = self.out.m
-        dec = self.dec
-        pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if _C.char_matrix(tp, i, self.out.m_ref) \
-            else (1.0, 0.0, 0.0, 1.0)
-        a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
-        fs = dec(_C.font_size(tp, i))
+        """What all characters of one text object share (character i is its first): its matrix
+        with the page rotation applied, descent (in text units) and top, whether it is axis-aligned,
+        upright, font name, fill colour, the font's advances by character; its font size, font and
+        own matrix. Objects alike in PDFium's answers share one tuple (per document)."""
+        out = self.out
+        m = out.m
+        has_matrix = _C.char_matrix(tp, i, out.m_ref)
+        size = _C.font_size(tp, i)
         font = _C.font(_Handle(obj))
+        r, g, b_, _ = out.rgba
+        has_fill = _C.char_fill(tp, i, *out.rgba_ref)
+        rgb = has_fill and (r.value, g.value, b_.value)
+        key = (has_matrix and (m.a, m.b, m.c, m.d), size, font.value, rgb)
+        run = self.runs.get(key)
+        if run is not None:
+            return run
+        dec = self.dec
+        pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if has_matrix else (1.0, 0.0, 0.0, 1.0)
+        a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
+        fs = dec(size)
         known = self.fonts.get((font.value, fs))
         if known is None:
-            descent = dec(self.out.f.value) if font and _C.descent(font, _F(fs), self.out.f_ref) else 0.0
+            descent = dec(out.f.value) if font and _C.descent(font, _F(fs), out.f_ref) else 0.0
             if descent > 0:  # pdfminer: /Descent is negative whatever the file says
                 descent = -descent
-            known = self.fonts[(font.value, fs)] = (descent, _font_name(font))
-        descent, name = known
-        upright = bool(a * d > 0 and b * c <= 0)
-        return (a, b, c, d), fs, descent, upright, name, self.color(_C.char_fill, tp, i), font, pm
+            known = self.fonts[(font.value, fs)] = (descent, _font_name(font), {})
+        descent, name, advs = known
+        color = tuple(v / 255 for v in rgb) if has_fill else None
+        run = self.runs[key] = ((a, b, c, d), descent, descent + fs, b == 0 and c == 0,
+                                 bool(a * d > 0 and b * c <= 0), name, color, advs, fs, font, pm)
+        return run
+
+    def advance(self, tp: _Handle, i: int, ch: str, run: tuple) -> tuple[float, str]:
+        """(advance, text) of character i, not yet known for its font and size: from the font's
+        widths (pdfminer's textwidth * fontsize), else from PDFium's loose box; a glyph without a
+        Unicode value (pdfminer: "(cid:N)") is U+FFFD with its advance from the loose box."""
+        advs, fs, font, pm = run[7:]
+        if _C.unmapped(tp, i):
+            return _loose_advance(tp, i, pm), "\ufffd"
+        if font and _C.glyph_width(font, ord(ch), _F(fs), self.out.f_ref):
+            adv = advs[ch] = self.dec(self.out.f.value)
+        else:
+            adv = advs[ch] = _loose_advance(tp, i, pm)
+        return adv, ch
 
 
 def _loose_advance(tp: _Handle, i: int, m: tuple) -> float:
