@@ -23,14 +23,13 @@ decodes: the document says so in its warnings ("truncated: …", "damaged: …")
 from __future__ import annotations
 
 import bisect
-import functools
 import logging
-import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.ingest.pdf_finder import find_tables
+from auditor.ingest.pdf_words import extract_text, extract_words
 from auditor.model import Block, IngestError, RawTable
 
 __all__ = ["read_pdf", "check_pdf_file", "words_to_lines", "lines_to_blocks", "heading_level",
@@ -346,7 +345,7 @@ def _is_garbled(chars: list[dict], share: float) -> bool:
 
 def _scan_page(page, s: PdfSettings) -> tuple[list[dict], list, bool, bool]:
     """One parse of the page: (text lines outside tables, tables found, has text, garbled)."""
-    words = page.extract_words(x_tolerance=s.x_tolerance, y_tolerance=s.y_tolerance, keep_blank_chars=False)
+    words = extract_words(page.chars, s.x_tolerance, s.y_tolerance)
     garbled = _is_garbled(page.chars, s.damaged_share)
     if not words:
         return [], [], False, garbled
@@ -569,69 +568,6 @@ def _text_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
     return out
 
 
-def _cell_text(chars: list[dict]) -> str:
-    """pdfplumber's utils.extract_text(chars) with its default settings (words by its
-    WordExtractor, lines by its clustering on `top`), the extractor made once, not per cell.
-
-    A cell of one line (upright characters whose tops lie within the y tolerance, so that both
-    of pdfplumber's clusterings make one line of them) is read here the way the extractor reads
-    it: the characters by x0, a new word after a blank or where the next one starts before the
-    last one or more than the x tolerance after its end, ligatures expanded, words joined by a
-    space. Any other cell goes to pdfplumber's extractor."""
-    from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
-
-    lo = hi = chars[0]["top"]
-    for c in chars:
-        top = c["top"]
-        if top < lo:
-            lo = top
-        elif top > hi:
-            hi = top
-        if not (c["upright"] and c["text"]):
-            return _extracted_text(chars)
-    if not (hi - lo <= DEFAULT_Y_TOLERANCE and hi <= lo + DEFAULT_Y_TOLERANCE):  # (both, as pdfplumber computes them)
-        return _extracted_text(chars)
-    words: list[str] = []
-    word: list[str] = []
-    last = None
-    for c in sorted(chars, key=_X0):
-        text = c["text"]
-        if text.isspace():
-            if word:
-                words.append("".join(word))
-                word = []
-            continue
-        if word and (c["x0"] < last["x0"] or c["x0"] > last["x1"] + DEFAULT_X_TOLERANCE):
-            words.append("".join(word))
-            word = []
-        word.append(LIGATURES.get(text, text))
-        last = c
-    if word:
-        words.append("".join(word))
-    return " ".join(words)
-
-
-_X0 = operator.itemgetter("x0")
-
-
-def _extracted_text(chars: list[dict]) -> str:
-    """pdfplumber's extract_text(chars) with its default settings, through one word extractor."""
-    from pdfplumber.utils.clustering import cluster_objects
-    from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE, get_line_cluster_key
-
-    extractor = _word_extractor()
-    words = extractor.extract_words(chars)
-    lines = cluster_objects(words, get_line_cluster_key(extractor.line_dir), DEFAULT_Y_TOLERANCE)
-    return "\n".join(" ".join(w["text"] for w in line) for line in lines)
-
-
-@functools.lru_cache(maxsize=1)
-def _word_extractor():
-    from pdfplumber.utils.text import WordExtractor
-
-    return WordExtractor()
-
-
 def _extract(table, chars: list[dict]) -> list[list]:
     """pdfplumber's Table.extract(): each cell's text by pdfplumber's extract_text over the
     characters whose middle lies in it, row by row. The same loop as pdfplumber's, except that
@@ -652,7 +588,7 @@ def _extract(table, chars: list[dict]) -> list[list]:
             cx0, ctop, cx1, cbottom = cell
             inside = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
                       and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
-            cells.append(_cell_text(inside) if inside else "")
+            cells.append(extract_text(inside) if inside else "")
         grid.append(cells)
     return grid
 

@@ -312,16 +312,11 @@ class _PageReader:
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
         out = self.out
-        x, y = out.x, out.y
-        x_ref, y_ref = out.xy_ref
         known = self.decimals
         dec = self.dec
-        segment, point, segment_type = _C.segment, _C.point, _C.segment_type
         bezier = 0
         start = None
-        for j in range(_C.segments(obj)):
-            seg = segment(obj, j)
-            kind = segment_type(seg)
+        for px, py, kind, closes in _points(obj):
             if kind == _BEZIER:
                 bezier += 1
                 if bezier < 3:  # control points: pdfminer keeps the end point only
@@ -332,9 +327,6 @@ class _PageReader:
                 op = "m"
             else:
                 op = "l"
-            point(seg, x_ref, y_ref)
-            px = x.value
-            py = y.value
             px = known.get(px) or dec(px)
             py = known.get(py) or dec(py)
             pt = (a * px + c * py + e, b * px + d * py + f)
@@ -344,7 +336,7 @@ class _PageReader:
             pts.append(pt)
             # PDFium closes a subpath ('h') with a line back to its start, marked on that point
             # (so only a point at the start can close it); pdfminer keeps the 'h'
-            if pt == start and op != "m" and _C.closes(seg):
+            if pt == start and op != "m" and closes:
                 if op == "l":
                     ops[-1] = "h"
                 else:
@@ -532,6 +524,49 @@ class _PageReader:
         else:
             adv = advs[ch] = _loose_advance(tp, i, pm)
         return adv, ch
+
+
+def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
+    """A path's segments: (x, y, type, closes) each, in its own space.
+
+    PDFium hands a segment out as a pointer into the path's array of points (x and y as floats,
+    the type and the close flag as bytes: 12 bytes, the types FPDF_SEGMENT_*'s values). When the
+    last segment's pointer is where that array puts it, the points are read from it in one go
+    instead of four calls per segment; the layout is checked against PDFium's own calls on the
+    first path with each kind of segment, and not used again if they differ."""
+    n = _C.segments(obj)
+    if n <= 0:
+        return []
+    if _LAYOUT["ok"] and n > 1:
+        first, last = _C.segment(obj, 0).value, _C.segment(obj, n - 1).value
+        if first and last - first == _POINT.size * (n - 1):
+            got = list(_POINT.iter_unpack(ctypes.string_at(first, _POINT.size * n)))
+            kinds = {p[2] for p in got}
+            if kinds <= _LAYOUT["checked"]:
+                return got
+            called = _called_points(obj, n)
+            if got == called:
+                _LAYOUT["checked"] |= kinds
+            else:
+                _LAYOUT["ok"] = False
+            return called
+    return _called_points(obj, n)
+
+
+_POINT = struct.Struct("=ffBBxx")  # PDFium's CFX_Path::Point: x, y, type, close, padding
+_LAYOUT: dict = {"ok": True, "checked": set()}  # the segment types whose points were read alike both ways
+
+
+def _called_points(obj: _Handle, n: int) -> list[tuple[float, float, int, int]]:
+    """A path's segments by PDFium's calls, four per segment."""
+    x, y = _F(), _F()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    out = []
+    for j in range(n):
+        seg = _C.segment(obj, j)
+        _C.point(seg, x_ref, y_ref)
+        out.append((x.value, y.value, _C.segment_type(seg), _C.closes(seg)))
+    return out
 
 
 def _loose_advance(tp: _Handle, i: int, m: tuple) -> float:
