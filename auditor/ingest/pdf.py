@@ -349,11 +349,20 @@ def _scan_page(page, s: PdfSettings) -> tuple[list[dict], list, bool, bool]:
     garbled = _is_garbled(page.chars, s.damaged_share)
     if not words:
         return [], [], False, garbled
-    found = sorted(_find_tables(page, words, s), key=lambda t: t[0][1])
-    bboxes = [t[0] for t in found]
-    outside = [w for w in words if not any(_inside(w, b) for b in bboxes)]
-    lines = _drop_running(words_to_lines(outside, s), page.height, s)
-    return lines, found, True, garbled
+    made: list[list[dict]] = []
+
+    def all_lines() -> list[dict]:  # the page's lines, made once when the table search wants them
+        if not made:
+            made.append(words_to_lines(words, s))
+        return made[0]
+
+    found = sorted(_find_tables(page, words, all_lines, s), key=lambda t: t[0][1])
+    if found:
+        bboxes = [t[0] for t in found]
+        lines = words_to_lines([w for w in words if not any(_inside(w, b) for b in bboxes)], s)
+    else:
+        lines = all_lines()
+    return _drop_running(lines, page.height, s), found, True, garbled
 
 
 def _build_page(lines: list[dict], found: list, number: int, file: str, prev_geom, s: PdfSettings):
@@ -455,9 +464,9 @@ def _inside(w: dict, bbox) -> bool:
     return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
 
 
-def _find_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
+def _find_tables(page, words: list[dict], all_lines, s: PdfSettings) -> list[tuple]:
     """[(bbox, raw grid, cell bboxes, column edges)] from the ruling lines; text alignment when
-    the page clearly holds a table but draws no rules."""
+    the page clearly holds a table but draws no rules (`all_lines()`: the lines of `words`)."""
     out = []
     if page.rects or page.lines or page.curves:
         view = _without_padding(page, s)
@@ -467,8 +476,8 @@ def _find_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
             grid = _extract(t, view.chars)
             if _is_real_table(_grid_to_rows(grid)):
                 out.append(_with_geometry(t, grid, s))
-    if not out and _looks_tabular(words, s):
-        out.extend(_text_tables(page, words, s))
+    if not out and _looks_tabular(words, all_lines, s):
+        out.extend(_text_tables(page, all_lines(), s))
     return out
 
 
@@ -521,16 +530,16 @@ def _is_real_table(rows: list[list]) -> bool:
     return any(sum(1 for c in r if c) >= 2 for r in rows)
 
 
-def _looks_tabular(words: list[dict], s: PdfSettings) -> bool:
+def _looks_tabular(words: list[dict], all_lines, s: PdfSettings) -> bool:
     """A unit line plus several lines carrying 2+ amounts: a table drawn without rules."""
     if not any(_UNIT_LINE_RE.search(w["text"]) for w in words):
         # unit may be split over words; cheap join per line
-        if not any(_UNIT_LINE_RE.search(ln["text"]) for ln in words_to_lines(words, s)):
+        if not any(_UNIT_LINE_RE.search(ln["text"]) for ln in all_lines()):
             return False
     # 3+ lines with 2+ figures, and figures right-aligned in a column (prose never is)
     ends: list[float] = []
     rows = 0
-    for ln in words_to_lines(words, s):
+    for ln in all_lines():
         amounts = [w for w in ln["words"] if _AMOUNT_RE.match(w["text"])]
         if len(amounts) >= 2:
             rows += 1
@@ -541,8 +550,7 @@ def _looks_tabular(words: list[dict], s: PdfSettings) -> bool:
     return any(ends[i + 2] - ends[i] <= s.text_table_align for i in range(len(ends) - 2))
 
 
-def _text_tables(page, words: list[dict], s: PdfSettings) -> list[tuple]:
-    lines = words_to_lines(words, s)
+def _text_tables(page, lines: list[dict], s: PdfSettings) -> list[tuple]:
     start = None
     for ln in lines:
         if _UNIT_LINE_RE.search(ln["text"]):
