@@ -147,6 +147,148 @@ def test_cells_read_as_pdfplumbers_table_extract(monkeypatch):
     assert len(seen) > 50 and all(seen)
 
 
+# --- the reader's own steps give pdfplumber's answers ----------------------------------------
+
+def _char(text, x0, top, upright=True, width=5.0, height=10.0):
+    return {"object_type": "char", "text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + height,
+            "doctop": top + 842.0, "upright": upright, "size": height, "width": width, "height": height}
+
+
+def test_words_and_text_are_pdfplumbers_on_made_up_characters():
+    """pdf_words against pdfplumber's WordExtractor and extract_text: blanks, a character starting
+    before the last one, a gap just over and just at the tolerance, ligatures, tops chaining into one
+    line and splitting a word, a run of rotated characters, a character without text, a NaN."""
+    from pdfplumber.utils.text import WordExtractor
+    from pdfplumber.utils.text import extract_text as plumber_text
+
+    from auditor.ingest.pdf_words import extract_text, extract_words
+
+    c = _char
+    line = [c("收", 10, 100), c("入", 15, 100), c(" ", 20, 100), c("1", 25, 100.5), c("2", 31.5, 100.5),
+            c("3", 38, 101), c("ﬁ", 43, 100), c("x", 40, 100)]
+    chained = [c("a", 10, 100), c("b", 15, 102.5), c("c", 20, 105), c("d", 25, 107.9), c("e", 30, 111.2)]
+    rotated = [c("竖", 300, 200, upright=False), c("排", 300, 212, upright=False), c("字", 300, 224, upright=False)]
+    cases = {"one line": line, "chained tops": chained, "two lines": line + [c("下", 10, 120), c("行", 15, 120)],
+             "rotated between upright": line[:3] + rotated + line[3:], "no text": line[:2] + [c("", 20, 100)],
+             "NaN": line[:2] + [c("n", float("nan"), 100)], "blanks only": [c(" ", 10, 100)], "empty": []}
+    for name, chars in cases.items():
+        for xt, yt in ((1.5, 3), (3, 3), (0, 0)):
+            assert extract_words(chars, xt, yt) == WordExtractor(x_tolerance=xt, y_tolerance=yt).extract_words(chars), \
+                (name, xt, yt)
+        assert extract_text(chars) == plumber_text(chars), name
+
+
+@needs_pdfs
+def test_words_and_text_are_pdfplumbers_on_every_page():
+    """On every page's characters (PDFium's; pdfminer's of two files): the reader's words at its
+    tolerances and at pdfplumber's defaults, and the text of bands of the page (several lines)
+    and of each line's left half, as pdfplumber's own extraction gives them."""
+    import pdfplumber
+    from pdfplumber.utils.text import WordExtractor
+    from pdfplumber.utils.text import extract_text as plumber_text
+
+    from auditor.ingest.pdf_words import extract_text, extract_words
+
+    def pages():
+        for f in PDFS:
+            doc = PdfiumDocument(f)
+            for i in range(len(doc)):
+                yield doc.page(i)
+            doc.close()
+        for f in PDFS[:2]:
+            with pdfplumber.open(f) as pdf:
+                yield from pdf.pages
+
+    n = 0
+    for page in pages():
+        chars = page.chars
+        for xt, yt in ((SETTINGS.x_tolerance, SETTINGS.y_tolerance), (3, 3)):
+            words = extract_words(chars, xt, yt)
+            assert words == WordExtractor(x_tolerance=xt, y_tolerance=yt).extract_words(chars), page.page_number
+        for top in range(0, int(page.height), 40):
+            band = [ch for ch in chars if top <= ch["top"] < top + 60]
+            half = [ch for ch in band if ch["top"] < top + 8 and ch["x0"] < page.width / 2]
+            assert extract_text(band) == plumber_text(band) and extract_text(half) == plumber_text(half)
+        n += 1
+    assert n > 500
+
+
+def test_table_cells_are_pdfplumbers_on_made_up_grids():
+    """pdf_finder.cells against pdfplumber's intersections_to_cells on ruled grids with rules left
+    out at random (merged cells, open rows, stray rules)."""
+    import random
+
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells
+
+    from auditor.ingest.pdf_finder import cells
+
+    rnd = random.Random(16)
+    for _ in range(300):
+        xs = sorted(rnd.sample(range(0, 400, 10), rnd.randint(2, 8)))
+        ys = sorted(rnd.sample(range(0, 400, 10), rnd.randint(2, 8)))
+        edges = []
+        for y in ys:
+            for a, b in zip(xs, xs[1:]):
+                if rnd.random() < 0.8:
+                    edges.append({"x0": a, "x1": b, "top": y, "bottom": y, "width": b - a, "orientation": "h"})
+        for x in xs:
+            for a, b in zip(ys, ys[1:]):
+                if rnd.random() < 0.8:
+                    edges.append({"x0": x, "x1": x, "top": a, "bottom": b, "height": b - a, "orientation": "v"})
+        intersections = edges_to_intersections(edges, 1, 1)
+        assert cells(intersections) == intersections_to_cells(intersections)
+
+
+@needs_pdfs
+def test_table_finder_is_pdfplumbers_on_every_page():
+    """pdf_finder.find_tables (pdfplumber's TableFinder, its cells step in linear time) finds the
+    tables pdfplumber's page.find_tables finds, cell for cell, on every page that draws rules."""
+    from auditor.ingest.pdf_finder import find_tables
+
+    n = 0
+    for f in PDFS:
+        doc = PdfiumDocument(f)
+        for i in range(len(doc)):
+            page = doc.page(i)
+            if page.rects or page.lines or page.curves:
+                assert [t.cells for t in find_tables(page)] == [t.cells for t in page.find_tables()], (f.name, i + 1)
+                n += 1
+        doc.close()
+    assert n > 300
+
+
+@needs_pdfs
+def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
+    """A path's points read from PDFium's array are the ones its calls give, for every path on
+    every page; with another layout assumed, the check finds it and the calls are used."""
+    import ctypes
+    import struct
+
+    import pypdfium2.raw as R
+
+    from auditor.ingest import pdf_pdfium as P
+
+    n = 0
+    for f in PDFS:
+        doc = PdfiumDocument(f)
+        for i in range(len(doc)):
+            raw = R.FPDF_LoadPage(doc._pdf.raw, i)
+            page = P._Handle(ctypes.cast(raw, ctypes.c_void_p).value)
+            for k in range(P._C.count_objects(page)):
+                obj = P._C.get_object(page, k)
+                if P._C.object_type(obj) == R.FPDF_PAGEOBJ_PATH:
+                    assert P._points(obj) == P._called_points(obj, P._C.segments(obj))
+                    n += 1
+            R.FPDF_ClosePage(raw)
+        doc.close()
+    assert n > 30000 and P._LAYOUT["ok"] and {R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO} <= P._LAYOUT["checked"]
+    path = pdf_fixtures.PDF_DIR / "js-party-office-2018-budget-tables.pdf"
+    right = PdfiumDocument(path).page(1).objects
+    monkeypatch.setattr(P, "_LAYOUT", {"ok": True, "checked": set()})
+    monkeypatch.setattr(P, "_POINT", struct.Struct("=ffxxBB"))
+    assert PdfiumDocument(path).page(1).objects == right and not P._LAYOUT["ok"]
+
+
 def test_form_xobjects_are_followed(tmp_path):
     """Text and rules drawn inside a form XObject (reportlab's beginForm/doForm) reach the page."""
     pytest.importorskip("reportlab")

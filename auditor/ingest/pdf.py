@@ -14,8 +14,10 @@ fewer rules, and a title printed at the foot of a page goes to the table
 starting overleaf. A title drawn inside the table frame moves to the context.
 
 The page objects (characters, rules) come from PDFium or from pdfminer under pdfplumber
-(`engine`, auditor.ingest.pdf_pages); tables and words are found by pdfplumber's own table
-finder and word extraction on either. Every tunable is a named field of PdfSettings below.
+(`engine`, auditor.ingest.pdf_pages); tables are found by pdfplumber's table finder
+(auditor.ingest.pdf_finder: its cells step done in linear time) and words and cell text by
+pdfplumber's word extraction rules (auditor.ingest.pdf_words: the same words in one pass) on
+either. Every tunable is a named field of PdfSettings below.
 
 A truncated file is read as far as it goes, a page decoded with data loss is read as it
 decodes: the document says so in its warnings ("truncated: …", "damaged: …").

@@ -5,7 +5,7 @@
     pdfplumber  pdfminer interprets each page under pdfplumber, as pdfplumber does on its own
 
 Either way the pages are pdfplumber Page objects: the reader finds tables with pdfplumber's
-table finder and words with its word extraction on both.
+table finder and words by its word extraction rules on both.
 
 The engine is chosen per call (`engine=`), else by the AUDITOR_PDF_ENGINE environment
 variable (so worker processes follow the parent's choice), else the settings' default.
