@@ -329,11 +329,17 @@ def _is_white(color, white: float) -> bool:
 
 
 _GARBLED = frozenset("\ufffd\x00")
+_SPACE_RE = re.compile(r"\s")  # str.isspace's characters
 
 
 def _is_garbled(chars: list[dict], share: float) -> bool:
     """Most of the page's characters are U+FFFD, NUL or pdfminer's "(cid:N)" for a glyph
     without a Unicode value: the page decoded with data loss."""
+    texts = "".join([c["text"] for c in chars])
+    if len(texts) == len(chars):  # one character each (PDFium's always): counted in the joined text
+        n = len(texts) - len(_SPACE_RE.findall(texts))
+        bad = sum(texts.count(g) for g in _GARBLED)
+        return n > 0 and bad >= share * n
     bad = n = 0
     for c in chars:
         t = c["text"]
@@ -485,11 +491,13 @@ def _find_tables(page, words: list[dict], all_lines, s: PdfSettings) -> list[tup
 
 def _without_padding(page, s: PdfSettings):
     """The page without its invisible rects and curves (white cell padding), for the table finder."""
-    if not any(_is_invisible(r, s) for r in page.rects):
+    rects = [r for r in page.rects if not _is_invisible(r, s)]
+    if len(rects) == len(page.rects):
         return page
     view = page.filter(lambda o: True)
-    view._objects = {kind: ([o for o in objs if not _is_invisible(o, s)] if kind in ("rect", "curve") else objs)
-                     for kind, objs in page.objects.items()}  # as pdfplumber's own dedupe_chars sets it
+    view._objects = dict(page.objects, rect=rects)  # as pdfplumber's own dedupe_chars sets it
+    if "curve" in view._objects:
+        view._objects["curve"] = [c for c in page.curves if not _is_invisible(c, s)]
     return view
 
 
