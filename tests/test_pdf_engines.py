@@ -241,7 +241,7 @@ def test_table_cells_are_pdfplumbers_on_made_up_grids():
 
 @needs_pdfs
 def test_table_finder_is_pdfplumbers_on_every_page():
-    """pdf_finder.find_tables (pdfplumber's TableFinder, its cells step in linear time) finds the
+    """pdf_finder.find_tables (pdfplumber's TableFinder, its cells step without rescanning) finds the
     tables pdfplumber's page.find_tables finds, cell for cell, on every page that draws rules."""
     from auditor.ingest.pdf_finder import find_tables
 

@@ -1,4 +1,4 @@
-"""pdfplumber's table finder, with its one quadratic step done in linear time.
+"""pdfplumber's table finder, with its one quadratic step done without rescanning.
 
 `find_tables(page, settings)` is pdfplumber's `page.find_tables(settings)`: its TableFinder's
 edges (strategies, snapping, joining), intersections, cells-to-tables and Table objects, all
