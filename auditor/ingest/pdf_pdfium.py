@@ -100,8 +100,6 @@ class _Out:
     def __init__(self):
         self.rgba = tuple(_U() for _ in range(4))
         self.rgba_ref = tuple(ctypes.byref(v) for v in self.rgba)
-        self.x, self.y = _F(), _F()
-        self.xy_ref = (ctypes.byref(self.x), ctypes.byref(self.y))
         self.dx, self.dy = _D(), _D()
         self.dxy_ref = (ctypes.byref(self.dx), ctypes.byref(self.dy))
         self.i, self.j = _I(), _I()
