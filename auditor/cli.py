@@ -84,12 +84,14 @@ def _audit(args) -> int:
     if lister is None:
         return EXIT_UNREADABLE
     limits = Limits(**{name: getattr(args, name) for name in FLAGS})
+    from auditor.parallel import cores
     # the local engine never uses Spark: GX, imported in this process, is kept from importing it
     hidden = gx.pyspark_hidden() if args.engine == "local" else contextlib.nullcontext()
     try:
         with hidden:
             data, errors = api.audit(args.paths, out_dir=args.out, progress=sys.stderr.isatty(), reviews=args.reviews,
-                                     workers=args.workers, engine=args.engine, keep=False, pdf_engine=args.pdf_engine,
+                                     workers=args.workers or cores(), engine=args.engine, keep=False,
+                                     pdf_engine=args.pdf_engine,
                                      limits=limits, xlsx=args.xlsx, page_images=args.page_images,
                                      on_document=None if quiet else lambda digest: _summary(lister.take(digest)),
                                      digest=lister.digest)  # the lines made in the worker that made the part
@@ -167,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true",
                    help="no line per document: only the run's counts and the report's path")
     p.add_argument("--workers", metavar="N", type=int, default=None,
-                   help="read and check documents in N processes, results streamed (default: one, while this "
-                        "process sets GX up)")
+                   help="read and check documents in N processes, results streamed, while this process sets "
+                        "GX up (default: one per processor, at most one per document)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: distribute documents and validate with PySpark (needs the [spark] extra)")
     _pdf_engine_option(p)

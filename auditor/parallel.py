@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -190,6 +191,14 @@ def ordered_map(fn, items: list, workers: int = 1, chunksize: int = 1) -> Iterat
             gc.unfreeze()
 
 
+def cores() -> int:
+    """The processors this process may run on (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this system
+        return max(1, os.cpu_count() or 1)
+
+
 def mapper(workers: int = 1):
     """map(fn, items) in input order over `workers` forked processes (what report.output takes)."""
     def run(fn, items):
@@ -208,6 +217,7 @@ def collect(paths: Iterable[str | Path], workers: int = 1, progress: bool = Fals
     is a process of its own (iter_results); what it raises stops the run."""
     t0 = time.perf_counter()
     groups, ids, errors = pipeline.plan(paths)
+    workers = max(1, min(workers, len(groups)))  # a worker more than documents only warms up
     folder, tmp = pipeline.spill_folder(spill_dir)
     if chunksize is None:
         chunksize = chunk_size(len(groups), workers)
