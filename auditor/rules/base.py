@@ -205,6 +205,7 @@ class Context:
         self._labels: dict[str, list[link.Cell]] | None = None
         self._declared: dict | None = None  # link.declared_empty, asked for once
         self._numeric: dict[int, list[int]] = {}
+        self._sentences: dict[tuple, list] | None = None  # (sentence, page, block) -> its claims, in order
 
     # -- lookups
     def cells(self, concept: str | None) -> list[link.Cell]:
@@ -213,6 +214,14 @@ class Context:
         if concept not in self.found:
             self.found[concept] = link.find(concept, self.tables)
         return self.found[concept]
+
+    def in_sentence(self, c) -> list:
+        """The claims of c's sentence (c among them), in order: indexed once for the document."""
+        if self._sentences is None:
+            self._sentences = {}
+            for o in self.claims:
+                self._sentences.setdefault((o.sentence, o.page, o.block), []).append(o)
+        return self._sentences.get((c.sentence, c.page, c.block), [])
 
     def labelled(self, label: str) -> list[link.Cell]:
         """link.find_label over the document's tables, through one index of their row labels."""

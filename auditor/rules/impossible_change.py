@@ -44,8 +44,8 @@ def problem(ctx: Context, c):
     if c.direction > 0 and current is not None and current.stated == 0 and not current.base \
             and sentence.same_sentence(current, c):
         return says("impossible_change.zero_now", current=quote(current.text, current.id))
-    other = next((o for o in ctx.claims if o is not c and o.kind in ("change", "growth") and o.direction
-                  and o.direction != c.direction and o.start < c.start and sentence.same_sentence(o, c)
+    other = next((o for o in ctx.in_sentence(c) if o is not c and o.kind in ("change", "growth") and o.direction
+                  and o.direction != c.direction and o.start < c.start
                   and o.of == c.of and (o.subject == c.subject)), None)
     if other is not None and c.kind == "growth":
         return says("impossible_change.two_directions", first=quote(other.text, other.id), then=quote(c.text, c.id))

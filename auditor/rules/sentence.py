@@ -27,8 +27,8 @@ def levels(ctx, c):
     """(last year's figure, this year's figure) stated in the sentence of change or rate `c`, before
     it: the nearest amount with an earlier base and the nearest without one; None when the sentence
     states no such pair, or the two name different things."""
-    before = [o for o in ctx.claims if o.kind == "amount" and o is not c and o.start < c.start
-              and o.stated is not None and o.unit in link.UNIT_IN_YUAN and same_sentence(o, c)]
+    before = [o for o in ctx.in_sentence(c) if o.kind == "amount" and o is not c and o.start < c.start
+              and o.stated is not None and o.unit in link.UNIT_IN_YUAN]
     priors = [o for o in before if is_prior(ctx, o)]
     currents = [o for o in before if not o.base]
     if not priors or not currents:
@@ -62,24 +62,23 @@ def sign(iv: Interval) -> int:
 def sibling_change(ctx, c):
     """The change claim (增加X万元) of the same sentence and figure as a growth claim: the last one
     before it, else the one right after it ("增幅6.67%，增加300.00万元")."""
-    cands = [o for o in ctx.claims if o.kind == "change" and o.sentence == c.sentence
-             and o.page == c.page and o.start < c.start and (o.of == c.of or not c.of)]
+    cands = [o for o in ctx.in_sentence(c) if o.kind == "change" and o.start < c.start and (o.of == c.of or not c.of)]
     return cands[-1] if cands else change_after(ctx, c)
 
 
 def change_after(ctx, c):
     """The first change after a growth claim in its sentence, of the same figure and direction."""
-    return next((o for o in ctx.claims if o.kind == "change" and o.start > c.start and same_sentence(o, c)
+    return next((o for o in ctx.in_sentence(c) if o.kind == "change" and o.start > c.start
                  and c.of and o.of == c.of and o.direction == c.direction), None)
 
 
 def sibling_rate(ctx, c):
     """The rate (增长X%) the same sentence states of the same figure right after a change, else the
     rate right before it that has no change of its own ("增幅6.67%，增加300.00万元")."""
-    after = next((o for o in ctx.claims if o.kind == "growth" and o.start > c.start and same_sentence(o, c)
+    after = next((o for o in ctx.in_sentence(c) if o.kind == "growth" and o.start > c.start
                   and o.of == c.of and o.direction == c.direction), None)
     if after is not None:
         return after
-    before = [o for o in ctx.claims if o.kind == "growth" and o.start < c.start and same_sentence(o, c)
+    before = [o for o in ctx.in_sentence(c) if o.kind == "growth" and o.start < c.start
               and o.of == c.of and o.direction == c.direction]
     return before[-1] if before and sibling_change(ctx, before[-1]) is c else None

@@ -11,7 +11,7 @@ from auditor import link
 from auditor.claims import patterns, words_before
 from auditor.evidence import quote, says
 from auditor.numbers import interval_sum
-from auditor.rules import composition, sentence
+from auditor.rules import composition
 from auditor.rules.base import CLAIM, Context, Row, Rule
 
 RULE_ID = "parts_sum_to_whole"
@@ -39,8 +39,8 @@ def check(ctx: Context, c) -> list[Row]:
 def terms(ctx: Context, c) -> list:
     """The amounts c adds up (see the module's words)."""
     totals = {o.of for o in ctx.claims if o.kind == "composition" and o.of}
-    before = [o for o in ctx.claims if o.kind == "amount" and o is not c and o.start < c.start
-              and sentence.same_sentence(o, c) and o.stated is not None and not o.base
+    before = [o for o in ctx.in_sentence(c) if o.kind == "amount" and o is not c and o.start < c.start
+              and o.stated is not None and not o.base
               and o.unit == c.unit and o.id not in totals]
     if before and before[-1].parent:
         return [o for o in before if o.parent == before[-1].parent]
