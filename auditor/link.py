@@ -285,9 +285,12 @@ def usually_equal(concept: str | None) -> str | None:
 
 
 def own_types(concept: str | None) -> set[str]:
-    """The types of the concept's own table (its first location's)."""
+    """The types of the concept's own table: its first location's that is not a summary table (a
+    summary lists every fund; 政府性基金收入's own table is the 政府性基金 table), else its first's."""
     locs = locations(concept or "")
-    return set(_as_list(locs[0].get("table", []))) if locs else set()
+    summaries = set(_evidence().get("summary") or []) | set(_evidence().get("fiscal") or [])
+    typed = [set(_as_list(loc.get("table", []))) for loc in locs if loc.get("table")]
+    return next((t for t in typed if not t <= summaries), typed[0] if typed else set())
 
 
 def empty_table(concept: str | None, tables: Iterable[Table]) -> Table | None:
