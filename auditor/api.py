@@ -92,8 +92,9 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     returns only the documents list and the counts (the findings are in `out_dir`, and
     `on_document(part)` sees each document's part of the contract as it is made; with
     `digest`, on_document(digest(part)), digest made in the worker that made the part).
-    With the local engine the documents are read in worker processes (one by default here, one per processor from the CLI) while this
-    process sets GX up (gx.prepare), so its import and context cost no time of their own.
+    With the local engine the documents are read in worker processes (one by default here, one per
+    processor from the CLI) while this process sets GX up (gx.prepare), so its import and context
+    cost no time of their own.
     `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
     extra [spark]).
 
