@@ -26,6 +26,10 @@ def check(ctx: Context, c) -> list[Row]:
     whole = (stated_value(ctx.by_id.get(c.whole)) if c.whole
              else stated_value(stated_before(ctx, c, whole_subject))
              or table_value(ctx, whole_subject, "万元"))
+    if part is not None and whole is None and c.of and not c.whole and not c.whole_subject:
+        found = total_before(ctx, c, part[0])
+        if found is not None:
+            return [found]
     if part is None or whole is None:
         return [ctx.claim_row(c, RULE_ID, says("share.unknown"), has_evidence=False)]
     ratio = part[0].ratio(whole[0])
@@ -41,6 +45,26 @@ def implied_whole(ctx: Context, c) -> str | None:
     if part is None or not part.subject or not _BARE.fullmatch(normalize(c.text).replace(" ", "")):
         return None
     return nlp.concept(part.subject).get("parent")
+
+
+def total_before(ctx: Context, c, part: Interval) -> Row | None:
+    """A bare share with no whole the ontology gives ("一般公共服务支出2,300.00万元，占82.14%" of a 类 that
+    belongs to several totals): the total stated last before it (a side's total or a fund's, in its
+    section or the ones before) whose ratio gives the stated share passes, cited; none giving it
+    leaves the share unverified, as a guess at its whole would be."""
+    stated, of = Interval.printed(c.stated), ctx.by_id[c.of]
+    for o in reversed(ctx.claims[:ctx.claims.index(c)]):
+        if o.kind != "amount" or o.base or o.stated is None or not o.subject or o.unit != of.unit:
+            continue
+        concept = nlp.concept(o.subject)
+        if not (concept.get("total") or concept.get("fund")):
+            continue
+        ratio = part.ratio(Interval.printed(o.stated))
+        if ratio is not None and ratio.scale(HUNDRED).meets(stated):
+            q = stated_value(o)[1]
+            return ctx.claim_row(c, RULE_ID, says("share.ratio", part=stated_value(of)[1], whole=q),
+                                 expected=ratio.scale(HUNDRED))
+    return None
 
 
 def stated_value(c):
