@@ -123,6 +123,7 @@ class _Patterns:
     flat_gap: re.Pattern
     generic_gap: re.Pattern
     list_mark: re.Pattern
+    list_mark_anywhere: re.Pattern   # the same mark inside a sentence ("…如下：（1）一般公共服务支出…")
     absence_after: str
     absence_not_after: str
     purchase: str
@@ -187,6 +188,7 @@ def patterns() -> _Patterns:
         flat_gap=re.compile("^(?:" + _alt(p["flat_gap"]) + ")*$"),
         generic_gap=re.compile("^(?:|" + _alt(p["generic_gap"]) + ")$"),
         list_mark=re.compile(p["list_mark"]),
+        list_mark_anywhere=re.compile(p["list_mark"].lstrip("^")),
         absence_after=p["absence_after"],
         absence_not_after=p["absence_not_after"],
         purchase=p["purchase"],
@@ -990,7 +992,6 @@ def subject_before(ex: "_Extractor", f: "Figure", ms: list):
 
 
 _DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
-_MARK_ANYWHERE = re.compile(read_data(PATTERNS_FILE)["list_mark"].lstrip("^"))
 
 
 def item_number(sentence: str, start: int | None = None) -> tuple[str, int] | None:
@@ -1003,7 +1004,7 @@ def item_number(sentence: str, start: int | None = None) -> tuple[str, int] | No
         m = P.list_mark.match(_after_opener(P, _nlp.squeeze(sentence)[0]))
     else:
         head = sentence[:start]
-        m = next((x for x in reversed(list(_MARK_ANYWHERE.finditer(head)))
+        m = next((x for x in reversed(list(P.list_mark_anywhere.finditer(head)))
                   if not _CLAUSE.intersection(head[x.end():])), None)
     if not m:
         return None

@@ -318,9 +318,9 @@ def declared_empty(tables: Iterable[Table]) -> dict[str, tuple[Table, str, str]]
             texts = [x.strip() if isinstance(x, str) else "" for x in row]
             if flag >= len(texts) or not _FLAG_YES.fullmatch(texts[flag]):
                 continue
-            name = next((x for x in texts[:flag] if "表" in x and classify_title(x)), None)
-            if name:
-                out.setdefault(classify_title(name), (t, name, "".join(texts[flag + 1:])))
+            named = next(((x, ty) for x in texts[:flag] if "表" in x and (ty := classify_title(x))), None)
+            if named:
+                out.setdefault(named[1], (t, named[0], "".join(texts[flag + 1:])))
     return out
 
 

@@ -82,7 +82,7 @@ def _budget(ctx: Context, c) -> list[Row]:
     agree = [i for i, span in enumerate(spans) if span.meets(stated)]
     if not agree and not initial:
         return [ctx.claim_row(c, RULE_ID, says("amount.budget_differs", cell=cells[0].ref()), has_evidence=False)]
-    i = (agree or initial)[0] if agree else min(initial, key=lambda k: spans[k].distance(stated))
+    i = agree[0] if agree else min(initial, key=lambda k: spans[k].distance(stated))
     value, lo, hi = cells[i].in_unit(c.unit)
     return [ctx.claim_row(c, RULE_ID, says("amount.budget_found", cell=cells[i].ref()), expected=Interval(lo, hi),
                           point=value)]

@@ -11,13 +11,12 @@ from decimal import Decimal
 
 from auditor import link
 from auditor.evidence import quote, says
-from auditor.numbers import Interval, interval
+from auditor.numbers import Interval
 from auditor.rules import sentence
 from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, vocab
 
 RULE_ID = "share_matches_ratio"
 HUNDRED = Decimal(100)
-_BUDGET, _ACCOUNT = link.BUDGET_COL, link.ACCOUNT_COL
 _QUALIFIERS = tuple(vocab("completion")["budget_qualifiers"])
 
 
@@ -47,10 +46,11 @@ def _on_table_row(ctx: Context, c, actual) -> Row | None:
         return None
     t, r = cell.table, cell.row
     row = t.rows[r]
+    periods = link.column_periods(t)  # "budget": the budget beside the account, the table's own figure
     cols = [j for j in range(min(len(t.columns), len(row))) if not isinstance(row[j], str)]  # a blank is nil
-    accounts = [j for j in cols if _ACCOUNT.search(t.columns[j]) and not _BUDGET.search(t.columns[j])]
+    accounts = [j for j in cols if periods[j] is None and link.ACCOUNT_COL.search(t.columns[j])]
     account = next((j for j in accounts if t.columns[j] == cell.column), accounts[0] if accounts else None)
-    budgets = [j for j in cols if _BUDGET.search(t.columns[j]) and not _ACCOUNT.search(t.columns[j])]
+    budgets = [j for j in cols if periods[j] == "budget"]
     # the budget of the account's own group ("…/公务接待费/预算数" beside "…/公务接待费/决算数"), and
     # "完成调整预算的X%" of the 调整预算数 column, "完成年初预算的X%" of the 年初预算数 one
     group = t.columns[account].rpartition("/")[0] if account is not None else ""
@@ -68,7 +68,7 @@ def _on_table_row(ctx: Context, c, actual) -> Row | None:
 
 def _printed(v: Decimal | None) -> Interval:
     """A table figure at its printed precision; a blank on a row with figures is nil."""
-    return Interval(*interval(v)) if v is not None else Interval.exact(Decimal(0))
+    return Interval.printed(v) if v is not None else Interval.exact(Decimal(0))
 
 
 RULE = Rule(

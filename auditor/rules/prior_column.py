@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from auditor import link
 from auditor.evidence import quote, says
-from auditor.numbers import Interval, interval
+from auditor.numbers import Interval
 from auditor.rules import flat, sentence
 from auditor.rules.base import CLAIM, Context, Row, Rule, cell_ref, pattern
 
@@ -52,8 +52,8 @@ def check(ctx: Context, c) -> list[Row]:
     last_value = last_value if isinstance(last_value, Decimal) else (Decimal(0) if last_value is None else None)
     if last_value is None:
         return []
-    k = link.conversion(t.unit, "万元")
-    now, last = Interval(*interval(cell.value)).scale(k), Interval(*interval(last_value)).scale(k)
+    now = Interval(*cell.in_unit("万元")[1:])
+    last = Interval.printed(last_value).scale(link.conversion(t.unit, "万元"))
     terms = dict(current=cell.ref(), prior=cell_ref(t, r, j), base=base)
     if c.kind == "flat":
         expected = last.scale(link.conversion("万元", current.unit))
