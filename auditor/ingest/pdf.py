@@ -590,22 +590,27 @@ def _extract(table, chars: list[dict]) -> list[list]:
     """pdfplumber's Table.extract(): each cell's text by pdfplumber's extract_text over the
     characters whose middle lies in it, row by row. The same loop as pdfplumber's, except that
     a row's characters are found by bisection on their vertical middle instead of a scan of
-    the whole page (the same characters, in the same order)."""
+    the whole page, and each character's middle worked out once per row, not once per cell
+    (the same characters, in the same order)."""
     mids = sorted(((c["top"] + c["bottom"]) / 2, k) for k, c in enumerate(chars))
     keys = [m for m, _ in mids]
     grid = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
-        picked = sorted(k for _, k in mids[bisect.bisect_left(keys, top):bisect.bisect_left(keys, bottom)])
-        row_chars = [c for c in (chars[k] for k in picked) if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+        lo, hi = bisect.bisect_left(keys, top), bisect.bisect_left(keys, bottom)
+        row_chars = []  # (middle x, middle y, character) in the page's order
+        for k in sorted(k for _, k in mids[lo:hi]):
+            c = chars[k]
+            mx = (c["x0"] + c["x1"]) / 2
+            if x0 <= mx < x1:
+                row_chars.append((mx, (c["top"] + c["bottom"]) / 2, c))
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            inside = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
-                      and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            inside = [c for mx, my, c in row_chars if cx0 <= mx < cx1 and ctop <= my < cbottom]
             cells.append(extract_text(inside) if inside else "")
         grid.append(cells)
     return grid
