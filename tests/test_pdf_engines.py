@@ -171,6 +171,16 @@ def test_words_and_text_are_pdfplumbers_on_made_up_characters():
     cases = {"one line": line, "chained tops": chained, "two lines": line + [c("下", 10, 120), c("行", 15, 120)],
              "rotated between upright": line[:3] + rotated + line[3:], "no text": line[:2] + [c("", 20, 100)],
              "NaN": line[:2] + [c("n", float("nan"), 100)], "blanks only": [c(" ", 10, 100)], "empty": []}
+    # one line (extract_text's own path): a NaN top between two others (its words hold a NaN: the
+    # text only is compared), tops at and just over the tolerance, a ligature inside a word, words
+    # split by a gap and by a blank
+    one_line = {"NaN top": [c("a", 10, 100), c("b", 15, float("nan")), c("c", 20, 101)],
+                "at the tolerance": [c("a", 10, 100), c("b", 15, 103)],
+                "over the tolerance": [c("a", 10, 100), c("b", 15, 103.0000001)],
+                "ligature in a word": [c("n", 15, 100), c("ﬁ", 10, 100), c("e", 20, 100)],
+                "gap and blank": [c("a", 10, 100), c("b", 30, 100), c(" ", 35, 100), c("d", 40, 100)]}
+    for name, chars in one_line.items():
+        assert extract_text(chars) == plumber_text(chars), name
     for name, chars in cases.items():
         for xt, yt in ((1.5, 3), (3, 3), (0, 0)):
             assert extract_words(chars, xt, yt) == WordExtractor(x_tolerance=xt, y_tolerance=yt).extract_words(chars), \

@@ -25,6 +25,7 @@ decodes: the document says so in its warnings ("truncated: …", "damaged: …")
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
 import re
 from dataclasses import dataclass
@@ -188,10 +189,18 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     truncated = check_pdf_file(path)
     data = path.read_bytes()
     pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated, data)
+    # The cycle collector is paused while the pages are read: a page makes tens of thousands of
+    # dicts (characters, rects, edges, words) that live until it is closed, and the collector
+    # would walk them again and again to find no garbage (~2% of reading's instructions). What
+    # the pages leave behind (a page refers to itself) is collected once it runs again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         got = _scan_pages(pages, s)
     finally:
         pages.close()
+        if collecting:
+            gc.enable()
     broken = 0 if truncated else broken_streams(data)  # (a truncated file's last stream is cut: said below)
     if got.read == 0 or (not got.any_text and (truncated or broken)):
         raise IngestError(path, "truncated or damaged PDF")
@@ -510,14 +519,17 @@ def _missing_caps(view, s: PdfSettings) -> list[float]:
     """
     v_ends: dict[int, int] = {}
     h_ys: list[float] = []
-    for e in view.edges:
+    tolerance, cap_min_width = s.rule_tolerance, s.cap_min_width
+    for e in view.edges:  # (a page's every edge: the loop is kept lean)
         if e["orientation"] == "v":
-            if e["bottom"] - e["top"] < s.rule_tolerance:
+            top, bottom = e["top"], e["bottom"]
+            if bottom - top < tolerance:
                 continue
-            for y in (e["top"], e["bottom"]):
-                key = round(y)
-                v_ends[key] = v_ends.get(key, 0) + 1
-        elif e["x1"] - e["x0"] > s.cap_min_width:
+            key = round(top)
+            v_ends[key] = v_ends.get(key, 0) + 1
+            key = round(bottom)
+            v_ends[key] = v_ends.get(key, 0) + 1
+        elif e["x1"] - e["x0"] > cap_min_width:
             h_ys.append(e["top"])
     if not v_ends:
         return []

@@ -25,6 +25,7 @@ import ctypes
 import re
 import struct
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -109,7 +110,8 @@ class _Out:
     """Out-parameters of one page's calls, made once, with their byref()s."""
 
     def __init__(self):
-        self.rgba = tuple(_U() for _ in range(4))
+        self.rgba_block = (_U * 4)()
+        self.rgba = tuple(_U.from_buffer(self.rgba_block, k * ctypes.sizeof(_U)) for k in range(4))
         self.rgba_ref = tuple(ctypes.byref(v) for v in self.rgba)
         self.dx, self.dy = _D(), _D()
         self.dxy_ref = (ctypes.byref(self.dx), ctypes.byref(self.dy))
@@ -222,7 +224,7 @@ class _PageReader:
         self.objects: dict[str, list] = {}
         self.out = _Out()
         self.matrices: dict[tuple, tuple] = {}  # (PDFium's matrix, the outer one) -> the two applied
-        self.colors: dict[tuple, tuple] = {}  # PDFium's RGB (0-255) -> pdfplumber's (0-1)
+        self.colors: dict[bytes, tuple] = {}  # PDFium's RGBA (four C uints) -> pdfplumber's RGB (0-1)
 
     def dec(self, x: float) -> float:
         d = self.decimals.get(x)
@@ -284,11 +286,11 @@ class _PageReader:
     def color(self, getter: Callable, *handle) -> tuple | None:
         if not getter(*handle, *self.out.rgba_ref):
             return None
-        r, g, b, _ = self.out.rgba
-        key = (r.value, g.value, b.value)
+        key = bytes(self.out.rgba_block)  # (R, G, B, A as four C uints)
         got = self.colors.get(key)
         if got is None:
-            got = self.colors[key] = (key[0] / 255, key[1] / 255, key[2] / 255)
+            r, g, b, _ = self.out.rgba
+            got = self.colors[key] = (r.value / 255, g.value / 255, b.value / 255)
         return got
 
     # --- paths
@@ -588,10 +590,11 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
     if n <= 0:
         return []
     if _LAYOUT["ok"] and n > 1:
-        first, last = _C.segment(obj, 0).value, _C.segment(obj, n - 1).value
+        segment = _C.segment(obj, 0)
+        first, last = segment.value, _C.segment(obj, n - 1).value
         if first and last - first == _POINT.size * (n - 1):
-            got = list(_POINT.iter_unpack(ctypes.string_at(first, _POINT.size * n)))
-            kinds = {p[2] for p in got}
+            got = list(_POINT.iter_unpack(ctypes.string_at(segment, _POINT.size * n)))
+            kinds = set(map(_KIND, got))
             if kinds <= _LAYOUT["checked"]:
                 return got
             called = _called_points(obj, n)
@@ -604,6 +607,7 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
 
 
 _POINT = struct.Struct("=ffBBxx")  # PDFium's CFX_Path::Point: x, y, type, close, padding
+_KIND = itemgetter(2)
 _LAYOUT: dict = {"ok": True, "checked": set()}  # the segment types whose points were read alike both ways
 
 
