@@ -194,9 +194,16 @@ def _finder():
                     else:
                         h_explicit.append({"x0": x0, "x1": x1, "width": x1 - x0, "top": desc, "bottom": desc,
                                            "orientation": "h"})
-                edges = self.page.edges
-                v = utils.filter_edges(edges, "v", min_length=st.edge_min_length_prefilter) + v_explicit
-                h = utils.filter_edges(edges, "h", min_length=st.edge_min_length_prefilter) + h_explicit
+                v, h = [], []  # utils.filter_edges(page.edges, "v" / "h", min_length=prefilter), in one pass
+                shortest = st.edge_min_length_prefilter
+                for e in self.page.edges:
+                    if e["orientation"] == "v":
+                        if e["height"] >= shortest:
+                            v.append(e)
+                    elif e["orientation"] == "h" and e["width"] >= shortest:
+                        h.append(e)
+                v += v_explicit
+                h += h_explicit
                 merged = merge_edges(v + h, snap_x_tolerance=st.snap_x_tolerance,
                                      snap_y_tolerance=st.snap_y_tolerance, join_x_tolerance=st.join_x_tolerance,
                                      join_y_tolerance=st.join_y_tolerance)

@@ -100,7 +100,7 @@ class _C:
     font_size = _plain(R.FPDFText_GetFontSize, _D)
     char_fill = _plain(R.FPDFText_GetFillColor, _I)
     loose_box = _plain(R.FPDFText_GetLooseCharBox, _I)
-    font = _plain(R.FPDFTextObj_GetFont, _Handle)
+    font_id = _plain(R.FPDFTextObj_GetFont, ctypes.c_void_p)  # an int (None for none)
     descent = _plain(R.FPDFFont_GetDescent, _I)
     glyph_width = _plain(R.FPDFFont_GetGlyphWidth, _I)
     font_name = _plain(R.FPDFFont_GetBaseFontName, ctypes.c_size_t)
@@ -540,14 +540,16 @@ class _PageReader:
         m = out.m
         has_matrix = _C.char_matrix(tp, i, out.m_ref)
         size = _C.font_size(tp, i)
-        font = _C.font(_Handle(obj))
-        r, g, b_, _ = out.rgba
+        font_id = _C.font_id(_Handle(obj))
         has_fill = _C.char_fill(tp, i, *out.rgba_ref)
-        rgb = has_fill and (r.value, g.value, b_.value)
-        key = (has_matrix and (m.a, m.b, m.c, m.d), size, font.value, rgb)
+        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes: one copy each)
+        key = (has_matrix and bytes(m)[:16], size, font_id, has_fill and bytes(out.rgba_block)[:12])
         run = self.runs.get(key)
         if run is not None:
             return run
+        font = _Handle(font_id)
+        r, g, b_, _ = out.rgba
+        rgb = (r.value, g.value, b_.value)
         dec = self.dec
         pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if has_matrix else (1.0, 0.0, 0.0, 1.0)
         a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
