@@ -171,6 +171,16 @@ def test_words_and_text_are_pdfplumbers_on_made_up_characters():
     cases = {"one line": line, "chained tops": chained, "two lines": line + [c("下", 10, 120), c("行", 15, 120)],
              "rotated between upright": line[:3] + rotated + line[3:], "no text": line[:2] + [c("", 20, 100)],
              "NaN": line[:2] + [c("n", float("nan"), 100)], "blanks only": [c(" ", 10, 100)], "empty": []}
+    # one line (extract_text's own path): a NaN top between two others (its words hold a NaN: the
+    # text only is compared), tops at and just over the tolerance, a ligature inside a word, words
+    # split by a gap and by a blank
+    one_line = {"NaN top": [c("a", 10, 100), c("b", 15, float("nan")), c("c", 20, 101)],
+                "at the tolerance": [c("a", 10, 100), c("b", 15, 103)],
+                "over the tolerance": [c("a", 10, 100), c("b", 15, 103.0000001)],
+                "ligature in a word": [c("n", 15, 100), c("ﬁ", 10, 100), c("e", 20, 100)],
+                "gap and blank": [c("a", 10, 100), c("b", 30, 100), c(" ", 35, 100), c("d", 40, 100)]}
+    for name, chars in one_line.items():
+        assert extract_text(chars) == plumber_text(chars), name
     for name, chars in cases.items():
         for xt, yt in ((1.5, 3), (3, 3), (0, 0)):
             assert extract_words(chars, xt, yt) == WordExtractor(x_tolerance=xt, y_tolerance=yt).extract_words(chars), \
@@ -239,10 +249,71 @@ def test_table_cells_are_pdfplumbers_on_made_up_grids():
         assert cells(intersections) == intersections_to_cells(intersections)
 
 
+def test_merged_edges_are_pdfplumbers_on_made_up_edges():
+    """pdf_finder.merge_edges (its snap_edges) against pdfplumber's merge_edges: rules a hair apart
+    chaining into one cluster, at and just over the tolerance, repeated, overlapping and touching,
+    edges with and without doctop/y0/y1, at tolerances 0, 1 and 3, and a NaN position."""
+    import random
+
+    from pdfplumber.table import merge_edges as plumber_merge
+
+    from auditor.ingest.pdf_finder import merge_edges
+
+    rnd = random.Random(18)
+
+    def edge(kind, pos, a, b, full):
+        if kind == "h":
+            e = {"x0": a, "x1": b, "top": pos, "bottom": pos, "width": b - a, "orientation": "h"}
+        else:
+            e = {"x0": pos, "x1": pos, "top": a, "bottom": b, "height": b - a, "orientation": "v"}
+        if full:
+            e.update({"doctop": e["top"] + 842.0, "y0": 800.0 - e["bottom"], "y1": 800.0 - e["top"]})
+        return e
+
+    steps = (0.0, 0.1, 0.7, 1.0, 2.9, 3.0, 3.0000001, 5.0, 20.0)
+    for _ in range(400):
+        edges = []
+        for _ in range(rnd.randint(1, 30)):
+            kind = rnd.choice("hv")
+            pos = rnd.choice((10.0, 100.0, 100.1)) + rnd.choice(steps)
+            a = rnd.choice((0.0, 10.0, 12.5, 40.0)) + rnd.choice(steps)
+            edges.append(edge(kind, pos, a, a + rnd.choice((0.5, 10.0, 30.0)), rnd.random() < 0.5))
+        edges += [dict(e) for e in rnd.sample(edges, min(3, len(edges)))]  # repeated edges
+        for snap, join in ((3, 3), (1, 0), (0, 3), (0, 0), (3, 1)):
+            assert merge_edges(edges, snap, snap, join, join) == plumber_merge(edges, snap, snap, join, join)
+    with_nan = [edge("v", float("nan"), 0.0, 10.0, False), edge("v", 5.0, 0.0, 10.0, False),
+                edge("h", 7.0, 0.0, 10.0, True)]
+    assert [e["x0"] == e["x0"] for e in merge_edges(with_nan, 3, 3, 3, 3)] == \
+        [e["x0"] == e["x0"] for e in plumber_merge(with_nan, 3, 3, 3, 3)]
+
+
+@needs_pdfs
+def test_merged_edges_are_pdfplumbers_on_every_page():
+    """pdf_finder.merge_edges gives pdfplumber's merge_edges for every page's edges (PDFium's), at
+    the table finder's default tolerances and at tighter ones."""
+    from pdfplumber.table import merge_edges as plumber_merge
+
+    from auditor.ingest.pdf_finder import merge_edges
+
+    n = 0
+    for f in PDFS:
+        doc = PdfiumDocument(f)
+        for i in range(len(doc)):
+            edges = [e for e in doc.page(i).edges if e["orientation"] in ("h", "v")]
+            if edges:
+                for snap, join in ((3, 3), (1, 0.5)):
+                    assert merge_edges(edges, snap, snap, join, join) == plumber_merge(edges, snap, snap, join, join), \
+                        (f.name, i + 1)
+                n += 1
+        doc.close()
+    assert n > 300
+
+
 @needs_pdfs
 def test_table_finder_is_pdfplumbers_on_every_page():
-    """pdf_finder.find_tables (pdfplumber's TableFinder, its cells step without rescanning) finds the
-    tables pdfplumber's page.find_tables finds, cell for cell, on every page that draws rules."""
+    """pdf_finder.find_tables (pdfplumber's TableFinder, its cells and snapping steps with less work)
+    finds the tables pdfplumber's page.find_tables finds, cell for cell, on every page that draws
+    rules; and the same with an explicit line (as the reader adds for a table's open row)."""
     from auditor.ingest.pdf_finder import find_tables
 
     n = 0
@@ -252,6 +323,9 @@ def test_table_finder_is_pdfplumbers_on_every_page():
             page = doc.page(i)
             if page.rects or page.lines or page.curves:
                 assert [t.cells for t in find_tables(page)] == [t.cells for t in page.find_tables()], (f.name, i + 1)
+                extra = {"explicit_horizontal_lines": [page.height / 2]}
+                assert [t.cells for t in find_tables(page, extra)] == [t.cells for t in page.find_tables(extra)], \
+                    (f.name, i + 1)
                 n += 1
         doc.close()
     assert n > 300

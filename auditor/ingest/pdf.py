@@ -25,6 +25,7 @@ decodes: the document says so in its warnings ("truncated: …", "damaged: …")
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
 import re
 from dataclasses import dataclass
@@ -188,10 +189,18 @@ def read_pdf(path: Path, engine: str | None = None, warnings: list[str] | None =
     truncated = check_pdf_file(path)
     data = path.read_bytes()
     pages, rebuilt = _open(path, engine_to_use(engine, s.engine), truncated, data)
+    # The cycle collector is paused while the pages are read: a page makes tens of thousands of
+    # dicts (characters, rects, edges, words) that live until it is closed, and the collector
+    # would walk them again and again to find no garbage (~2% of reading's instructions). What
+    # the pages leave behind (a page refers to itself) is collected once it runs again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         got = _scan_pages(pages, s)
     finally:
         pages.close()
+        if collecting:
+            gc.enable()
     broken = 0 if truncated else broken_streams(data)  # (a truncated file's last stream is cut: said below)
     if got.read == 0 or (not got.any_text and (truncated or broken)):
         raise IngestError(path, "truncated or damaged PDF")
@@ -510,14 +519,17 @@ def _missing_caps(view, s: PdfSettings) -> list[float]:
     """
     v_ends: dict[int, int] = {}
     h_ys: list[float] = []
-    for e in view.edges:
+    tolerance, cap_min_width = s.rule_tolerance, s.cap_min_width
+    for e in view.edges:  # (a page's every edge: the loop is kept lean)
         if e["orientation"] == "v":
-            if e["bottom"] - e["top"] < s.rule_tolerance:
+            top, bottom = e["top"], e["bottom"]
+            if bottom - top < tolerance:
                 continue
-            for y in (e["top"], e["bottom"]):
-                key = round(y)
-                v_ends[key] = v_ends.get(key, 0) + 1
-        elif e["x1"] - e["x0"] > s.cap_min_width:
+            key = round(top)
+            v_ends[key] = v_ends.get(key, 0) + 1
+            key = round(bottom)
+            v_ends[key] = v_ends.get(key, 0) + 1
+        elif e["x1"] - e["x0"] > cap_min_width:
             h_ys.append(e["top"])
     if not v_ends:
         return []
@@ -590,22 +602,27 @@ def _extract(table, chars: list[dict]) -> list[list]:
     """pdfplumber's Table.extract(): each cell's text by pdfplumber's extract_text over the
     characters whose middle lies in it, row by row. The same loop as pdfplumber's, except that
     a row's characters are found by bisection on their vertical middle instead of a scan of
-    the whole page (the same characters, in the same order)."""
+    the whole page, and each character's middle worked out once per row, not once per cell
+    (the same characters, in the same order)."""
     mids = sorted(((c["top"] + c["bottom"]) / 2, k) for k, c in enumerate(chars))
     keys = [m for m, _ in mids]
     grid = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
-        picked = sorted(k for _, k in mids[bisect.bisect_left(keys, top):bisect.bisect_left(keys, bottom)])
-        row_chars = [c for c in (chars[k] for k in picked) if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+        lo, hi = bisect.bisect_left(keys, top), bisect.bisect_left(keys, bottom)
+        row_chars = []  # (middle x, middle y, character) in the page's order
+        for k in sorted(k for _, k in mids[lo:hi]):
+            c = chars[k]
+            mx = (c["x0"] + c["x1"]) / 2
+            if x0 <= mx < x1:
+                row_chars.append((mx, (c["top"] + c["bottom"]) / 2, c))
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            inside = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
-                      and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            inside = [c for mx, my, c in row_chars if cx0 <= mx < cx1 and ctop <= my < cbottom]
             cells.append(extract_text(inside) if inside else "")
         grid.append(cells)
     return grid

@@ -25,6 +25,7 @@ import ctypes
 import re
 import struct
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -39,7 +40,8 @@ _SUBPATH = re.compile(r"m[^m]+")
 _pack = struct.Struct("f").pack
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TEXT, _PATH, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
-_MOVE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_BEZIERTO
+_MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+_BOX_KINDS = (_MOVE, _LINE, _LINE, _LINE, _LINE)  # a rectangle's segments ('re', or m l l l l)
 
 
 class _Handle(ctypes.c_void_p):
@@ -51,7 +53,17 @@ def _plain(fn, restype):
     """The same PDFium function called without argument types: handles go in as _Handle,
     numbers as C int (c_float / c_size_t where the C side wants those), out-parameters as
     byref() made once. ctypes then converts no argument through a from_param method, which
-    halves the cost of the many calls per character and per path segment."""
+    halves the cost of the many calls per character and per path segment.
+
+    The calls keep the GIL (PYFUNCTYPE, as ctypes.pythonapi's functions do): each one is a
+    short lookup that never calls back into Python, and releasing and taking the GIL back
+    cost ~15% of a call's ~3,000 instructions. The long calls, loading a page (pypdfium2's own
+    binding) and its text page (`released`), still let other threads run."""
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+def _released(fn, restype):
+    """_plain, but the GIL is released during the call (CFUNCTYPE): for a long call."""
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
@@ -75,7 +87,7 @@ class _C:
     segment_type = _plain(R.FPDFPathSegment_GetType, _I)
     closes = _plain(R.FPDFPathSegment_GetClose, _I)
     draw_mode = _plain(R.FPDFPath_GetDrawMode, _I)
-    text_load = _plain(R.FPDFText_LoadPage, _Handle)
+    text_load = _released(R.FPDFText_LoadPage, _Handle)
     text_close = _plain(R.FPDFText_ClosePage, None)
     count_chars = _plain(R.FPDFText_CountChars, _I)
     get_text = _plain(R.FPDFText_GetText, _I)
@@ -88,7 +100,7 @@ class _C:
     font_size = _plain(R.FPDFText_GetFontSize, _D)
     char_fill = _plain(R.FPDFText_GetFillColor, _I)
     loose_box = _plain(R.FPDFText_GetLooseCharBox, _I)
-    font = _plain(R.FPDFTextObj_GetFont, _Handle)
+    font_id = _plain(R.FPDFTextObj_GetFont, ctypes.c_void_p)  # an int (None for none)
     descent = _plain(R.FPDFFont_GetDescent, _I)
     glyph_width = _plain(R.FPDFFont_GetGlyphWidth, _I)
     font_name = _plain(R.FPDFFont_GetBaseFontName, ctypes.c_size_t)
@@ -98,7 +110,8 @@ class _Out:
     """Out-parameters of one page's calls, made once, with their byref()s."""
 
     def __init__(self):
-        self.rgba = tuple(_U() for _ in range(4))
+        self.rgba_block = (_U * 4)()
+        self.rgba = tuple(_U.from_buffer(self.rgba_block, k * ctypes.sizeof(_U)) for k in range(4))
         self.rgba_ref = tuple(ctypes.byref(v) for v in self.rgba)
         self.dx, self.dy = _D(), _D()
         self.dxy_ref = (ctypes.byref(self.dx), ctypes.byref(self.dy))
@@ -211,7 +224,7 @@ class _PageReader:
         self.objects: dict[str, list] = {}
         self.out = _Out()
         self.matrices: dict[tuple, tuple] = {}  # (PDFium's matrix, the outer one) -> the two applied
-        self.colors: dict[tuple, tuple] = {}  # PDFium's RGB (0-255) -> pdfplumber's (0-1)
+        self.colors: dict[bytes, tuple] = {}  # PDFium's RGBA (four C uints) -> pdfplumber's RGB (0-1)
 
     def dec(self, x: float) -> float:
         d = self.decimals.get(x)
@@ -273,11 +286,11 @@ class _PageReader:
     def color(self, getter: Callable, *handle) -> tuple | None:
         if not getter(*handle, *self.out.rgba_ref):
             return None
-        r, g, b, _ = self.out.rgba
-        key = (r.value, g.value, b.value)
+        key = bytes(self.out.rgba_block)  # (R, G, B, A as four C uints)
         got = self.colors.get(key)
         if got is None:
-            got = self.colors[key] = (key[0] / 255, key[1] / 255, key[2] / 255)
+            r, g, b, _ = self.out.rgba
+            got = self.colors[key] = (r.value / 255, g.value / 255, b.value / 255)
         return got
 
     # --- paths
@@ -306,6 +319,9 @@ class _PageReader:
 
     def path(self, obj: _Handle, m: tuple) -> None:
         """One path object -> pdfminer's LTLine/LTRect/LTCurve per subpath, as pdfplumber dicts."""
+        points = _points(obj)
+        if len(points) == 5 and self.box_path(obj, points, m):
+            return
         a, b, c, d, e, f = m
         ops: list[str] = []
         pts: list[tuple[float, float]] = []
@@ -314,7 +330,7 @@ class _PageReader:
         dec = self.dec
         bezier = 0
         start = None
-        for px, py, kind, closes in _points(obj):
+        for px, py, kind, closes in points:
             if kind == _BEZIER:
                 bezier += 1
                 if bezier < 3:  # control points: pdfminer keeps the end point only
@@ -343,20 +359,58 @@ class _PageReader:
         shape = "".join(ops)
         if shape[:1] != "m":
             return
-        fill_mode, stroke = out.i, out.j
-        _C.draw_mode(obj, *out.ij_ref)
-        style = {
+        style = self.style(obj)
+        if shape.count("m") > 1:
+            for mt in _SUBPATH.finditer(shape):
+                self.subpath(shape[mt.start():mt.end()], pts[mt.start():mt.end()], style)
+        else:
+            self.subpath(shape, pts, style)
+
+    def style(self, obj: _Handle) -> dict:
+        """A path's paint: stroke and fill (pdfminer's flags) and their colours."""
+        fill_mode, stroke = self.out.i, self.out.j
+        _C.draw_mode(obj, *self.out.ij_ref)
+        return {
             "stroke": bool(stroke.value),
             "fill": fill_mode.value != R.FPDF_FILLMODE_NONE,
             "evenodd": fill_mode.value == R.FPDF_FILLMODE_ALTERNATE,
             "stroking_color": self.color(_C.stroke_color, obj),
             "non_stroking_color": self.color(_C.fill_color, obj),
         }
-        if shape.count("m") > 1:
-            for mt in _SUBPATH.finditer(shape):
-                self.subpath(shape[mt.start():mt.end()], pts[mt.start():mt.end()], style)
-        else:
-            self.subpath(shape, pts, style)
+
+    def box_path(self, obj: _Handle, points: list, m: tuple) -> bool:
+        """The most common path, one closed axis-aligned box (cell borders and shading), made
+        into its rect directly: what path() and subpath() make of it, without their general
+        steps. False (nothing made) for any other path of five points."""
+        (x0, y0, k0, _), (x1, y1, k1, c1), (x2, y2, k2, c2), (x3, y3, k3, c3), (x4, y4, k4, c4) = points
+        if (k0, k1, k2, k3, k4) != _BOX_KINDS or c1 or c2 or c3:
+            return False
+        a, b, c, d, e, f = m
+        known = self.decimals
+        dec = self.dec
+        x0, y0 = known.get(x0) or dec(x0), known.get(y0) or dec(y0)
+        x1, y1 = known.get(x1) or dec(x1), known.get(y1) or dec(y1)
+        x2, y2 = known.get(x2) or dec(x2), known.get(y2) or dec(y2)
+        x3, y3 = known.get(x3) or dec(x3), known.get(y3) or dec(y3)
+        x4, y4 = known.get(x4) or dec(x4), known.get(y4) or dec(y4)
+        p0 = (a * x0 + c * y0 + e, b * x0 + d * y0 + f)
+        p1 = (a * x1 + c * y1 + e, b * x1 + d * y1 + f)
+        p2 = (a * x2 + c * y2 + e, b * x2 + d * y2 + f)
+        p3 = (a * x3 + c * y3 + e, b * x3 + d * y3 + f)
+        p4 = (a * x4 + c * y4 + e, b * x4 + d * y4 + f)
+        # path(): the last point closes the subpath ('mlllh') or not ('mllll'); subpath(): a rect
+        # when it ends at its start with its sides on the axes (when its fourth point is the
+        # start too, subpath() would drop a point first: left to the general steps)
+        if p4 != p0 or p3 == p0:
+            return False
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p0, p1, p2, p3
+        if not ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or
+                (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            return False
+        obj_ = self.box("rect", min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2))
+        obj_.update(self.style(obj))
+        self.objects.setdefault("rect", []).append(obj_)
+        return True
 
     def subpath(self, shape: str, pts: list, style: dict) -> None:
         """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath."""
@@ -486,14 +540,16 @@ class _PageReader:
         m = out.m
         has_matrix = _C.char_matrix(tp, i, out.m_ref)
         size = _C.font_size(tp, i)
-        font = _C.font(_Handle(obj))
-        r, g, b_, _ = out.rgba
+        font_id = _C.font_id(_Handle(obj))
         has_fill = _C.char_fill(tp, i, *out.rgba_ref)
-        rgb = has_fill and (r.value, g.value, b_.value)
-        key = (has_matrix and (m.a, m.b, m.c, m.d), size, font.value, rgb)
+        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes: one copy each)
+        key = (has_matrix and bytes(m)[:16], size, font_id, has_fill and bytes(out.rgba_block)[:12])
         run = self.runs.get(key)
         if run is not None:
             return run
+        font = _Handle(font_id)
+        r, g, b_, _ = out.rgba
+        rgb = (r.value, g.value, b_.value)
         dec = self.dec
         pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if has_matrix else (1.0, 0.0, 0.0, 1.0)
         a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
@@ -536,10 +592,11 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
     if n <= 0:
         return []
     if _LAYOUT["ok"] and n > 1:
-        first, last = _C.segment(obj, 0).value, _C.segment(obj, n - 1).value
+        segment = _C.segment(obj, 0)
+        first, last = segment.value, _C.segment(obj, n - 1).value
         if first and last - first == _POINT.size * (n - 1):
-            got = list(_POINT.iter_unpack(ctypes.string_at(first, _POINT.size * n)))
-            kinds = {p[2] for p in got}
+            got = list(_POINT.iter_unpack(ctypes.string_at(segment, _POINT.size * n)))
+            kinds = set(map(_KIND, got))
             if kinds <= _LAYOUT["checked"]:
                 return got
             called = _called_points(obj, n)
@@ -552,6 +609,7 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
 
 
 _POINT = struct.Struct("=ffBBxx")  # PDFium's CFX_Path::Point: x, y, type, close, padding
+_KIND = itemgetter(2)
 _LAYOUT: dict = {"ok": True, "checked": set()}  # the segment types whose points were read alike both ways
 
 

@@ -61,6 +61,9 @@ def extract_text(chars: list[dict]) -> str:
     clustered into lines by `top`, joined by spaces and the lines by line breaks."""
     if not chars:
         return ""
+    text = _one_line_text(chars)
+    if text is not None:
+        return text
     words = extract_words(chars, _TEXT_TOLERANCE, _TEXT_TOLERANCE)
     if len(words) <= 1:
         return words[0]["text"] if words else ""
@@ -72,6 +75,39 @@ def extract_text(chars: list[dict]) -> str:
     else:
         lines = _lines(words, tops, _TEXT_TOLERANCE)
     return "\n".join(" ".join(w["text"] for w in line) for line in lines)
+
+
+def _one_line_text(chars: list[dict]) -> str | None:
+    """extract_text(chars) when the characters are upright, each with text and no NaN, and all
+    on one line (their tops within the tolerance of the least, as _lines tests it): then the
+    words' tops are one line too and the text is the words joined by spaces, in x0 order. The
+    words are split as extract_words splits them but not made into dicts (a table cell is
+    almost always one line). None for any other characters."""
+    tol = _TEXT_TOLERANCE
+    tops = list(map(_TOP, chars))
+    lo, hi = min(tops), max(tops)
+    if not (hi - lo <= tol and hi <= lo + tol) or any(t != t for t in tops) \
+            or not all(map(_UPRIGHT, chars)) or not all(c["text"] and c["x0"] == c["x0"] for c in chars):
+        return None
+    ligatures = _ligatures()
+    texts: list[str] = []
+    word: list[str] = []
+    for c in sorted(chars, key=_X0):
+        t = c["text"]
+        if t.isspace():
+            if word:
+                texts.append("".join(word))
+                word = []
+            continue
+        x0, top = c["x0"], c["top"]
+        if word and (x0 < last_x0 or x0 > last_x1 + tol or abs(top - last_top) > tol):
+            texts.append("".join(word))
+            word = []
+        word.append(ligatures.get(t, t))
+        last_x0, last_x1, last_top = x0, c["x1"], top
+    if word:
+        texts.append("".join(word))
+    return " ".join(texts)
 
 
 def _lines(objs: list[dict], tops: list[float], tolerance: float) -> list[list[dict]]:
