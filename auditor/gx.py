@@ -17,9 +17,9 @@ import shutil
 import sys
 import types
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
