@@ -15,7 +15,7 @@ starting overleaf. A title drawn inside the table frame moves to the context.
 
 The page objects (characters, rules) come from PDFium or from pdfminer under pdfplumber
 (`engine`, auditor.ingest.pdf_pages); tables are found by pdfplumber's table finder
-(auditor.ingest.pdf_finder: its cells step without rescanning) and words and cell text by
+(auditor.ingest.pdf_finder: its cells and snapping steps with less work) and words and cell text by
 pdfplumber's word extraction rules (auditor.ingest.pdf_words: the same words in one pass) on
 either. Every tunable is a named field of PdfSettings below.
 
