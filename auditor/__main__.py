@@ -1,5 +1,3 @@
-import sys
+from auditor.cli import run
 
-from auditor.cli import main
-
-sys.exit(main())
+run()

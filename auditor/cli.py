@@ -5,10 +5,13 @@ be read, 3 some document hit an internal error (a bug: its traceback is in OUT/a
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
+import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 from auditor import api, gx
@@ -186,5 +189,22 @@ def main(argv: list[str] | None = None) -> int:
     return _run(api.claims, console.format_claims, args)
 
 
+def run(argv: list[str] | None = None) -> None:
+    """The `auditor` command: main(), then the process ends without tearing down its objects one by
+    one. A run leaves a few hundred thousand objects (GX, pandas, the run's state); the interpreter's
+    own exit walks and frees them all, ~0.5 s of a one-document run for nothing the files need. What
+    an exit must still do is done first: stdout and stderr flushed, the atexit handlers run (logging's
+    shutdown, temporary folders, multiprocessing's clean-up). A run that leaves a thread of its own
+    running, or that raised, exits the ordinary way."""
+    code = main(argv)
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

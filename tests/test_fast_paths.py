@@ -389,3 +389,51 @@ def test_data_files_load_as_safe_load(name):
 
     text = resources.files("auditor.data").joinpath(name).read_text(encoding="utf-8")
     assert repr(data.read(name)) == repr(yaml.safe_load(text))  # order too
+
+
+# --------------------------------------------------------------------------- jieba's prefix dictionary
+
+def _fresh_tokenizer():
+    import jieba
+
+    return jieba.Tokenizer()
+
+
+def test_prefix_dictionary_cache_gives_what_jieba_builds(tmp_path, monkeypatch):
+    """auditor's cache of jieba's prefix dictionary: built from jieba's own the first time, then read
+    back word for word, frequency for frequency, and the segmentation is the same."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = _fresh_tokenizer()
+    assert nlp.load_prefix_dictionary(built) == "built"
+    path = nlp.prefix_cache_path(built)
+    assert path.parent == tmp_path / "auditor" and path.exists()
+    read = _fresh_tokenizer()
+    assert nlp.load_prefix_dictionary(read) == "cache"
+    assert read.initialized and read.total == built.total
+    assert list(read.FREQ.items()) == list(built.FREQ.items())
+    assert len(read.FREQ) > 300_000
+    sentence = "上年执行数为595.94万元，本年预算安排由178.9万元增加到206.67万元，主要是因人员经费增加"
+    assert list(read.cut(sentence)) == list(built.cut(sentence))
+    assert nlp.load_prefix_dictionary(read) == "jieba"  # already loaded: left alone
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other format", "empty"])
+def test_prefix_dictionary_cache_damaged_is_rebuilt(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = _fresh_tokenizer()
+    nlp.load_prefix_dictionary(first)
+    path = nlp.prefix_cache_path(first)
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 2], "other format": b"x" + data[1:], "empty": b""}[damage])
+    again = _fresh_tokenizer()
+    assert nlp.load_prefix_dictionary(again) == "built"
+    assert again.FREQ == first.FREQ and path.read_bytes() == data
+
+
+def test_prefix_dictionary_without_a_writable_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # the cache folder cannot be made
+    tok = _fresh_tokenizer()
+    assert nlp.load_prefix_dictionary(tok) == "jieba"
+    assert tok.initialized and "收入" in tok.FREQ

@@ -1,6 +1,7 @@
 """GX set up while the documents are read (issue 16): gx.prepare runs in the run's own process
 while a worker reads the documents (parallel.collect's `meanwhile`), and the verdicts are those of
 the in-process validation; a set-up that fails stops the run with its error."""
+import json
 import subprocess
 import sys
 import textwrap
@@ -90,3 +91,47 @@ def test_gx_imports_its_unused_statistics_and_charts_deferred_and_they_load_on_f
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+def test_gx_set_up_freezes_what_its_first_import_made_and_leaves_the_collector_on(tmp_path):
+    code = textwrap.dedent(f"""
+        import gc
+        from auditor import gx
+        before = gc.get_freeze_count()
+        gx.prepare({str(tmp_path / "a")!r})
+        first = gc.get_freeze_count()
+        gx.prepare({str(tmp_path / "b")!r})  # GX already imported: a run's context is not frozen
+        assert first > before + 50_000 and gc.get_freeze_count() <= first, (before, first, gc.get_freeze_count())
+        assert gc.isenabled()
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_fast_with_its_exit_code_output_and_exit_handlers(tmp_path, thread):
+    """cli.run (the `auditor` command) ends the process without the interpreter's teardown: the exit
+    code is main's, stdout is complete, the atexit handlers ran; with a thread still running, the
+    ordinary exit waits for it."""
+    doc = CORPUS / "000_a196a527a44fa05c.txt"
+    code = textwrap.dedent(f"""
+        import atexit, sys, threading, time
+        from auditor import cli
+        atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+        if {thread}:
+            threading.Thread(target=lambda: (time.sleep(1), print("thread done", file=sys.stderr))).start()
+        cli.run(["audit", {str(doc)!r}, "--out", {str(tmp_path / "out")!r}, "--json", "-", "--quiet"])
+        print("not reached")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    from auditor import cli
+
+    expected = cli.main(["audit", str(doc), "--out", str(tmp_path / "again"), "--quiet"])
+    assert done.returncode == expected == cli.EXIT_FINDINGS, done.stderr[-3000:]
+    assert "not reached" not in done.stdout and "exit handler ran" in done.stderr
+    assert ("thread done" in done.stderr) == thread
+    data = json.loads(done.stdout[done.stdout.index("{"):done.stdout.rindex("}") + 1])
+    again = json.loads((tmp_path / "again" / "findings.json").read_text(encoding="utf-8"))
+    assert data["counts"] == again["counts"] and data["counts"]["fail"] > 0
+    assert json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))["counts"] == again["counts"]
