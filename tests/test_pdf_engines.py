@@ -363,6 +363,93 @@ def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
     assert PdfiumDocument(path).page(1).objects == right and not P._LAYOUT["ok"]
 
 
+def _all_pages(path) -> list:
+    """Every page of a PDF read by the pdfium reader: (doctop, box, rotation, objects) each."""
+    doc = PdfiumDocument(path)
+    try:
+        return [(p.initial_doctop, p.bbox, p.rotation, p.objects) for p in map(doc.page, range(len(doc)))]
+    finally:
+        doc.close()
+
+
+def _same(a, b) -> bool:
+    """Equal dict for dict, and bit for bit (repr tells -0.0 from 0.0 and writes floats exactly)."""
+    return a == b and repr(a) == repr(b)
+
+
+@needs_pdfs
+def test_native_helper_reads_what_the_calls_read(monkeypatch):
+    """Every page of every PDF: the characters (and every other object) read with the native
+    helper's one call per page are those read with PDFium's calls one by one, dict for dict."""
+    from auditor.ingest import pdfium_native
+
+    if pdfium_native.library() is None:
+        pytest.skip("the native helper cannot be loaded or built here (no C compiler?)")
+    native = {f.name: _all_pages(f) for f in PDFS}
+    with monkeypatch.context() as m:
+        m.setattr(pdfium_native, "library", lambda: None)
+        called = {f.name: _all_pages(f) for f in PDFS}
+    chars = 0
+    for name, pages in native.items():
+        assert len(pages) == len(called[name])
+        for k, (a, b) in enumerate(zip(pages, called[name])):
+            assert _same(a, b), (name, k + 1)
+            chars += len(a[3].get("char", []))
+    assert chars > 200_000
+
+
+def _native_state(monkeypatch, tmp_path, beside: Path, path: str) -> None:
+    """The native helper forgotten, looked for `beside` the source, then in a cache under
+    tmp_path, with PATH `path` to find a compiler on."""
+    from auditor.ingest import pdfium_native
+
+    monkeypatch.setattr(pdfium_native, "_state", {})
+    monkeypatch.setattr(pdfium_native, "BESIDE", beside)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(pdfium_native.ENV, raising=False)
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setenv("PATH", path)
+
+
+@needs_pdfs
+def test_native_helper_missing_or_garbage_falls_back_to_the_calls(monkeypatch, tmp_path):
+    """A library that is missing, garbage or built from another source is not used; one is built
+    into the user cache when a compiler is there, else the calls are made: the same pages."""
+    import os
+    import shutil
+    import subprocess
+
+    from auditor.ingest import pdfium_native
+
+    path_env = os.environ["PATH"]
+    path = pdf_fixtures.PDF_DIR / "js-party-office-2018-budget-tables.pdf"
+    if pdfium_native.library() is None:
+        pytest.skip("the native helper cannot be loaded or built here (no C compiler?)")
+    right = _all_pages(path)
+    garbage = tmp_path / "garbage.so"
+    garbage.write_bytes(b"\x7fELF this is no library" * 40)
+    stale = tmp_path / "stale.so"
+    (tmp_path / "stale.c").write_text('const char *auditor_source_hash(void) { return "0123456789abcdef"; }\n')
+    subprocess.run([shutil.which("gcc") or "cc", "-shared", "-fPIC", "-o", str(stale), str(tmp_path / "stale.c")],
+                   check=True)
+    for beside in (tmp_path / "missing.so", garbage, stale):
+        _native_state(monkeypatch, tmp_path / beside.name, beside, str(tmp_path / "no-bin"))
+        assert pdfium_native.library() is None
+        assert _same(_all_pages(path), right), beside.name
+    # the same, a compiler on PATH: built into the user cache (atomically) and used from there
+    _native_state(monkeypatch, tmp_path, garbage, path_env)
+    assert pdfium_native.library() is not None
+    built = pdfium_native._state["path"]
+    assert built == tmp_path / "cache" / "auditor" / f"pdfium_chars-{pdfium_native.source_hash()}.so"
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary file left
+    assert _same(_all_pages(path), right)
+    # AUDITOR_NATIVE=0: the calls, whatever library there is
+    monkeypatch.setattr(pdfium_native, "_state", {})
+    monkeypatch.setenv(pdfium_native.ENV, "0")
+    assert pdfium_native.library() is None
+    assert _same(_all_pages(path), right)
+
+
 def test_form_xobjects_are_followed(tmp_path):
     """Text and rules drawn inside a form XObject (reportlab's beginForm/doForm) reach the page."""
     pytest.importorskip("reportlab")

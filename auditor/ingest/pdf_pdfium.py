@@ -18,6 +18,10 @@ Characters PDFium generates (spaces and line breaks it infers) are left out: pdf
 only the ones the content draws. PDFium leaves out space glyphs that form a text object of
 their own; a glyph without a Unicode value is U+FFFD (pdfminer: "(cid:N)"). Numbers PDFium
 holds in single precision are taken as the shortest decimal they stand for (_decimal).
+
+A page's objects and a text page's characters are asked of PDFium in one call each by a small
+C helper (auditor/ingest/pdfium_native.py) when it can be loaded, else one call at a time
+(_page_objects, called_chars): the same answers either way.
 """
 from __future__ import annotations
 
@@ -33,11 +37,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as R
 from pdfplumber.page import Page
 
+from auditor.ingest import pdfium_native
+
 __all__ = ["PdfiumDocument", "PdfiumPage"]
 
 _US_LETTER = (0.0, 0.0, 612.0, 792.0)  # pdfminer's MediaBox when a page has none
 _SUBPATH = re.compile(r"m[^m]+")
 _pack = struct.Struct("f").pack
+_FOUR_FLOATS = struct.Struct("=4f").unpack_from
+_THREE_UINTS = struct.Struct("=3I").unpack_from
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TEXT, _PATH, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 _MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
@@ -298,23 +306,27 @@ class _PageReader:
     def walk(self) -> None:
         """Paths into `objects` (rect/line/curve lists, in content order); every text object's
         place in the content into `order`; forms followed."""
-        stack = [(_C.count_objects(self.handle), None, self.ctm, 0)]
+        n = _C.count_objects(self.handle)
+        objs = pdfium_native.page_objects(self.handle, n)
+        if objs is None:
+            objs = _page_objects(self.handle, n)
+        stack = [(objs, self.ctm, 0)]
         order = self.order
-        get_page_object, get_form_object, object_type = _C.get_object, _C.form_object, _C.object_type
-        page = self.handle
         while stack:
-            count, form, outer, i = stack.pop()
+            (objs, kinds), outer, i = stack.pop()
+            count = len(objs)
             while i < count:
-                obj = get_page_object(page, i) if form is None else get_form_object(form, ctypes.c_ulong(i))
+                obj, kind = objs[i], kinds[i]
                 i += 1
-                kind = object_type(obj)
                 if kind == _TEXT:
-                    order[obj.value] = len(order)
+                    order[obj] = len(order)
                 elif kind == _PATH:
+                    obj = _Handle(obj)
                     self.path(obj, self.matrix(obj, outer))
                 elif kind == _FORM:
-                    stack.append((count, form, outer, i))  # resume here after the form
-                    stack.append((_C.form_count(obj), obj, self.matrix(obj, outer), 0))
+                    obj = _Handle(obj)
+                    stack.append(((objs, kinds), outer, i))  # resume here after the form
+                    stack.append((_form_objects(obj), self.matrix(obj, outer), 0))
                     break
 
     def path(self, obj: _Handle, m: tuple) -> None:
@@ -457,15 +469,17 @@ class _PageReader:
         text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", "replace")
         if len(text) != n:  # characters outside the BMP: one call each
             text = "".join(chr(min(_C.unicode(tp, i), 0x10FFFF)) for i in range(n))
+        # PDFium's answers for every character in one call (the native helper), else made here
+        facts = pdfium_native.text_chars(tp, n)
+        if facts is None:
+            facts = self.called_chars(tp, text)
+        objects, xs, ys, generated = facts[:4]
         ra, rb, rc, rd, re_, rf = self.ctm
-        ox, oy = self.out.dx, self.out.dy
-        ox_ref, oy_ref = self.out.dxy_ref
         dec = self.dec
         known = self.decimals
         order = self.order
         number, height, x_shift, top_shift, doctop = (self.number, self.height, self.x_shift,
                                                       self.top_shift, self.doctop)
-        generated, text_object, origin = _C.generated, _C.text_object_id, _C.origin
         last_obj = None
         place = last_place = -1
         shuffled = False
@@ -473,12 +487,11 @@ class _PageReader:
         append = chars.append
         runs: list[tuple[int, int]] = []  # (place of the text object in the content, first of its chars)
         flat = rb == 0 and rc == 0  # the page is not turned: a character's y is its origin's alone
-        for i, ch in enumerate(text):
-            if ch.isspace() and generated(tp, i):
+        for i, ch, gen, obj, px, y in zip(range(n), text, generated, objects, xs, ys):
+            if gen and ch.isspace():
                 continue
-            obj = text_object(tp, i)
             if obj != last_obj:
-                run = self.text_object(tp, i, obj)
+                run = self.text_object(i, facts)
                 (a, b, c, d), descent, top_y, axis_aligned, upright, name, color, advs = run[:8]
                 same_y = flat and axis_aligned
                 last_y = None
@@ -487,14 +500,11 @@ class _PageReader:
                 shuffled = shuffled or place < last_place
                 last_place = place
                 runs.append((place, len(chars)))
-            origin(tp, i, ox_ref, oy_ref)
             adv = advs.get(ch)
             if adv is None:
                 adv, ch = self.advance(tp, i, ch, run)
             # pdfminer's LTChar: (0, descent) .. (adv, descent + size) through the char's matrix
-            px = ox.value
             px = known.get(px) or dec(px)
-            y = oy.value
             if y != last_y or not same_y:  # (characters along one line of a run share their y)
                 last_y = y
                 py = known.get(y) or dec(y)
@@ -514,9 +524,9 @@ class _PageReader:
                 if x1 < x0:
                     x0, x1 = x1, x0
             else:
-                xs = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
-                ys = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
-                x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+                cx = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
+                cy = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
+                x0, x1, y0, y1 = min(cx), max(cx), min(cy), max(cy)
                 top = height - y1 + top_shift
                 bottom = height - y0 + top_shift
                 h = y1 - y0
@@ -531,37 +541,67 @@ class _PageReader:
             chars = [c for _, piece in pieces for c in piece]
         return chars
 
-    def text_object(self, tp: _Handle, i: int, obj: int) -> tuple:
-        """What all characters of one text object share (character i is its first): its matrix
-        with the page rotation applied, descent (in text units) and top, whether it is axis-aligned,
-        upright, font name, fill colour, the font's advances by character; its font size, font and
-        own matrix. Objects alike in PDFium's answers share one tuple (per document)."""
+    def called_chars(self, tp: _Handle, text: str) -> tuple:
+        """pdfium_native.text_chars made by PDFium's calls one by one, only those text_chars reads:
+        whether a space is generated; a kept character's text object and origin; at the first
+        character of each run of one text object, what the object shares (its matrix, size, font,
+        fill). A failed call leaves the origin the previous character's, as the native one does."""
+        n = len(text)
         out = self.out
-        m = out.m
-        has_matrix = _C.char_matrix(tp, i, out.m_ref)
-        size = _C.font_size(tp, i)
-        font_id = _C.font_id(_Handle(obj))
-        has_fill = _C.char_fill(tp, i, *out.rgba_ref)
-        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes: one copy each)
-        key = (has_matrix and bytes(m)[:16], size, font_id, has_fill and bytes(out.rgba_block)[:12])
+        objects, fonts = [None] * n, [None] * n
+        xs, ys, sizes = [0.0] * n, [0.0] * n, [0.0] * n
+        generated, has_matrix, has_fill = [0] * n, [0] * n, [0] * n
+        matrices, rgbs = bytearray(16 * n), bytearray(12 * n)
+        ox, oy = out.dx, out.dy
+        ox_ref, oy_ref = out.dxy_ref
+        last = None
+        for i, ch in enumerate(text):
+            if ch.isspace() and _C.generated(tp, i):
+                generated[i] = 1
+                continue
+            obj = objects[i] = _C.text_object_id(tp, i)
+            if obj != last:
+                last = obj
+                if _C.char_matrix(tp, i, out.m_ref):
+                    has_matrix[i] = 1
+                    matrices[16 * i:16 * i + 16] = bytes(out.m)[:16]
+                sizes[i] = _C.font_size(tp, i)
+                fonts[i] = _C.font_id(_Handle(obj))
+                if _C.char_fill(tp, i, *out.rgba_ref):
+                    has_fill[i] = 1
+                    rgbs[12 * i:12 * i + 12] = bytes(out.rgba_block)[:12]
+            _C.origin(tp, i, ox_ref, oy_ref)
+            xs[i], ys[i] = ox.value, oy.value
+        return objects, xs, ys, generated, has_matrix, bytes(matrices), sizes, fonts, has_fill, bytes(rgbs)
+
+    def text_object(self, i: int, facts: tuple) -> tuple:
+        """What all characters of one text object share (character i is its first), from PDFium's
+        answers in `facts` (text_chars): its matrix with the page rotation applied, descent (in
+        text units) and top, whether it is axis-aligned, upright, font name, fill colour, the
+        font's advances by character; its font size, font and own matrix. Objects alike in
+        PDFium's answers share one tuple (per document)."""
+        has_matrix, matrices, sizes, fonts, has_fill, rgbs = facts[4:]
+        size, font_id = sizes[i], fonts[i]
+        has_matrix, has_fill = has_matrix[i], has_fill[i]
+        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes)
+        key = (has_matrix and matrices[16 * i:16 * i + 16], size, font_id, has_fill and rgbs[12 * i:12 * i + 12])
         run = self.runs.get(key)
         if run is not None:
             return run
         font = _Handle(font_id)
-        r, g, b_, _ = out.rgba
-        rgb = (r.value, g.value, b_.value)
         dec = self.dec
-        pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if has_matrix else (1.0, 0.0, 0.0, 1.0)
+        pm = tuple(map(dec, _FOUR_FLOATS(matrices, 16 * i))) if has_matrix else (1.0, 0.0, 0.0, 1.0)
         a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
         fs = dec(size)
         known = self.fonts.get((font.value, fs))
         if known is None:
+            out = self.out
             descent = dec(out.f.value) if font and _C.descent(font, _F(fs), out.f_ref) else 0.0
             if descent > 0:  # pdfminer: /Descent is negative whatever the file says
                 descent = -descent
             known = self.fonts[(font.value, fs)] = (descent, _font_name(font), {})
         descent, name, advs = known
-        color = tuple(v / 255 for v in rgb) if has_fill else None
+        color = tuple(v / 255 for v in _THREE_UINTS(rgbs, 12 * i)) if has_fill else None
         run = self.runs[key] = ((a, b, c, d), descent, descent + fs, b == 0 and c == 0,
                                  bool(a * d > 0 and b * c <= 0), name, color, advs, fs, font, pm)
         return run
@@ -578,6 +618,18 @@ class _PageReader:
         else:
             adv = advs[ch] = _loose_advance(tp, i, pm)
         return adv, ch
+
+
+def _page_objects(page: _Handle, n: int) -> tuple[list, list]:
+    """pdfium_native.page_objects by PDFium's calls, two per object."""
+    objs = [_C.get_object(page, i).value for i in range(n)]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs]
+
+
+def _form_objects(form: _Handle) -> tuple[list, list]:
+    """A form XObject's objects (their handles) and their types."""
+    objs = [_C.form_object(form, ctypes.c_ulong(i)).value for i in range(_C.form_count(form))]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs]
 
 
 def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
