@@ -334,13 +334,15 @@ def test_table_finder_is_pdfplumbers_on_every_page():
 @needs_pdfs
 def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
     """A path's points read from PDFium's array are the ones its calls give, for every path on
-    every page; with another layout assumed, the check finds it and the calls are used."""
+    every page (and what the native helper says of each path is what the calls say); with
+    another layout assumed, the check finds it and the calls are used."""
     import ctypes
     import struct
 
     import pypdfium2.raw as R
 
     from auditor.ingest import pdf_pdfium as P
+    from auditor.ingest import pdfium_native
 
     n = 0
     for f in PDFS:
@@ -348,10 +350,13 @@ def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
         for i in range(len(doc)):
             raw = R.FPDF_LoadPage(doc._pdf.raw, i)
             page = P._Handle(ctypes.cast(raw, ctypes.c_void_p).value)
+            native = pdfium_native.page_objects(page, P._C.count_objects(page))
             for k in range(P._C.count_objects(page)):
                 obj = P._C.get_object(page, k)
                 if P._C.object_type(obj) == R.FPDF_PAGEOBJ_PATH:
-                    assert P._points(obj) == P._called_points(obj, P._C.segments(obj))
+                    facts = P._called_path(obj, P._Out())
+                    assert native is None or pdfium_native.PATH.unpack_from(native[2], 96 * k) == facts
+                    assert P._points(obj, facts) == P._called_points(obj, P._C.segments(obj))
                     n += 1
             R.FPDF_ClosePage(raw)
         doc.close()

@@ -19,9 +19,10 @@ only the ones the content draws. PDFium leaves out space glyphs that form a text
 their own; a glyph without a Unicode value is U+FFFD (pdfminer: "(cid:N)"). Numbers PDFium
 holds in single precision are taken as the shortest decimal they stand for (_decimal).
 
-A page's objects and a text page's characters are asked of PDFium in one call each by a small
-C helper (auditor/ingest/pdfium_native.py) when it can be loaded, else one call at a time
-(_page_objects, called_chars): the same answers either way.
+A page's objects (with what PDFium says of each path) and a text page's characters are asked
+of PDFium in one call each by a small C helper (auditor/ingest/pdfium_native.py) when it can be
+loaded, else one call at a time (_page_objects, _called_path, called_chars): the same answers
+either way.
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ import struct
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
@@ -291,14 +291,25 @@ class _PageReader:
             got = self.matrices[key] = _mult((dec(m.a), dec(m.b), dec(m.c), dec(m.d), dec(m.e), dec(m.f)), outer)
         return got
 
-    def color(self, getter: Callable, *handle) -> tuple | None:
-        if not getter(*handle, *self.out.rgba_ref):
+    def path_matrix(self, facts: tuple, outer: tuple) -> tuple:
+        """matrix() for a path, from its PATH record."""
+        if not facts[3]:
+            return _mult(_IDENTITY, outer)
+        key = (*facts[4:10], outer)
+        got = self.matrices.get(key)
+        if got is None:
+            got = self.matrices[key] = _mult(tuple(map(self.dec, facts[4:10])), outer)
+        return got
+
+    def rgb(self, facts: tuple, k: int) -> tuple | None:
+        """color() from a PATH record: its colour whose flag is field k (R, G, B, A after it)."""
+        if not facts[k]:
             return None
-        key = bytes(self.out.rgba_block)  # (R, G, B, A as four C uints)
+        key = facts[k + 1:k + 5]  # (R, G, B, A)
         got = self.colors.get(key)
         if got is None:
-            r, g, b, _ = self.out.rgba
-            got = self.colors[key] = (r.value / 255, g.value / 255, b.value / 255)
+            r, g, b, _ = key
+            got = self.colors[key] = (r / 255, g / 255, b / 255)
         return got
 
     # --- paths
@@ -312,8 +323,10 @@ class _PageReader:
             objs = _page_objects(self.handle, n)
         stack = [(objs, self.ctm, 0)]
         order = self.order
+        record = pdfium_native.PATH.unpack_from
+        size = pdfium_native.PATH.size
         while stack:
-            (objs, kinds), outer, i = stack.pop()
+            (objs, kinds, paths), outer, i = stack.pop()
             count = len(objs)
             while i < count:
                 obj, kind = objs[i], kinds[i]
@@ -322,17 +335,18 @@ class _PageReader:
                     order[obj] = len(order)
                 elif kind == _PATH:
                     obj = _Handle(obj)
-                    self.path(obj, self.matrix(obj, outer))
+                    facts = record(paths, size * (i - 1)) if paths is not None else _called_path(obj, self.out)
+                    self.path(obj, self.path_matrix(facts, outer), facts)
                 elif kind == _FORM:
                     obj = _Handle(obj)
-                    stack.append(((objs, kinds), outer, i))  # resume here after the form
+                    stack.append(((objs, kinds, paths), outer, i))  # resume here after the form
                     stack.append((_form_objects(obj), self.matrix(obj, outer), 0))
                     break
 
-    def path(self, obj: _Handle, m: tuple) -> None:
+    def path(self, obj: _Handle, m: tuple, facts: tuple) -> None:
         """One path object -> pdfminer's LTLine/LTRect/LTCurve per subpath, as pdfplumber dicts."""
-        points = _points(obj)
-        if len(points) == 5 and self.box_path(obj, points, m):
+        points = _points(obj, facts)
+        if len(points) == 5 and self.box_path(facts, points, m):
             return
         a, b, c, d, e, f = m
         ops: list[str] = []
@@ -371,26 +385,25 @@ class _PageReader:
         shape = "".join(ops)
         if shape[:1] != "m":
             return
-        style = self.style(obj)
+        style = self.style(facts)
         if shape.count("m") > 1:
             for mt in _SUBPATH.finditer(shape):
                 self.subpath(shape[mt.start():mt.end()], pts[mt.start():mt.end()], style)
         else:
             self.subpath(shape, pts, style)
 
-    def style(self, obj: _Handle) -> dict:
+    def style(self, facts: tuple) -> dict:
         """A path's paint: stroke and fill (pdfminer's flags) and their colours."""
-        fill_mode, stroke = self.out.i, self.out.j
-        _C.draw_mode(obj, *self.out.ij_ref)
+        fill_mode = facts[10]
         return {
-            "stroke": bool(stroke.value),
-            "fill": fill_mode.value != R.FPDF_FILLMODE_NONE,
-            "evenodd": fill_mode.value == R.FPDF_FILLMODE_ALTERNATE,
-            "stroking_color": self.color(_C.stroke_color, obj),
-            "non_stroking_color": self.color(_C.fill_color, obj),
+            "stroke": bool(facts[11]),
+            "fill": fill_mode != R.FPDF_FILLMODE_NONE,
+            "evenodd": fill_mode == R.FPDF_FILLMODE_ALTERNATE,
+            "stroking_color": self.rgb(facts, 12),
+            "non_stroking_color": self.rgb(facts, 17),
         }
 
-    def box_path(self, obj: _Handle, points: list, m: tuple) -> bool:
+    def box_path(self, facts: tuple, points: list, m: tuple) -> bool:
         """The most common path, one closed axis-aligned box (cell borders and shading), made
         into its rect directly: what path() and subpath() make of it, without their general
         steps. False (nothing made) for any other path of five points."""
@@ -420,7 +433,7 @@ class _PageReader:
                 (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
             return False
         obj_ = self.box("rect", min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2))
-        obj_.update(self.style(obj))
+        obj_.update(self.style(facts))
         self.objects.setdefault("rect", []).append(obj_)
         return True
 
@@ -620,19 +633,38 @@ class _PageReader:
         return adv, ch
 
 
-def _page_objects(page: _Handle, n: int) -> tuple[list, list]:
-    """pdfium_native.page_objects by PDFium's calls, two per object."""
+def _page_objects(page: _Handle, n: int) -> tuple[list, list, None]:
+    """pdfium_native.page_objects by PDFium's calls, two per object (a path's record made
+    when it is read: _called_path)."""
     objs = [_C.get_object(page, i).value for i in range(n)]
-    return objs, [_C.object_type(_Handle(obj)) for obj in objs]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs], None
 
 
-def _form_objects(form: _Handle) -> tuple[list, list]:
-    """A form XObject's objects (their handles) and their types."""
+def _form_objects(form: _Handle) -> tuple[list, list, None]:
+    """A form XObject's objects (their handles) and their types, as _page_objects."""
     objs = [_C.form_object(form, ctypes.c_ulong(i)).value for i in range(_C.form_count(form))]
-    return objs, [_C.object_type(_Handle(obj)) for obj in objs]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs], None
 
 
-def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
+def _called_path(obj: _Handle, out: _Out) -> tuple:
+    """What PDFium says of a path, by its calls one by one: pdfium_native.PATH's fields. (The
+    draw mode's out-parameters are left as they were when the call fails, as the native one does.)"""
+    n = _C.segments(obj)
+    first = last = 0
+    if n > 1:
+        first, last = _C.segment(obj, 0).value or 0, _C.segment(obj, n - 1).value or 0
+    m = out.m
+    has_matrix = _C.object_matrix(obj, out.m_ref)
+    matrix = (m.a, m.b, m.c, m.d, m.e, m.f) if has_matrix else (0.0,) * 6
+    _C.draw_mode(obj, *out.ij_ref)
+    colors = []
+    for getter in (_C.stroke_color, _C.fill_color):
+        got = 1 if getter(obj, *out.rgba_ref) else 0
+        colors += (got, *(v.value for v in out.rgba)) if got else (0, 0, 0, 0, 0)
+    return (first, last, n, 1 if has_matrix else 0, *matrix, out.i.value, out.j.value, *colors)
+
+
+def _points(obj: _Handle, facts: tuple) -> list[tuple[float, float, int, int]]:
     """A path's segments: (x, y, type, closes) each, in its own space.
 
     PDFium hands a segment out as a pointer into the path's array of points (x and y as floats,
@@ -640,14 +672,12 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
     last segment's pointer is where that array puts it, the points are read from it in one go
     instead of four calls per segment; the layout is checked against PDFium's own calls on the
     first path with each kind of segment, and not used again if they differ."""
-    n = _C.segments(obj)
+    first, last, n = facts[:3]
     if n <= 0:
         return []
     if _LAYOUT["ok"] and n > 1:
-        segment = _C.segment(obj, 0)
-        first, last = segment.value, _C.segment(obj, n - 1).value
         if first and last - first == _POINT.size * (n - 1):
-            got = list(_POINT.iter_unpack(ctypes.string_at(segment, _POINT.size * n)))
+            got = list(_POINT.iter_unpack(ctypes.string_at(first, _POINT.size * n)))
             kinds = set(map(_KIND, got))
             if kinds <= _LAYOUT["checked"]:
                 return got

@@ -9,7 +9,10 @@
      FPDFText_GetTextObject, FPDFText_IsGenerated, FPDFText_GetCharOrigin (per character),
      FPDFText_GetMatrix, FPDFText_GetFontSize, FPDFText_GetFillColor, FPDFTextObj_GetFont
      (what a character's text object shares: the caller reads them at a run's first character);
-     FPDFPage_GetObject and FPDFPageObj_GetType for each object of a page.
+     FPDFPage_GetObject and FPDFPageObj_GetType for each object of a page, and for each path
+     among them FPDFPath_CountSegments, FPDFPath_GetPathSegment (the first and the last),
+     FPDFPageObj_GetMatrix, FPDFPath_GetDrawMode, FPDFPageObj_GetStrokeColor and _GetFillColor
+     into one record (struct path, read in Python as pdfium_native._PATH).
 
    A call that fails leaves its entry as the Python calls leave their out-parameters: the origin
    the previous character's, the matrix and the colour zero with their flag 0. */
@@ -25,6 +28,22 @@ typedef int (*fill_fn)(void *page, int i, unsigned *r, unsigned *g, unsigned *b,
 typedef void *(*font_fn)(void *text_object);
 typedef void *(*object_fn)(void *page, int i);
 typedef int (*type_fn)(void *object);
+typedef int (*segments_fn)(void *path);
+typedef void *(*segment_fn)(void *path, int i);
+typedef int (*object_matrix_fn)(void *object, float *matrix);
+typedef int (*draw_mode_fn)(void *path, int *fill_mode, int *stroke);
+typedef int (*color_fn)(void *object, unsigned *r, unsigned *g, unsigned *b, unsigned *a);
+
+struct path { /* 96 bytes, every field on its natural alignment */
+    uint64_t first, last;    /* the first and the last segment (when there are two or more) */
+    int32_t segments, has_matrix;
+    float matrix[6];
+    int32_t fill_mode, stroke;
+    int32_t has_stroke_color;
+    uint32_t stroke_color[4];
+    int32_t has_fill_color;
+    uint32_t fill_color[4];
+};
 
 const char *auditor_source_hash(void) { return AUDITOR_SOURCE_HASH; }
 
@@ -76,15 +95,48 @@ int auditor_text_chars(void *const *fns, void *page, int n,
     return n;
 }
 
-int auditor_page_objects(void *const *fns, void *page, int n, uint64_t *objects, int32_t *types)
+int auditor_page_objects(void *const *fns, void *page, int n, uint64_t *objects, int32_t *types,
+                         int path_type, struct path *paths)
 {
     object_fn object = (object_fn)fns[7];
     type_fn type = (type_fn)fns[8];
+    segments_fn segments = (segments_fn)fns[9];
+    segment_fn segment = (segment_fn)fns[10];
+    object_matrix_fn object_matrix = (object_matrix_fn)fns[11];
+    draw_mode_fn draw_mode = (draw_mode_fn)fns[12];
+    color_fn stroke_color = (color_fn)fns[13], fill_color = (color_fn)fns[14];
+    int fill_mode = 0, stroke = 0; /* (left as they were when a call fails, as in Python) */
     int i;
+    if (sizeof(struct path) != 96)
+        return -1;
     for (i = 0; i < n; i++) {
         void *obj = object(page, i);
+        struct path *p = paths + i;
         objects[i] = (uint64_t)(uintptr_t)obj;
         types[i] = type(obj);
+        memset(p, 0, sizeof *p);
+        if (types[i] != path_type)
+            continue;
+        p->segments = segments(obj);
+        if (p->segments > 1) {
+            p->first = (uint64_t)(uintptr_t)segment(obj, 0);
+            p->last = (uint64_t)(uintptr_t)segment(obj, p->segments - 1);
+        }
+        if (object_matrix(obj, p->matrix))
+            p->has_matrix = 1;
+        else
+            memset(p->matrix, 0, sizeof p->matrix);
+        draw_mode(obj, &fill_mode, &stroke);
+        p->fill_mode = fill_mode;
+        p->stroke = stroke;
+        p->has_stroke_color = stroke_color(obj, p->stroke_color, p->stroke_color + 1,
+                                           p->stroke_color + 2, p->stroke_color + 3) ? 1 : 0;
+        if (!p->has_stroke_color)
+            memset(p->stroke_color, 0, sizeof p->stroke_color);
+        p->has_fill_color = fill_color(obj, p->fill_color, p->fill_color + 1,
+                                       p->fill_color + 2, p->fill_color + 3) ? 1 : 0;
+        if (!p->has_fill_color)
+            memset(p->fill_color, 0, sizeof p->fill_color);
     }
     return n;
 }

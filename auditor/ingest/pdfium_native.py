@@ -3,9 +3,10 @@ one call each.
 
 `pdfium_chars.c` is plain C linked against nothing: it is handed the addresses of the PDFium
 functions pypdfium2 loaded and fills arrays for all characters of a text page (`text_chars()`)
-and all objects of a page (`page_objects()`), with the calls auditor/ingest/pdf_pdfium.py
-otherwise makes one by one through ctypes, ~2,800 instructions each (three per character, four
-per run of one text object, two per page object).
+and all objects of a page, with a record for each path (`page_objects()`), with the calls
+auditor/ingest/pdf_pdfium.py otherwise makes one by one through ctypes, ~2,800 instructions
+each (three per character, four per run of one text object, two per page object, seven per
+path).
 
 Built by scripts/setup.sh (`python -m auditor.ingest.pdfium_native build`) into
 `_pdfium_chars.so` beside the source. A library is used only when it says it was built from
@@ -25,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import struct
 import tempfile
 from array import array
 from pathlib import Path
@@ -42,7 +44,12 @@ ENV = "AUDITOR_NATIVE"  # "0": never use the native helper
 # the PDFium functions handed to the library, in the order pdfium_chars.c takes them
 _FUNCTIONS = (R.FPDFText_GetTextObject, R.FPDFText_IsGenerated, R.FPDFText_GetCharOrigin,
               R.FPDFText_GetMatrix, R.FPDFText_GetFontSize, R.FPDFText_GetFillColor,
-              R.FPDFTextObj_GetFont, R.FPDFPage_GetObject, R.FPDFPageObj_GetType)
+              R.FPDFTextObj_GetFont, R.FPDFPage_GetObject, R.FPDFPageObj_GetType,
+              R.FPDFPath_CountSegments, R.FPDFPath_GetPathSegment, R.FPDFPageObj_GetMatrix,
+              R.FPDFPath_GetDrawMode, R.FPDFPageObj_GetStrokeColor, R.FPDFPageObj_GetFillColor)
+# pdfium_chars.c's struct path: first and last segment, segments, has matrix, matrix (a-f),
+# fill mode, stroke, has stroke colour, stroke RGBA, has fill colour, fill RGBA
+PATH = struct.Struct("=QQii6fiii4Ii4I")
 _P = ctypes.c_void_p
 _state: dict = {}  # "lib": the entry points or None, "path": the library they came from, "fns": PDFium's
 
@@ -90,7 +97,7 @@ def _load(path: Path, want: str):
         return None
     chars.restype = objects.restype = ctypes.c_int
     chars.argtypes = [_P, _P, ctypes.c_int] + [_P] * 10
-    objects.argtypes = [_P, _P, ctypes.c_int, _P, _P]
+    objects.argtypes = [_P, _P, ctypes.c_int, _P, _P, ctypes.c_int, _P]
     return chars, objects
 
 
@@ -152,15 +159,18 @@ def text_chars(tp: int, n: int):
 
 
 def page_objects(page, n: int):
-    """The n objects of page `page` (its handle) and their types (FPDF_PAGEOBJ_*), as two lists;
-    None without the native helper."""
+    """The n objects of page `page` (its handle), their types (FPDF_PAGEOBJ_*), and for the
+    paths among them what PDFium says of each (PATH records of 96 bytes, one per object, as
+    bytes); None without the native helper."""
     lib = library()
     if lib is None:
         return None
     objects, types = array("Q", bytes(8 * n)), array("i", bytes(4 * n))
-    if lib[1](_state["fns"], page, n, objects.buffer_info()[0], types.buffer_info()[0]) != n:
+    paths = array("B", bytes(PATH.size * n))
+    if lib[1](_state["fns"], page, n, objects.buffer_info()[0], types.buffer_info()[0],
+              R.FPDF_PAGEOBJ_PATH, paths.buffer_info()[0]) != n:
         return None
-    return objects.tolist(), types.tolist()
+    return objects.tolist(), types.tolist(), paths.tobytes()
 
 
 if __name__ == "__main__":
