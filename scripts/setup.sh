@@ -7,6 +7,10 @@ PY=${PY:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# The PDFium reader's native helper (auditor/ingest/pdfium_native.py): without it (no compiler) the
+# reader makes PDFium's calls one by one, with the same results.
+.venv/bin/python -m auditor.ingest.pdfium_native build >/dev/null \
+  || echo "setup: the native PDFium helper was not built (no C compiler?); the reader works without it" >&2
 
 # Reports: headless Chromium for the browser tests and screenshots, CJK fonts to render them.
 need=()

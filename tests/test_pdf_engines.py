@@ -334,13 +334,15 @@ def test_table_finder_is_pdfplumbers_on_every_page():
 @needs_pdfs
 def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
     """A path's points read from PDFium's array are the ones its calls give, for every path on
-    every page; with another layout assumed, the check finds it and the calls are used."""
+    every page (and what the native helper says of each path is what the calls say); with
+    another layout assumed, the check finds it and the calls are used."""
     import ctypes
     import struct
 
     import pypdfium2.raw as R
 
     from auditor.ingest import pdf_pdfium as P
+    from auditor.ingest import pdfium_native
 
     n = 0
     for f in PDFS:
@@ -348,10 +350,13 @@ def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
         for i in range(len(doc)):
             raw = R.FPDF_LoadPage(doc._pdf.raw, i)
             page = P._Handle(ctypes.cast(raw, ctypes.c_void_p).value)
+            native = pdfium_native.page_objects(page, P._C.count_objects(page))
             for k in range(P._C.count_objects(page)):
                 obj = P._C.get_object(page, k)
                 if P._C.object_type(obj) == R.FPDF_PAGEOBJ_PATH:
-                    assert P._points(obj) == P._called_points(obj, P._C.segments(obj))
+                    facts = P._called_path(obj, P._Out())
+                    assert native is None or pdfium_native.PATH.unpack_from(native[2], 96 * k) == facts
+                    assert P._points(obj, facts) == P._called_points(obj, P._C.segments(obj))
                     n += 1
             R.FPDF_ClosePage(raw)
         doc.close()
@@ -361,6 +366,93 @@ def test_path_points_read_in_one_go_are_pdfiums(monkeypatch):
     monkeypatch.setattr(P, "_LAYOUT", {"ok": True, "checked": set()})
     monkeypatch.setattr(P, "_POINT", struct.Struct("=ffxxBB"))
     assert PdfiumDocument(path).page(1).objects == right and not P._LAYOUT["ok"]
+
+
+def _all_pages(path) -> list:
+    """Every page of a PDF read by the pdfium reader: (doctop, box, rotation, objects) each."""
+    doc = PdfiumDocument(path)
+    try:
+        return [(p.initial_doctop, p.bbox, p.rotation, p.objects) for p in map(doc.page, range(len(doc)))]
+    finally:
+        doc.close()
+
+
+def _same(a, b) -> bool:
+    """Equal dict for dict, and bit for bit (repr tells -0.0 from 0.0 and writes floats exactly)."""
+    return a == b and repr(a) == repr(b)
+
+
+@needs_pdfs
+def test_native_helper_reads_what_the_calls_read(monkeypatch):
+    """Every page of every PDF: the characters (and every other object) read with the native
+    helper's one call per page are those read with PDFium's calls one by one, dict for dict."""
+    from auditor.ingest import pdfium_native
+
+    if pdfium_native.library() is None:
+        pytest.skip("the native helper cannot be loaded or built here (no C compiler?)")
+    native = {f.name: _all_pages(f) for f in PDFS}
+    with monkeypatch.context() as m:
+        m.setattr(pdfium_native, "library", lambda: None)
+        called = {f.name: _all_pages(f) for f in PDFS}
+    chars = 0
+    for name, pages in native.items():
+        assert len(pages) == len(called[name])
+        for k, (a, b) in enumerate(zip(pages, called[name])):
+            assert _same(a, b), (name, k + 1)
+            chars += len(a[3].get("char", []))
+    assert chars > 200_000
+
+
+def _native_state(monkeypatch, tmp_path, beside: Path, path: str) -> None:
+    """The native helper forgotten, looked for `beside` the source, then in a cache under
+    tmp_path, with PATH `path` to find a compiler on."""
+    from auditor.ingest import pdfium_native
+
+    monkeypatch.setattr(pdfium_native, "_state", {})
+    monkeypatch.setattr(pdfium_native, "BESIDE", beside)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(pdfium_native.ENV, raising=False)
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setenv("PATH", path)
+
+
+@needs_pdfs
+def test_native_helper_missing_or_garbage_falls_back_to_the_calls(monkeypatch, tmp_path):
+    """A library that is missing, garbage or built from another source is not used; one is built
+    into the user cache when a compiler is there, else the calls are made: the same pages."""
+    import os
+    import shutil
+    import subprocess
+
+    from auditor.ingest import pdfium_native
+
+    path_env = os.environ["PATH"]
+    path = pdf_fixtures.PDF_DIR / "js-party-office-2018-budget-tables.pdf"
+    if pdfium_native.library() is None:
+        pytest.skip("the native helper cannot be loaded or built here (no C compiler?)")
+    right = _all_pages(path)
+    garbage = tmp_path / "garbage.so"
+    garbage.write_bytes(b"\x7fELF this is no library" * 40)
+    stale = tmp_path / "stale.so"
+    (tmp_path / "stale.c").write_text('const char *auditor_source_hash(void) { return "0123456789abcdef"; }\n')
+    subprocess.run([shutil.which("gcc") or "cc", "-shared", "-fPIC", "-o", str(stale), str(tmp_path / "stale.c")],
+                   check=True)
+    for beside in (tmp_path / "missing.so", garbage, stale):
+        _native_state(monkeypatch, tmp_path / beside.name, beside, str(tmp_path / "no-bin"))
+        assert pdfium_native.library() is None
+        assert _same(_all_pages(path), right), beside.name
+    # the same, a compiler on PATH: built into the user cache (atomically) and used from there
+    _native_state(monkeypatch, tmp_path, garbage, path_env)
+    assert pdfium_native.library() is not None
+    built = pdfium_native._state["path"]
+    assert built == tmp_path / "cache" / "auditor" / f"pdfium_chars-{pdfium_native.source_hash()}.so"
+    assert [p.name for p in built.parent.iterdir()] == [built.name]  # no temporary file left
+    assert _same(_all_pages(path), right)
+    # AUDITOR_NATIVE=0: the calls, whatever library there is
+    monkeypatch.setattr(pdfium_native, "_state", {})
+    monkeypatch.setenv(pdfium_native.ENV, "0")
+    assert pdfium_native.library() is None
+    assert _same(_all_pages(path), right)
 
 
 def test_form_xobjects_are_followed(tmp_path):

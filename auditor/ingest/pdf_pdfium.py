@@ -18,6 +18,11 @@ Characters PDFium generates (spaces and line breaks it infers) are left out: pdf
 only the ones the content draws. PDFium leaves out space glyphs that form a text object of
 their own; a glyph without a Unicode value is U+FFFD (pdfminer: "(cid:N)"). Numbers PDFium
 holds in single precision are taken as the shortest decimal they stand for (_decimal).
+
+A page's objects (with what PDFium says of each path) and a text page's characters are asked
+of PDFium in one call each by a small C helper (auditor/ingest/pdfium_native.py) when it can be
+loaded, else one call at a time (_page_objects, _called_path, called_chars): the same answers
+either way.
 """
 from __future__ import annotations
 
@@ -27,17 +32,20 @@ import struct
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 from pdfplumber.page import Page
+
+from auditor.ingest import pdfium_native
 
 __all__ = ["PdfiumDocument", "PdfiumPage"]
 
 _US_LETTER = (0.0, 0.0, 612.0, 792.0)  # pdfminer's MediaBox when a page has none
 _SUBPATH = re.compile(r"m[^m]+")
 _pack = struct.Struct("f").pack
+_FOUR_FLOATS = struct.Struct("=4f").unpack_from
+_THREE_UINTS = struct.Struct("=3I").unpack_from
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _TEXT, _PATH, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 _MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
@@ -283,14 +291,25 @@ class _PageReader:
             got = self.matrices[key] = _mult((dec(m.a), dec(m.b), dec(m.c), dec(m.d), dec(m.e), dec(m.f)), outer)
         return got
 
-    def color(self, getter: Callable, *handle) -> tuple | None:
-        if not getter(*handle, *self.out.rgba_ref):
+    def path_matrix(self, facts: tuple, outer: tuple) -> tuple:
+        """matrix() for a path, from its PATH record."""
+        if not facts[3]:
+            return _mult(_IDENTITY, outer)
+        key = (*facts[4:10], outer)
+        got = self.matrices.get(key)
+        if got is None:
+            got = self.matrices[key] = _mult(tuple(map(self.dec, facts[4:10])), outer)
+        return got
+
+    def rgb(self, facts: tuple, k: int) -> tuple | None:
+        """color() from a PATH record: its colour whose flag is field k (R, G, B, A after it)."""
+        if not facts[k]:
             return None
-        key = bytes(self.out.rgba_block)  # (R, G, B, A as four C uints)
+        key = facts[k + 1:k + 5]  # (R, G, B, A)
         got = self.colors.get(key)
         if got is None:
-            r, g, b, _ = self.out.rgba
-            got = self.colors[key] = (r.value / 255, g.value / 255, b.value / 255)
+            r, g, b, _ = key
+            got = self.colors[key] = (r / 255, g / 255, b / 255)
         return got
 
     # --- paths
@@ -298,29 +317,36 @@ class _PageReader:
     def walk(self) -> None:
         """Paths into `objects` (rect/line/curve lists, in content order); every text object's
         place in the content into `order`; forms followed."""
-        stack = [(_C.count_objects(self.handle), None, self.ctm, 0)]
+        n = _C.count_objects(self.handle)
+        objs = pdfium_native.page_objects(self.handle, n)
+        if objs is None:
+            objs = _page_objects(self.handle, n)
+        stack = [(objs, self.ctm, 0)]
         order = self.order
-        get_page_object, get_form_object, object_type = _C.get_object, _C.form_object, _C.object_type
-        page = self.handle
+        record = pdfium_native.PATH.unpack_from
+        size = pdfium_native.PATH.size
         while stack:
-            count, form, outer, i = stack.pop()
+            (objs, kinds, paths), outer, i = stack.pop()
+            count = len(objs)
             while i < count:
-                obj = get_page_object(page, i) if form is None else get_form_object(form, ctypes.c_ulong(i))
+                obj, kind = objs[i], kinds[i]
                 i += 1
-                kind = object_type(obj)
                 if kind == _TEXT:
-                    order[obj.value] = len(order)
+                    order[obj] = len(order)
                 elif kind == _PATH:
-                    self.path(obj, self.matrix(obj, outer))
+                    obj = _Handle(obj)
+                    facts = record(paths, size * (i - 1)) if paths is not None else _called_path(obj, self.out)
+                    self.path(obj, self.path_matrix(facts, outer), facts)
                 elif kind == _FORM:
-                    stack.append((count, form, outer, i))  # resume here after the form
-                    stack.append((_C.form_count(obj), obj, self.matrix(obj, outer), 0))
+                    obj = _Handle(obj)
+                    stack.append(((objs, kinds, paths), outer, i))  # resume here after the form
+                    stack.append((_form_objects(obj), self.matrix(obj, outer), 0))
                     break
 
-    def path(self, obj: _Handle, m: tuple) -> None:
+    def path(self, obj: _Handle, m: tuple, facts: tuple) -> None:
         """One path object -> pdfminer's LTLine/LTRect/LTCurve per subpath, as pdfplumber dicts."""
-        points = _points(obj)
-        if len(points) == 5 and self.box_path(obj, points, m):
+        points = _points(obj, facts)
+        if len(points) == 5 and self.box_path(facts, points, m):
             return
         a, b, c, d, e, f = m
         ops: list[str] = []
@@ -359,26 +385,25 @@ class _PageReader:
         shape = "".join(ops)
         if shape[:1] != "m":
             return
-        style = self.style(obj)
+        style = self.style(facts)
         if shape.count("m") > 1:
             for mt in _SUBPATH.finditer(shape):
                 self.subpath(shape[mt.start():mt.end()], pts[mt.start():mt.end()], style)
         else:
             self.subpath(shape, pts, style)
 
-    def style(self, obj: _Handle) -> dict:
+    def style(self, facts: tuple) -> dict:
         """A path's paint: stroke and fill (pdfminer's flags) and their colours."""
-        fill_mode, stroke = self.out.i, self.out.j
-        _C.draw_mode(obj, *self.out.ij_ref)
+        fill_mode = facts[10]
         return {
-            "stroke": bool(stroke.value),
-            "fill": fill_mode.value != R.FPDF_FILLMODE_NONE,
-            "evenodd": fill_mode.value == R.FPDF_FILLMODE_ALTERNATE,
-            "stroking_color": self.color(_C.stroke_color, obj),
-            "non_stroking_color": self.color(_C.fill_color, obj),
+            "stroke": bool(facts[11]),
+            "fill": fill_mode != R.FPDF_FILLMODE_NONE,
+            "evenodd": fill_mode == R.FPDF_FILLMODE_ALTERNATE,
+            "stroking_color": self.rgb(facts, 12),
+            "non_stroking_color": self.rgb(facts, 17),
         }
 
-    def box_path(self, obj: _Handle, points: list, m: tuple) -> bool:
+    def box_path(self, facts: tuple, points: list, m: tuple) -> bool:
         """The most common path, one closed axis-aligned box (cell borders and shading), made
         into its rect directly: what path() and subpath() make of it, without their general
         steps. False (nothing made) for any other path of five points."""
@@ -408,7 +433,7 @@ class _PageReader:
                 (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
             return False
         obj_ = self.box("rect", min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2))
-        obj_.update(self.style(obj))
+        obj_.update(self.style(facts))
         self.objects.setdefault("rect", []).append(obj_)
         return True
 
@@ -457,15 +482,17 @@ class _PageReader:
         text = bytes(buf)[: 2 * max(got - 1, 0)].decode("utf-16-le", "replace")
         if len(text) != n:  # characters outside the BMP: one call each
             text = "".join(chr(min(_C.unicode(tp, i), 0x10FFFF)) for i in range(n))
+        # PDFium's answers for every character in one call (the native helper), else made here
+        facts = pdfium_native.text_chars(tp, n)
+        if facts is None:
+            facts = self.called_chars(tp, text)
+        objects, xs, ys, generated = facts[:4]
         ra, rb, rc, rd, re_, rf = self.ctm
-        ox, oy = self.out.dx, self.out.dy
-        ox_ref, oy_ref = self.out.dxy_ref
         dec = self.dec
         known = self.decimals
         order = self.order
         number, height, x_shift, top_shift, doctop = (self.number, self.height, self.x_shift,
                                                       self.top_shift, self.doctop)
-        generated, text_object, origin = _C.generated, _C.text_object_id, _C.origin
         last_obj = None
         place = last_place = -1
         shuffled = False
@@ -473,12 +500,11 @@ class _PageReader:
         append = chars.append
         runs: list[tuple[int, int]] = []  # (place of the text object in the content, first of its chars)
         flat = rb == 0 and rc == 0  # the page is not turned: a character's y is its origin's alone
-        for i, ch in enumerate(text):
-            if ch.isspace() and generated(tp, i):
+        for i, ch, gen, obj, px, y in zip(range(n), text, generated, objects, xs, ys):
+            if gen and ch.isspace():
                 continue
-            obj = text_object(tp, i)
             if obj != last_obj:
-                run = self.text_object(tp, i, obj)
+                run = self.text_object(i, facts)
                 (a, b, c, d), descent, top_y, axis_aligned, upright, name, color, advs = run[:8]
                 same_y = flat and axis_aligned
                 last_y = None
@@ -487,14 +513,11 @@ class _PageReader:
                 shuffled = shuffled or place < last_place
                 last_place = place
                 runs.append((place, len(chars)))
-            origin(tp, i, ox_ref, oy_ref)
             adv = advs.get(ch)
             if adv is None:
                 adv, ch = self.advance(tp, i, ch, run)
             # pdfminer's LTChar: (0, descent) .. (adv, descent + size) through the char's matrix
-            px = ox.value
             px = known.get(px) or dec(px)
-            y = oy.value
             if y != last_y or not same_y:  # (characters along one line of a run share their y)
                 last_y = y
                 py = known.get(y) or dec(y)
@@ -514,9 +537,9 @@ class _PageReader:
                 if x1 < x0:
                     x0, x1 = x1, x0
             else:
-                xs = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
-                ys = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
-                x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+                cx = (c * descent + e, a * adv + c * descent + e, a * adv + c * top_y + e, c * top_y + e)
+                cy = (d * descent + f, b * adv + d * descent + f, b * adv + d * top_y + f, d * top_y + f)
+                x0, x1, y0, y1 = min(cx), max(cx), min(cy), max(cy)
                 top = height - y1 + top_shift
                 bottom = height - y0 + top_shift
                 h = y1 - y0
@@ -531,37 +554,67 @@ class _PageReader:
             chars = [c for _, piece in pieces for c in piece]
         return chars
 
-    def text_object(self, tp: _Handle, i: int, obj: int) -> tuple:
-        """What all characters of one text object share (character i is its first): its matrix
-        with the page rotation applied, descent (in text units) and top, whether it is axis-aligned,
-        upright, font name, fill colour, the font's advances by character; its font size, font and
-        own matrix. Objects alike in PDFium's answers share one tuple (per document)."""
+    def called_chars(self, tp: _Handle, text: str) -> tuple:
+        """pdfium_native.text_chars made by PDFium's calls one by one, only those text_chars reads:
+        whether a space is generated; a kept character's text object and origin; at the first
+        character of each run of one text object, what the object shares (its matrix, size, font,
+        fill). A failed call leaves the origin the previous character's, as the native one does."""
+        n = len(text)
         out = self.out
-        m = out.m
-        has_matrix = _C.char_matrix(tp, i, out.m_ref)
-        size = _C.font_size(tp, i)
-        font_id = _C.font_id(_Handle(obj))
-        has_fill = _C.char_fill(tp, i, *out.rgba_ref)
-        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes: one copy each)
-        key = (has_matrix and bytes(m)[:16], size, font_id, has_fill and bytes(out.rgba_block)[:12])
+        objects, fonts = [None] * n, [None] * n
+        xs, ys, sizes = [0.0] * n, [0.0] * n, [0.0] * n
+        generated, has_matrix, has_fill = [0] * n, [0] * n, [0] * n
+        matrices, rgbs = bytearray(16 * n), bytearray(12 * n)
+        ox, oy = out.dx, out.dy
+        ox_ref, oy_ref = out.dxy_ref
+        last = None
+        for i, ch in enumerate(text):
+            if ch.isspace() and _C.generated(tp, i):
+                generated[i] = 1
+                continue
+            obj = objects[i] = _C.text_object_id(tp, i)
+            if obj != last:
+                last = obj
+                if _C.char_matrix(tp, i, out.m_ref):
+                    has_matrix[i] = 1
+                    matrices[16 * i:16 * i + 16] = bytes(out.m)[:16]
+                sizes[i] = _C.font_size(tp, i)
+                fonts[i] = _C.font_id(_Handle(obj))
+                if _C.char_fill(tp, i, *out.rgba_ref):
+                    has_fill[i] = 1
+                    rgbs[12 * i:12 * i + 12] = bytes(out.rgba_block)[:12]
+            _C.origin(tp, i, ox_ref, oy_ref)
+            xs[i], ys[i] = ox.value, oy.value
+        return objects, xs, ys, generated, has_matrix, bytes(matrices), sizes, fonts, has_fill, bytes(rgbs)
+
+    def text_object(self, i: int, facts: tuple) -> tuple:
+        """What all characters of one text object share (character i is its first), from PDFium's
+        answers in `facts` (text_chars): its matrix with the page rotation applied, descent (in
+        text units) and top, whether it is axis-aligned, upright, font name, fill colour, the
+        font's advances by character; its font size, font and own matrix. Objects alike in
+        PDFium's answers share one tuple (per document)."""
+        has_matrix, matrices, sizes, fonts, has_fill, rgbs = facts[4:]
+        size, font_id = sizes[i], fonts[i]
+        has_matrix, has_fill = has_matrix[i], has_fill[i]
+        # (the matrix's a, b, c, d and the fill's R, G, B as PDFium's bytes)
+        key = (has_matrix and matrices[16 * i:16 * i + 16], size, font_id, has_fill and rgbs[12 * i:12 * i + 12])
         run = self.runs.get(key)
         if run is not None:
             return run
         font = _Handle(font_id)
-        r, g, b_, _ = out.rgba
-        rgb = (r.value, g.value, b_.value)
         dec = self.dec
-        pm = (dec(m.a), dec(m.b), dec(m.c), dec(m.d)) if has_matrix else (1.0, 0.0, 0.0, 1.0)
+        pm = tuple(map(dec, _FOUR_FLOATS(matrices, 16 * i))) if has_matrix else (1.0, 0.0, 0.0, 1.0)
         a, b, c, d, _, _ = _mult((*pm, 0.0, 0.0), self.ctm)
         fs = dec(size)
         known = self.fonts.get((font.value, fs))
         if known is None:
+            out = self.out
             descent = dec(out.f.value) if font and _C.descent(font, _F(fs), out.f_ref) else 0.0
             if descent > 0:  # pdfminer: /Descent is negative whatever the file says
                 descent = -descent
             known = self.fonts[(font.value, fs)] = (descent, _font_name(font), {})
         descent, name, advs = known
-        color = tuple(v / 255 for v in rgb) if has_fill else None
+        color = tuple(v / 255 for v in _THREE_UINTS(rgbs, 12 * i)) if has_fill else None
         run = self.runs[key] = ((a, b, c, d), descent, descent + fs, b == 0 and c == 0,
                                  bool(a * d > 0 and b * c <= 0), name, color, advs, fs, font, pm)
         return run
@@ -580,7 +633,38 @@ class _PageReader:
         return adv, ch
 
 
-def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
+def _page_objects(page: _Handle, n: int) -> tuple[list, list, None]:
+    """pdfium_native.page_objects by PDFium's calls, two per object (a path's record made
+    when it is read: _called_path)."""
+    objs = [_C.get_object(page, i).value for i in range(n)]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs], None
+
+
+def _form_objects(form: _Handle) -> tuple[list, list, None]:
+    """A form XObject's objects (their handles) and their types, as _page_objects."""
+    objs = [_C.form_object(form, ctypes.c_ulong(i)).value for i in range(_C.form_count(form))]
+    return objs, [_C.object_type(_Handle(obj)) for obj in objs], None
+
+
+def _called_path(obj: _Handle, out: _Out) -> tuple:
+    """What PDFium says of a path, by its calls one by one: pdfium_native.PATH's fields. (The
+    draw mode's out-parameters are left as they were when the call fails, as the native one does.)"""
+    n = _C.segments(obj)
+    first = last = 0
+    if n > 1:
+        first, last = _C.segment(obj, 0).value or 0, _C.segment(obj, n - 1).value or 0
+    m = out.m
+    has_matrix = _C.object_matrix(obj, out.m_ref)
+    matrix = (m.a, m.b, m.c, m.d, m.e, m.f) if has_matrix else (0.0,) * 6
+    _C.draw_mode(obj, *out.ij_ref)
+    colors = []
+    for getter in (_C.stroke_color, _C.fill_color):
+        got = 1 if getter(obj, *out.rgba_ref) else 0
+        colors += (got, *(v.value for v in out.rgba)) if got else (0, 0, 0, 0, 0)
+    return (first, last, n, 1 if has_matrix else 0, *matrix, out.i.value, out.j.value, *colors)
+
+
+def _points(obj: _Handle, facts: tuple) -> list[tuple[float, float, int, int]]:
     """A path's segments: (x, y, type, closes) each, in its own space.
 
     PDFium hands a segment out as a pointer into the path's array of points (x and y as floats,
@@ -588,14 +672,12 @@ def _points(obj: _Handle) -> list[tuple[float, float, int, int]]:
     last segment's pointer is where that array puts it, the points are read from it in one go
     instead of four calls per segment; the layout is checked against PDFium's own calls on the
     first path with each kind of segment, and not used again if they differ."""
-    n = _C.segments(obj)
+    first, last, n = facts[:3]
     if n <= 0:
         return []
     if _LAYOUT["ok"] and n > 1:
-        segment = _C.segment(obj, 0)
-        first, last = segment.value, _C.segment(obj, n - 1).value
         if first and last - first == _POINT.size * (n - 1):
-            got = list(_POINT.iter_unpack(ctypes.string_at(segment, _POINT.size * n)))
+            got = list(_POINT.iter_unpack(ctypes.string_at(first, _POINT.size * n)))
             kinds = set(map(_KIND, got))
             if kinds <= _LAYOUT["checked"]:
                 return got
