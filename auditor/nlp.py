@@ -18,16 +18,15 @@ from __future__ import annotations
 import array
 import gc
 import hashlib
-import os
 import re
 import struct
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from auditor import user_cache
 from auditor.data import read as read_data
 
 DATA = Path(__file__).parent / "data"
@@ -212,13 +211,15 @@ def prefix_cache_path(tokenizer) -> Path | None:
     import jieba
 
     source = Path(tokenizer.dictionary or Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME))
+    root = user_cache.folder()
     try:
         st = source.stat()
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except (OSError, RuntimeError):
+    except OSError:
+        return None
+    if root is None:
         return None
     key = hashlib.sha1(f"{jieba.__version__}|{source.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
-    return root / "auditor" / f"jieba-{key[:16]}.bin"
+    return root / f"jieba-{key[:16]}.bin"
 
 
 def load_prefix_dictionary(tokenizer) -> str:
@@ -267,18 +268,12 @@ def _write_prefix_cache(tokenizer, path: Path) -> bool:
     freqs = array.array("q", tokenizer.FREQ.values())
     if sys.byteorder != "little":  # pragma: no cover
         freqs.byteswap()
-    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name)  # then moved: readers never see half a file
-        with os.fdopen(fd, "wb") as fh:
+        with user_cache.replacing(path) as tmp, open(tmp, "wb") as fh:
             fh.write(_CACHE_FORMAT + _COUNT.pack(len(tokenizer.FREQ), len(text), tokenizer.total))
             fh.write(text)
             fh.write(freqs.tobytes())
-        os.replace(tmp, path)
     except OSError:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         return False
     return True
 

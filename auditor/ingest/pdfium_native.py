@@ -25,13 +25,14 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import struct
-import tempfile
+import sys
 from array import array
 from pathlib import Path
 
 import pypdfium2.raw as R
+
+from auditor import user_cache
 
 __all__ = ["text_chars", "page_objects", "library", "build", "source_hash"]
 
@@ -58,27 +59,15 @@ def source_hash() -> str:
     return hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "auditor"
-
-
 def build(dest: Path = BESIDE) -> Path:
     """Compile pdfium_chars.c into `dest`, atomically (a finished library or none)."""
     cc = shutil.which(os.environ.get("CC", "gcc")) or shutil.which("cc")
     if cc is None:
         raise OSError("no C compiler on PATH")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".pdfium_chars.", suffix=".so", dir=dest.parent)
-    os.close(fd)
-    try:
+    with user_cache.replacing(dest) as tmp:
         subprocess.run([cc, "-O2", "-shared", "-fPIC", f'-DAUDITOR_SOURCE_HASH="{source_hash()}"',
-                        "-o", tmp, str(SOURCE)], check=True, capture_output=True)
+                        "-o", str(tmp), str(SOURCE)], check=True, capture_output=True)
         os.chmod(tmp, 0o755)
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return dest
 
 
@@ -115,26 +104,23 @@ def library():
         except OSError as e:
             log.debug("cannot read %s: %s", SOURCE, e)
     if want is not None:
-        cached = cache_dir() / f"pdfium_chars-{want}.so"
+        root = user_cache.folder()
+        cached = root / f"pdfium_chars-{want}.so" if root is not None else None
         for path in (BESIDE, cached):
-            lib = _load(path, want) if path.exists() else None
+            lib = _load(path, want) if path is not None and path.exists() else None
             if lib is not None:
                 break
         else:
-            try:
-                path = build(cached)
-                lib = _load(path, want)
-            except (OSError, subprocess.SubprocessError) as e:
-                log.debug("cannot build the native helper: %s", e)
+            path = cached
+            if cached is not None:  # (None: no home to keep a built library in)
+                try:
+                    lib = _load(build(cached), want)
+                except (OSError, subprocess.SubprocessError) as e:
+                    log.debug("cannot build the native helper: %s", e)
     _state.update(lib=lib, path=path if lib is not None else None,
                   fns=(ctypes.c_void_p * len(_FUNCTIONS))(
                       *(ctypes.cast(f, ctypes.c_void_p).value for f in _FUNCTIONS)))
     return lib
-
-
-def reset() -> None:
-    """Forget the loaded helper (the next library() looks again): for tests."""
-    _state.clear()
 
 
 def text_chars(tp: int, n: int):
