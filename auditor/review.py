@@ -172,7 +172,7 @@ def previous_findings(out_dir: str | Path | None, ids) -> dict[str, dict]:
     try:
         with src.open(encoding="utf-8") as fh:
             for line in fh:
-                if '"id": ' not in line[:20]:
+                if '"id":' not in line[:20]:  # `{"id":"…"` (and `{"id": "…"`, as older runs wrote it)
                     continue
                 rec = json.loads(line.rstrip().rstrip(","))
                 if rec.get("id") in ids:

@@ -437,3 +437,27 @@ def test_prefix_dictionary_without_a_writable_cache(tmp_path, monkeypatch):
     tok = _fresh_tokenizer()
     assert nlp.load_prefix_dictionary(tok) == "jieba"
     assert tok.initialized and "收入" in tok.FREQ
+
+
+def test_findings_lines_by_orjson_read_back_as_the_standard_encoder_wrote_them(tmp_path):
+    # findings.json's lines are orjson's; a record it refuses (an integer beyond 64 bits, a key that
+    # is not a string) is written by the standard encoder, and the file stays one JSON document
+    import json
+
+    import numpy as np
+
+    from auditor.report import findings as fnd
+
+    plain = {"id": "d:1", "stated": Decimal("1.10"), "expected": 595.94, "rate": np.float64(0.53),
+             "n": np.int64(7), "cells": [{"table": 2, "row": 3, "value": "1269.2"}], "page": None,
+             "text": "收入总计595.94万元\u2028", "ok": True}
+    huge = {"id": "d:2", "stated": 10 ** 30}
+    odd = {"id": "d:3", "by": {1: "一"}}
+    writer = fnd.Writer(tmp_path)
+    writer.add({"documents": [], "claims": [plain, huge, odd], "table_checks": []})
+    writer.close([{"doc": "d"}], {"pass": 1})
+    back = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert back["claims"] == json.loads(json.dumps([plain, huge, odd], ensure_ascii=False, default=str))
+    assert back["claims"][0]["rate"] == 0.53 and back["claims"][0]["n"] == "7"  # as json's default=str has them
+    assert back["claims"][1]["stated"] == 10 ** 30 and back["claims"][2]["by"] == {"1": "一"}
+    assert fnd._line(plain) == fnd._ENCODER.encode(plain).encode("utf-8")  # one format, whichever encoder

@@ -156,3 +156,17 @@ def test_a_stale_review_is_offered_its_likely_new_id(seed_run, tmp_path, capsys)
     reviews.write_text(f"reviews:\n  '{stale_id}': {{verdict: dismissed}}\n", encoding="utf-8")
     data, _ = api.audit([SEED], out_dir=out, reviews=reviews)
     assert [(s["id"], s["suggested"]) for s in data["stale_reviews"]] == [(stale_id, claim["id"])]
+
+
+def test_previous_findings_are_read_in_both_spacings(tmp_path):
+    # findings.json lines are compact now ({"id":"…"}); a folder written by an older run has {"id": "…"}
+    from auditor.review import previous_findings
+
+    rec = {"id": "d:1", "doc": "d", "stated": 595.94, "sentence": "收入总计595.94万元。", "status": "fail"}
+    for name, sep in (("new", (",", ":")), ("old", (", ", ": "))):
+        out = tmp_path / name
+        out.mkdir()
+        line = json.dumps(rec, ensure_ascii=False, separators=sep)
+        (out / "findings.json").write_text('{"documents": [\n],\n"claims": [\n' + line + "\n]}\n", encoding="utf-8")
+        assert previous_findings(out, {"d:1", "d:2"}) == {"d:1": {"doc": "d", "stated": 595.94,
+                                                                  "sentence": "收入总计595.94万元。"}}, name

@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+import orjson
 import pandas as pd
 
 from auditor.evidence import render, says, to_json
@@ -204,7 +205,7 @@ class Spool:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._fh, self._pid = None, None  # opened by the first add() of each process (forked workers open their own)
 
-    def add(self, texts: dict[str, tuple[str, str]]) -> dict:
+    def add(self, texts: dict[str, tuple[bytes, str]]) -> dict:
         """A part made into text (part_to_text) -> {"path": its spool file, "spans": {list: (offset and
         length of its findings.json lines, offset and length of its CSV rows)}}."""
         if self._pid != os.getpid():
@@ -214,7 +215,7 @@ class Spool:
         pos = fh.tell()
         spans, chunks = {}, []
         for key, (lines, rows) in texts.items():
-            a, b = lines.encode("utf-8"), rows.encode("utf-8")
+            a, b = lines, rows.encode("utf-8")
             spans[key] = (pos, len(a), pos + len(a), len(b))
             chunks += (a, b)
             pos += len(a) + len(b)
@@ -274,7 +275,7 @@ class Writer:
             fh.close()
         dest = self.out / "findings.json"
         with dest.open("wb", buffering=0) as out:  # the spooled bytes copied: no decoding of what is already UTF-8
-            out.write(('{"documents": [\n' + ",\n".join(_line(d) for d in documents) + "\n]").encode("utf-8"))
+            out.write(b'{"documents": [\n' + b",\n".join(map(_line, documents)) + b"\n]")
             for key, spans in self._lines.items():
                 out.write(f',\n"{key}": [\n'.encode("utf-8"))
                 for i, (src, at, n) in enumerate(spans):
@@ -282,10 +283,10 @@ class Writer:
                         out.write(b",\n")
                     _copy(src, out, at, n)
                 out.write(b"\n]")
-            tail = ',\n"counts": ' + _line(counts)
+            tail = b',\n"counts": ' + _line(counts)
             for key, value in (more or {}).items():
-                tail += f',\n"{key}": ' + _line(value)
-            out.write((tail + "}\n").encode("utf-8"))
+                tail += f',\n"{key}": '.encode("utf-8") + _line(value)
+            out.write(tail + b"}\n")
         for src in self._sources.values():
             os.close(src)
         self.spool.close()
@@ -306,17 +307,30 @@ def _copy(src: int, dest, offset: int, n: int) -> None:
         offset, n = offset + done, n - done
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)  # made once: ~84,000 records a
-# 300-document run (json.dumps would make an encoder per record); a record is a tree of plain data, never a cycle
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False, separators=(",", ":"))
+# what orjson refuses (an integer beyond 64 bits, a key that is not a string): the same line by the standard
+# encoder, made once (a record is a tree of plain data, never a cycle)
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS  # a dataclass printed as str(), as the standard encoder's default
 
 
-def _line(record: dict) -> str:
-    return _ENCODER.encode(record)
+def _default(value):
+    """What neither encoder knows (Decimal, numpy scalars, …) as json's default=str has it, a float
+    subclass (numpy's float64) kept a number."""
+    return float(value) if isinstance(value, float) else str(value)
 
 
-def part_to_text(part: dict) -> dict[str, tuple[str, str]]:
+def _line(record) -> bytes:
+    """A record as one line of findings.json, UTF-8: orjson (C, 4-5× the standard encoder on these
+    records, ~20% of the report stage before), compact separators either way."""
+    try:
+        return orjson.dumps(record, default=_default, option=_OPTIONS)
+    except TypeError:
+        return _ENCODER.encode(record).encode("utf-8")
+
+
+def part_to_text(part: dict) -> dict[str, tuple[bytes, str]]:
     """A part of the findings as the Writer writes it: per list (claims, table checks) its records
-    as lines of findings.json (joined by ",\n") and its rows of the CSV file. Made where the part
+    as lines of findings.json (UTF-8, joined by ",\n") and its rows of the CSV file. Made where the part
     is made, so that only text travels to the process writing the files."""
     from auditor.review import csv_row
 
@@ -325,7 +339,7 @@ def part_to_text(part: dict) -> dict[str, tuple[str, str]]:
         recs = part[key]
         rows = io.StringIO(newline="")  # csv.DictWriter's rows (a field a record lacks empty), made without it
         csv.writer(rows).writerows([[get(f, "") for f in fields] for get in (csv_row(r).get for r in recs)])
-        out[key] = (",\n".join(map(_line, recs)), rows.getvalue())
+        out[key] = (b",\n".join(map(_line, recs)), rows.getvalue())
     return out
 
 
