@@ -94,7 +94,7 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     `digest`, on_document(digest(part)), digest made in the worker that made the part).
     With the local engine the documents are read in worker processes (one by default here, one per
     processor from the CLI) while this process sets GX up (gx.prepare), so its import and context
-    cost no time of their own.
+    cost no time of their own; with two workers or more, the suites are validated in two processes.
     `engine="spark"`: documents distributed and checks validated with PySpark (auditor.spark,
     extra [spark]).
 
@@ -119,7 +119,8 @@ def audit(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         prepared = []  # GX's fixed cost (import, context, suites) paid while a worker reads the documents
         run = parallel.collect(paths, workers=workers, progress=progress, keep_documents=out is not None,
                                limits=limits, meanwhile=lambda: prepared.append(gx.prepare(out)))
-        validation = gx.validate(run.judged, out, run_label=gx.run_name(paths), prepared=prepared[0])
+        validation = gx.validate(run.judged, out, run_label=gx.run_name(paths), prepared=prepared[0],
+                                 processes=workers)
         run.judged = None
     else:
         raise ValueError(f"unknown engine {engine!r} (local or spark)")

@@ -180,10 +180,11 @@ def _drop_other_runs(gx_root: Path, name: str) -> None:
 @dataclass
 class Prepared:
     """GX made ready for a run before its rows exist: imported, the context built, every suite loaded
-    and the checkpoint made (prepare()). validate() runs it on the rows."""
+    and one checkpoint per suite made (prepare()). validate() runs them on the rows."""
 
     ctx: object
-    checkpoint: object
+    checkpoints: list            # one per suite, named as its validation definition (audit_<suite>)
+    weights: list                # each suite's number of expectations: what its validation costs, roughly
     root: Path | None
     spark: bool
 
@@ -215,33 +216,41 @@ def _prepare(out_dir: Path | None, suites_dir: Path | None, spark: bool) -> Prep
     specs = load_suites(suites_dir)
     root = Path(out_dir) if out_dir else None
     import great_expectations as gx
+    from tqdm import std
 
+    # GX makes a (disabled) tqdm bar in every validation, and tqdm starts its monitor thread for any bar:
+    # a thread that would outlive the run and that validate()'s fork must not copy (monitor: tqdm's
+    # own adjustment of slow bars, which auditor's bars do without)
+    std.tqdm.monitor_interval = 0
     ctx = _context(root)
     source = ctx.data_sources.add_or_update_spark(DATASOURCE) if spark else \
         ctx.data_sources.add_or_update_pandas(DATASOURCE)
     batch_def = source.add_dataframe_asset(ASSET).add_batch_definition_whole_dataframe("all_rows")
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS,
                      "partial_unexpected_count": 50, "include_unexpected_rows": False}
-    vdefs = []
+    _delete(ctx.checkpoints, "audit")  # the one checkpoint of all suites that earlier versions made
+    checkpoints = []
     for spec in specs:
         suite = _suite(ctx, spec)
         name = f"audit_{spec['name']}"
         _delete(ctx.validation_definitions, name)
-        vdefs.append(ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite)))
-    _delete(ctx.checkpoints, "audit")
-    checkpoint = ctx.checkpoints.add(gx.Checkpoint(name="audit", validation_definitions=vdefs,
-                                                   actions=[], result_format=result_format))
-    return Prepared(ctx, checkpoint, root, spark)
+        vdef = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        _delete(ctx.checkpoints, name)
+        checkpoints.append(ctx.checkpoints.add(gx.Checkpoint(name=name, validation_definitions=[vdef],
+                                                             actions=[], result_format=result_format)))
+    return Prepared(ctx, checkpoints, [len(spec["expectations"]) for spec in specs], root, spark)
 
 
 def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
-             run_label: str | None = None, prepared: Prepared | None = None) -> Validation:
+             run_label: str | None = None, prepared: Prepared | None = None, processes: int = 1) -> Validation:
     """Run every suite once over all judged rows (judged_rows / concat_judged: JUDGED_COLUMNS).
 
     `data` is a pandas DataFrame, or a Spark DataFrame with the same columns (auditor.spark),
     validated through GX's Spark datasource with the same suites and expectations. `run_label`:
     the run's name (run_name(paths)), with the time its id in the Data Docs. `prepared`: what
-    prepare(out_dir, suites_dir) made for this run (else it is made here).
+    prepare(out_dir, suites_dir) made for this run (else it is made here). `processes` 2: the
+    suites are split in two halves by their number of expectations, one half validated in a
+    forked copy of this process (split_suites); each suite is still validated once, over all rows.
     """
     root = Path(out_dir) if out_dir else None
     spark = not isinstance(data, pd.DataFrame)
@@ -254,10 +263,72 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
 
     if root is not None and run_label:
         _drop_other_runs(Path(prepared.ctx.root_directory), run_label)
-    result = prepared.checkpoint.run(batch_parameters={"dataframe": data},
-                                     run_id=RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc)))
-    runs = list(result.run_results.values())
-    return Validation(_verdicts(runs), runs, root, list(result.run_results))
+    run_id = RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc))
+
+    def run(checkpoints) -> dict:
+        results = {}
+        for checkpoint in checkpoints:
+            results.update(checkpoint.run(batch_parameters={"dataframe": data}, run_id=run_id).run_results)
+        return results
+
+    here, there = split_suites(prepared.weights) if processes > 1 and not spark else (range(len(prepared.weights)), [])
+    theirs = [prepared.checkpoints[i] for i in there]
+    waiting = in_fork(run, theirs)
+    results = run([prepared.checkpoints[i] for i in here])
+    got = waiting() if waiting is not None else None
+    results.update(got if got is not None else run(theirs))
+    order = {c.name: i for i, c in enumerate(prepared.checkpoints)}  # the suites' own order, wherever they ran
+    keys = sorted(results, key=lambda k: order[f"audit_{k.expectation_suite_identifier.name}"])
+    runs = [results[k] for k in keys]
+    return Validation(_verdicts(runs), runs, root, keys)
+
+
+def split_suites(weights: list[int]) -> tuple[list[int], list[int]]:
+    """Suite indexes in two halves of about equal weight (the heaviest first, each to the lighter half):
+    (this process's, the forked one's)."""
+    halves, load = ([], []), [0, 0]
+    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        side = 0 if load[0] <= load[1] else 1
+        halves[side].append(i)
+        load[side] += weights[i]
+    return sorted(halves[0]), sorted(halves[1])
+
+
+def in_fork(fn, *args):
+    """fn(*args) started in a forked copy of this process, at once: returns a function that waits for it
+    and gives its result (pickled back through a pipe); None when nothing was forked (no fork on this
+    system, another thread running, nothing to do) or when the copy failed: the caller then runs fn
+    itself, so nothing is lost. The copy ends with os._exit: none of this process's exit handlers
+    (temporary folders, the spill) run twice."""
+    import pickle
+    import threading
+
+    if not args[0] or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(fn(*args), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result():
+        with os.fdopen(read, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a result that does not load is a copy that failed
+            return None
+    return result
 
 
 @contextmanager

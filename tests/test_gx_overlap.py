@@ -135,3 +135,51 @@ def test_the_command_ends_fast_with_its_exit_code_output_and_exit_handlers(tmp_p
     again = json.loads((tmp_path / "again" / "findings.json").read_text(encoding="utf-8"))
     assert data["counts"] == again["counts"] and data["counts"]["fail"] > 0
     assert json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))["counts"] == again["counts"]
+
+
+def test_suites_validated_in_two_processes_give_what_one_process_gives(tmp_path, monkeypatch):
+    # the suites split in two halves by their expectations, one half in a forked copy: every suite
+    # validated once, over all rows, its result stored and listed in the suites' own order
+    import os
+
+    run = parallel.collect([CORPUS])
+    one = gx.validate(run.judged, tmp_path / "a", run_label="corpus")  # a validation already ran here: no
+    forks, fork = [], os.fork                                            # thread of it is left to copy
+
+    def counted():
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    two = gx.validate(run.judged, tmp_path / "b", run_label="corpus", processes=2)
+    assert forks == [1]
+    assert one.verdicts and one.verdicts == two.verdicts
+    names = [k.expectation_suite_identifier.name for k in two.ids]
+    assert names == [k.expectation_suite_identifier.name for k in one.ids] == sorted(names) and len(names) == 4
+    assert [r.to_json_dict()["statistics"] for r in one.results] == [r.to_json_dict()["statistics"] for r in two.results]
+    stored = sorted(p.parent.parent.parent.name for p in (tmp_path / "b" / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert stored == sorted(names)  # the forked half's results are in the store too (the Data Docs read them)
+    here, there = gx.split_suites([len(s["expectations"]) for s in gx.load_suites()])
+    assert here and there and sorted(here + there) == [0, 1, 2, 3]
+
+
+def test_a_forked_half_that_fails_is_validated_here(tmp_path, monkeypatch):
+    # the copy dies before it sends anything back: this process validates that half itself
+    import os
+
+    run = parallel.collect([CORPUS])
+    one = gx.validate(run.judged, tmp_path / "a", run_label="corpus")
+    parent, real = os.getpid(), gx.in_fork
+
+    def dies_in_the_copy(fn, *args):
+        def fn_here_only(*a):
+            if os.getpid() != parent:
+                os._exit(3)
+            return fn(*a)
+        return real(fn_here_only, *args)
+
+    monkeypatch.setattr(gx, "in_fork", dies_in_the_copy)
+    two = gx.validate(run.judged, tmp_path / "b", run_label="corpus", processes=2)
+    assert one.verdicts == two.verdicts and len(two.results) == 4
+    assert real(lambda xs: [x * 2 for x in xs], [1, 2])() == [2, 4]  # a copy that works sends its result back
+    assert real(lambda xs: xs, []) is None  # nothing to do: nothing forked
