@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import types
 from contextlib import contextmanager
@@ -274,7 +275,12 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
     here, there = split_suites(prepared.weights) if processes > 1 and not spark else (range(len(prepared.weights)), [])
     theirs = [prepared.checkpoints[i] for i in there]
     waiting = in_fork(run, theirs)
-    results = run([prepared.checkpoints[i] for i in here])
+    try:
+        results = run([prepared.checkpoints[i] for i in here])
+    except BaseException:
+        if waiting is not None:
+            waiting(stop=True)
+        raise
     got = waiting() if waiting is not None else None
     results.update(got if got is not None else run(theirs))
     order = {c.name: i for i, c in enumerate(prepared.checkpoints)}  # the suites' own order, wherever they ran
@@ -318,10 +324,15 @@ def in_fork(fn, *args):
             os._exit(code)
     os.close(write)
 
-    def result():
+    def result(stop: bool = False):
+        """The copy's result (None: it failed); `stop`: the caller gives up on it (the copy is ended)."""
+        if stop:
+            os.kill(pid, signal.SIGKILL)
         with os.fdopen(read, "rb") as fh:
             data = fh.read()
         _, status = os.waitpid(pid, 0)
+        if stop:
+            return None
         if status != 0 or not data:
             return None
         try:

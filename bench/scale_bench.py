@@ -183,7 +183,7 @@ def _split_child(folder: str, workers: int, profile: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="auditor-bench-out-") as out:
         run = parallel.collect([folder], workers=workers, keep_documents=True)
         t1, c1 = time.perf_counter(), cpu()
-        validation = gx.validate(run.judged, out)
+        validation = gx.validate(run.judged, out, processes=workers)  # as `auditor audit --workers N` validates
         run.judged = None
         t2, c2, p2 = time.perf_counter(), cpu(), cpu([resource.RUSAGE_SELF])
         mapper = map if profile else parallel.mapper(workers)

@@ -183,3 +183,12 @@ def test_a_forked_half_that_fails_is_validated_here(tmp_path, monkeypatch):
     assert one.verdicts == two.verdicts and len(two.results) == 4
     assert real(lambda xs: [x * 2 for x in xs], [1, 2])() == [2, 4]  # a copy that works sends its result back
     assert real(lambda xs: xs, []) is None  # nothing to do: nothing forked
+
+
+def test_a_forked_half_given_up_on_is_ended_not_waited_for():
+    # this process's own half raised: the copy is ended at once and reaped, the error goes on up
+    import time
+
+    waiting = gx.in_fork(lambda xs: time.sleep(60), [1])
+    t0 = time.perf_counter()
+    assert waiting(stop=True) is None and time.perf_counter() - t0 < 10
