@@ -44,6 +44,7 @@ class Validation:
     results: list                # GX CheckpointResult run results (for Data Docs)
     context_root: Path | None    # the run folder holding gx/ (None: ephemeral)
     ids: list = field(default_factory=list)  # this run's results in GX's store (their Data Docs pages)
+    ctx: object = None           # the context that validated them (the Data Docs are built with it)
 
     def labels(self, rows: list[dict]) -> dict[int, dict]:
         """{row key: {check_id, sentence}} of the check rows (checks.rows_to_records, keyed by
@@ -286,7 +287,7 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
     order = {c.name: i for i, c in enumerate(prepared.checkpoints)}  # the suites' own order, wherever they ran
     keys = sorted(results, key=lambda k: order[f"audit_{k.expectation_suite_identifier.name}"])
     runs = [results[k] for k in keys]
-    return Validation(_verdicts(runs), runs, root, keys)
+    return Validation(_verdicts(runs), runs, root, keys, prepared.ctx if root is not None else None)
 
 
 def split_suites(weights: list[int]) -> tuple[list[int], list[int]]:
@@ -431,7 +432,7 @@ def build_data_docs(validation: Validation) -> Path | None:
     than the last); returns the index page."""
     if validation.context_root is None:
         return None
-    ctx = _context(validation.context_root)
+    ctx = validation.ctx or _context(validation.context_root)  # the run's own: reading its files again cost ~0.1 s
     ctx.build_data_docs(resource_identifiers=validation.ids or None)
     index = Path(ctx.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
     return index if index.exists() else None
