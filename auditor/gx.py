@@ -218,12 +218,7 @@ def _prepare(out_dir: Path | None, suites_dir: Path | None, spark: bool) -> Prep
     specs = load_suites(suites_dir)
     root = Path(out_dir) if out_dir else None
     import great_expectations as gx
-    from tqdm import std
 
-    # GX makes a (disabled) tqdm bar in every validation, and tqdm starts its monitor thread for any bar:
-    # a thread that would outlive the run and that validate()'s fork must not copy (monitor: tqdm's
-    # own adjustment of slow bars, which auditor's bars do without)
-    std.tqdm.monitor_interval = 0
     ctx = _context(root)
     source = ctx.data_sources.add_or_update_spark(DATASOURCE) if spark else \
         ctx.data_sources.add_or_update_pandas(DATASOURCE)
@@ -310,7 +305,10 @@ def in_fork(fn, *args):
     import pickle
     import threading
 
-    if not args[0] or not hasattr(os, "fork") or threading.active_count() > 1:
+    if not args[0] or not hasattr(os, "fork"):
+        return None
+    _no_tqdm_monitor()
+    if threading.active_count() > 1:
         return None
     read, write = os.pipe()
     pid = os.fork()
@@ -341,6 +339,23 @@ def in_fork(fn, *args):
         except Exception:  # noqa: BLE001 - a result that does not load is a copy that failed
             return None
     return result
+
+
+def _no_tqdm_monitor() -> None:
+    """tqdm's monitor thread ended and never started again. tqdm starts it for any bar, a disabled one
+    too (GX makes one in every validation; auditor's progress bars are others), and it outlives them:
+    a thread that a fork must not copy. It only adjusts how often a slow bar redraws."""
+    import threading
+
+    std, monitors = sys.modules.get("tqdm.std"), sys.modules.get("tqdm._monitor")
+    if std is None or monitors is None:
+        return
+    std.tqdm.monitor_interval = 0  # read by every bar class (GX's tqdm.auto is a subclass)
+    for thread in threading.enumerate():
+        if isinstance(thread, monitors.TMonitor):
+            thread.exit()
+            if getattr(thread.tqdm_cls, "monitor", None) is thread:  # set on the class of the bar that started it
+                thread.tqdm_cls.monitor = None
 
 
 @contextmanager

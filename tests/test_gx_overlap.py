@@ -143,8 +143,8 @@ def test_suites_validated_in_two_processes_give_what_one_process_gives(tmp_path,
     import os
 
     run = parallel.collect([CORPUS])
-    one = gx.validate(run.judged, tmp_path / "a", run_label="corpus")  # a validation already ran here: no
-    forks, fork = [], os.fork                                            # thread of it is left to copy
+    one = gx.validate(run.judged, tmp_path / "a", run_label="corpus")  # left tqdm's monitor thread running:
+    forks, fork = [], os.fork                                            # ended before the fork
 
     def counted():
         forks.append(1)
@@ -192,3 +192,18 @@ def test_a_forked_half_given_up_on_is_ended_not_waited_for():
     waiting = gx.in_fork(lambda xs: time.sleep(60), [1])
     t0 = time.perf_counter()
     assert waiting(stop=True) is None and time.perf_counter() - t0 < 10
+
+
+def test_a_run_with_progress_bars_still_validates_in_two_processes(tmp_path, monkeypatch):
+    # the documents' progress bar started tqdm's monitor thread: it is ended before the fork, not a reason
+    # to validate in one process (the CLI shows bars whenever stderr is a terminal)
+    real, forked = gx.in_fork, []
+
+    def counted(fn, *args):
+        waiting = real(fn, *args)
+        forked.append(waiting is not None)
+        return waiting
+
+    monkeypatch.setattr(gx, "in_fork", counted)
+    result, errors = api.audit([CORPUS], out_dir=tmp_path / "out", workers=2, progress=True)
+    assert forked == [True] and errors == [] and result["counts"]["fail"] >= 1
