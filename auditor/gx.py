@@ -187,9 +187,13 @@ class Prepared:
 
     ctx: object
     checkpoints: list            # one per suite, named as its validation definition (audit_<suite>)
-    weights: list                # each suite's number of expectations: what its validation costs, roughly
     root: Path | None
     spark: bool
+
+    @property
+    def weights(self) -> list[int]:
+        """Each suite's number of expectations: what its validation costs, roughly."""
+        return [len(c.validation_definitions[0].suite.expectations) for c in self.checkpoints]
 
 
 def prepare(out_dir: Path | None = None, suites_dir: Path | None = None, spark: bool = False) -> Prepared:
@@ -236,7 +240,7 @@ def _prepare(out_dir: Path | None, suites_dir: Path | None, spark: bool) -> Prep
         _delete(ctx.checkpoints, name)
         checkpoints.append(ctx.checkpoints.add(gx.Checkpoint(name=name, validation_definitions=[vdef],
                                                              actions=[], result_format=result_format)))
-    return Prepared(ctx, checkpoints, [len(spec["expectations"]) for spec in specs], root, spark)
+    return Prepared(ctx, checkpoints, root, spark)
 
 
 def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
@@ -263,27 +267,25 @@ def validate(data, out_dir: Path | None = None, suites_dir: Path | None = None,
         _drop_other_runs(Path(prepared.ctx.root_directory), run_label)
     run_id = RunIdentifier(run_name=run_label, run_time=dt.datetime.now(dt.timezone.utc))
 
-    def run(checkpoints) -> dict:
-        results = {}
-        for checkpoint in checkpoints:
-            results.update(checkpoint.run(batch_parameters={"dataframe": data}, run_id=run_id).run_results)
-        return results
+    def run(suites: list[int]) -> dict:
+        """{suite index: its checkpoint's run results}"""
+        return {i: prepared.checkpoints[i].run(batch_parameters={"dataframe": data}, run_id=run_id).run_results
+                for i in suites}
 
-    here, there = split_suites(prepared.weights) if processes > 1 and not spark else (range(len(prepared.weights)), [])
-    theirs = [prepared.checkpoints[i] for i in there]
-    waiting = in_fork(run, theirs)
+    n = len(prepared.checkpoints)
+    here, there = split_suites(prepared.weights) if processes > 1 and not spark else (list(range(n)), [])
+    waiting = in_fork(run, there)
     try:
-        results = run([prepared.checkpoints[i] for i in here])
+        results = run(here)
     except BaseException:
         if waiting is not None:
             waiting(stop=True)
         raise
     got = waiting() if waiting is not None else None
-    results.update(got if got is not None else run(theirs))
-    order = {c.name: i for i, c in enumerate(prepared.checkpoints)}  # the suites' own order, wherever they ran
-    keys = sorted(results, key=lambda k: order[f"audit_{k.expectation_suite_identifier.name}"])
-    runs = [results[k] for k in keys]
-    return Validation(_verdicts(runs), runs, root, keys, prepared.ctx if root is not None else None)
+    results.update(got if got is not None else run(there))
+    ran = {k: v for i in range(n) for k, v in results[i].items()}  # the suites' own order, wherever they ran
+    runs = list(ran.values())
+    return Validation(_verdicts(runs), runs, root, list(ran), prepared.ctx if root is not None else None)
 
 
 def split_suites(weights: list[int]) -> tuple[list[int], list[int]]:
@@ -301,8 +303,8 @@ def in_fork(fn, *args):
     """fn(*args) started in a forked copy of this process, at once: returns a function that waits for it
     and gives its result (pickled back through a pipe), or None when the copy failed; in_fork itself
     returns None when nothing was forked (no fork on this system, a thread running, nothing to do).
-    Either way the caller then runs fn itself, so nothing is lost. The copy ends with os._exit: none of this process's exit handlers
-    (temporary folders, the spill) run twice."""
+    Either way the caller then runs fn itself, so nothing is lost. The copy ends with os._exit: none
+    of this process's exit handlers (temporary folders, the spill) run twice."""
     import pickle
     import threading
 
